@@ -1,0 +1,123 @@
+// The audit vocabulary: one discriminated union of every event the log can hold.
+// The log stores `type` in its own column and the rest of the object as `data`.
+
+import type { CheckResult, GateReport, StepBaseline } from './report.js';
+
+export interface UnitErrorInfo {
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
+export type UnitStartReason = 'first' | 'retry' | 'in-doubt';
+
+export interface ActorInfo {
+  by: string;
+  reason?: string;
+}
+
+export type RunEvent =
+  | {
+      type: 'RUN_CREATED';
+      runId: string;
+      planName: string;
+      planHash: string;
+      range: { start: string; end: string };
+      machineVersion: string;
+      refill: 'missing' | 'all';
+    }
+  | { type: 'PREREQS_PASSED'; checks: CheckResult[] }
+  | { type: 'PREREQS_FAILED'; checks: CheckResult[] }
+  | { type: 'BASELINE_RECORDED'; partitions: number; steps: StepBaseline[] }
+  | {
+      type: 'UNIT_STARTED';
+      step: string;
+      partition: string;
+      attempt: number;
+      reason: UnitStartReason;
+      jobRef?: string;
+    }
+  | {
+      type: 'UNIT_SUCCEEDED';
+      step: string;
+      partition: string;
+      attempt: number;
+      rows: number;
+      ms: number;
+      /** The backend found the in-doubt attempt already finished; nothing was re-run. */
+      reconciled?: boolean;
+    }
+  | {
+      type: 'UNIT_FAILED';
+      step: string;
+      partition: string;
+      attempt: number;
+      error: UnitErrorInfo;
+      /** No attempt follows: the unit counts as failed for its step. */
+      final: boolean;
+      /** Wait before the next attempt, when not final. */
+      retryInMs?: number;
+    }
+  | { type: 'GATE_PASSED'; gate: string; report: GateReport }
+  | { type: 'GATE_FAILED'; gate: string; report: GateReport }
+  | { type: 'GATE_OVERRIDDEN'; gate: string; reason: string; by: string }
+  | ({ type: 'PAUSE_REQUESTED' } & ActorInfo)
+  | ({ type: 'PAUSED' } & ActorInfo)
+  | ({ type: 'RESUMED' } & ActorInfo)
+  | ({ type: 'CANCEL_REQUESTED' } & ActorInfo)
+  | ({ type: 'CANCELLED' } & ActorInfo)
+  | ({
+      type: 'RETRY_REQUESTED';
+      step?: string;
+      partitions?: string[];
+      /** Failed units put back to pending, per step (computed from the units projection). */
+      reopened: { step: string; count: number }[];
+      /** Re-open the phase of this blocked gate. */
+      gate?: string;
+    } & ActorInfo)
+  | ({ type: 'PLAN_CHANGE_ACCEPTED'; oldHash: string; newHash: string; changes: string[] } & ActorInfo)
+  | { type: 'DRIVER_ATTACHED'; pid: number; host: string; version: string; reason?: string }
+  | { type: 'DRIVER_DETACHED'; pid: number; host: string; version: string; reason: string }
+  | { type: 'RUN_SUCCEEDED'; summary: Record<string, { done: number; failed: number; total: number }> }
+  | { type: 'RUN_FAILED'; reason: string };
+
+export type RunEventType = RunEvent['type'];
+
+export type EventOf<T extends RunEventType> = Extract<RunEvent, { type: T }>;
+
+/** Every event type, in a fixed order (for validation of stored rows and for docs). */
+export const EVENT_TYPES: readonly RunEventType[] = [
+  'RUN_CREATED',
+  'PREREQS_PASSED',
+  'PREREQS_FAILED',
+  'BASELINE_RECORDED',
+  'UNIT_STARTED',
+  'UNIT_SUCCEEDED',
+  'UNIT_FAILED',
+  'GATE_PASSED',
+  'GATE_FAILED',
+  'GATE_OVERRIDDEN',
+  'PAUSE_REQUESTED',
+  'PAUSED',
+  'RESUMED',
+  'CANCEL_REQUESTED',
+  'CANCELLED',
+  'RETRY_REQUESTED',
+  'PLAN_CHANGE_ACCEPTED',
+  'DRIVER_ATTACHED',
+  'DRIVER_DETACHED',
+  'RUN_SUCCEEDED',
+  'RUN_FAILED',
+];
+
+/** Split an event into the log's `type` column and its `data` payload. */
+export function eventData(event: RunEvent): Record<string, unknown> {
+  const { type: _type, ...data } = event;
+  return data;
+}
+
+/** Rebuild an event from the log's columns. */
+export function eventFromRow(type: string, data: string | Record<string, unknown>): RunEvent {
+  const payload = typeof data === 'string' ? (JSON.parse(data) as Record<string, unknown>) : data;
+  return { ...payload, type } as RunEvent;
+}

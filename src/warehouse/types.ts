@@ -1,0 +1,54 @@
+// The warehouse interface every backend implements (sqlite, bigquery, command steps).
+// It owns no orchestration: the driver decides what runs when; a backend only executes and reports.
+
+import type { Dialect, StepSpec } from '../../machines/index.js';
+
+/** Named SQL parameters: @partition, @start, @end, @run_id. */
+export type SqlParams = Record<string, string | number | null>;
+
+export type Row = Record<string, unknown>;
+
+export interface UnitRef {
+  runId: string;
+  step: StepSpec;
+  partition: string;
+  attempt: number;
+  /** The plan's range, passed to the step's SQL as @start/@end. */
+  range: { start: string; end: string };
+}
+
+export interface MaterializeResult {
+  rows: number;
+  ms: number;
+  jobRef?: string;
+}
+
+export type ReconcileResult =
+  /** The backend cannot tell: the driver re-runs the unit (writes are idempotent). */
+  | { status: 'unknown' }
+  /** The in-doubt attempt never reached the backend. */
+  | { status: 'not-found' }
+  /** It finished: record success without re-running. */
+  | { status: 'succeeded'; rows: number }
+  /** It finished with an error. */
+  | { status: 'failed'; error: { code: string; message: string; retryable: boolean } };
+
+export interface Warehouse {
+  readonly kind: Dialect;
+  /** Run a query and return its rows (gates, checks, calendars). A failing query throws a UnitError('QUERY'). */
+  query(sql: string, params?: SqlParams): Promise<Row[]>;
+  /** The partitions listed by `sql` (column `partition`), sorted, as YYYY-MM-DD. */
+  listPartitions(sql: string, params: SqlParams): Promise<string[]>;
+  tableExists(table: string): Promise<boolean>;
+  /** Run DDL (creating a step's table). */
+  execute(sql: string): Promise<void>;
+  /** Partitions of `table` between start and end with their row counts. */
+  partitionCounts(table: string, column: string, range: { start: string; end: string }): Promise<Map<string, number>>;
+  /** A job reference known before submission (BigQuery's deterministic job id), logged in UNIT_STARTED. */
+  jobRefFor(unit: UnitRef): string | undefined;
+  /** Replace one partition of the step's table with the step's SELECT, atomically and idempotently. */
+  materialize(unit: UnitRef, signal?: AbortSignal): Promise<MaterializeResult>;
+  /** Find out what became of an attempt that was started but has no logged result. */
+  reconcile(unit: UnitRef, jobRef?: string): Promise<ReconcileResult>;
+  close(): Promise<void>;
+}
