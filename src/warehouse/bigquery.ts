@@ -1,0 +1,216 @@
+// The BigQuery warehouse: partition replaces as WRITE_TRUNCATE query jobs with deterministic ids, reconcile by id.
+// It owns the Warehouse surface for kind `bigquery`; naming, auth, job polling and error policy live in bigquery-*.ts.
+
+import { performance } from 'node:perf_hooks';
+import type { BigQuery, BigQueryOptions, Query } from '@google-cloud/bigquery';
+import { type BigQueryWarehouseSpec, errorInfo, UnitError } from '../../machines/index.js';
+import {
+  type AuthClientOption,
+  checkDefaultCredentials,
+  checkKeyFile,
+  fixedTokenAuth,
+  requireProjectId,
+} from './bigquery-auth.js';
+import { classify, DEFAULT_RETRY_POLICY, isNotFound, type RetryPolicy } from './bigquery-errors.js';
+import { insertOrAttach, type JobRuntime, rowsWritten, runJob, waitForJob } from './bigquery-jobs.js';
+import {
+  jobIdFor,
+  labelsFor,
+  partitionDestination,
+  quoteTable,
+  resolveTable,
+  typedParams,
+  unitParams,
+} from './bigquery-naming.js';
+import type { ReconcileResult, Row, SqlParams, UnitRef, Warehouse } from './types.js';
+
+export interface BigQueryOpenOptions {
+  /** API root (e.g. a local server); BIGQUERY_EMULATOR_HOST is used when this is not set. */
+  apiEndpoint?: string;
+  /** Credentials to use instead of Application Default Credentials. */
+  authClient?: AuthClientOption;
+  retryPolicy?: Partial<RetryPolicy>;
+  /** Interval between job status polls (default 1 s). */
+  pollMs?: number;
+  /** Transient poll failures tolerated per wait (default 5). */
+  pollRetries?: number;
+}
+
+export interface BigQueryWarehouse extends Warehouse {
+  readonly kind: 'bigquery';
+  /** Bytes a query would scan, from a dry-run job (prerequisites, `run --dry-run`). */
+  dryRun(sql: string, params?: SqlParams): Promise<{ bytesProcessed: number }>;
+}
+
+export function isBigQueryWarehouse(w: Warehouse): w is BigQueryWarehouse {
+  return w.kind === 'bigquery' && typeof (w as Partial<BigQueryWarehouse>).dryRun === 'function';
+}
+
+/** BigQuery values arrive as wrapper objects (dates, numerics); rows carry plain strings and numbers. */
+function plain(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(plain);
+  if (v !== null && typeof v === 'object') {
+    const o = v as { value?: unknown; toNumber?: () => number };
+    if (typeof o.value === 'string') return o.value;
+    if (typeof o.toNumber === 'function') return o.toNumber();
+  }
+  return v;
+}
+
+function plainRow(row: Row): Row {
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)]));
+}
+
+const what = (unit: UnitRef) => `step ${unit.step.id} partition ${unit.partition}`;
+
+/** Open the BigQuery backend; credentials and projectId are checked here, before any unit starts. */
+export async function openBigQueryWarehouse(
+  spec: BigQueryWarehouseSpec,
+  opts: BigQueryOpenOptions = {},
+): Promise<BigQueryWarehouse> {
+  requireProjectId(spec);
+  const endpoint = opts.apiEndpoint ?? process.env.BIGQUERY_EMULATOR_HOST;
+  const authClient = opts.authClient ?? (endpoint ? fixedTokenAuth('local-endpoint') : undefined);
+  if (!authClient) await checkKeyFile();
+  const { BigQuery: Client } = await import('@google-cloud/bigquery');
+  const clientOpts: BigQueryOptions = {
+    projectId: spec.projectId,
+    location: spec.location,
+    retryOptions: { autoRetry: false },
+  };
+  if (endpoint) clientOpts.apiEndpoint = endpoint;
+  if (authClient) clientOpts.authClient = authClient;
+  const bq: BigQuery = new Client(clientOpts);
+  if (!authClient) await checkDefaultCredentials(bq);
+
+  const rt: JobRuntime = {
+    bq,
+    location: spec.location,
+    policy: { ...DEFAULT_RETRY_POLICY, ...opts.retryPolicy },
+    pollMs: opts.pollMs ?? 1_000,
+    pollRetries: opts.pollRetries ?? 5,
+  };
+  const sqlJob = (sql: string, params?: SqlParams): Query => {
+    const typed = typedParams(sql, params);
+    if (!typed) return { query: sql, useLegacySql: false };
+    // The client sends DATE parameters only as BigQueryDate objects.
+    const values: Record<string, unknown> = { ...typed.params };
+    for (const [name, type] of Object.entries(typed.types)) {
+      if (type === 'DATE') values[name] = Client.date(String(typed.params[name]));
+    }
+    return { query: sql, useLegacySql: false, params: values, types: typed.types };
+  };
+
+  async function query(sql: string, params?: SqlParams): Promise<Row[]> {
+    try {
+      const [rows] = await bq.query({ ...sqlJob(sql, params), location: spec.location });
+      return (rows as Row[]).map(plainRow);
+    } catch (err) {
+      throw classify(err, { what: 'query', stage: 'request' }, rt.policy);
+    }
+  }
+
+  const warehouse: BigQueryWarehouse = {
+    kind: 'bigquery',
+    query,
+
+    async listPartitions(sql, params) {
+      const rows = await query(sql, params);
+      return [...new Set(rows.map((r) => String(r.partition)))].sort();
+    },
+
+    async tableExists(table) {
+      const ref = resolveTable(spec, table);
+      try {
+        await bq.dataset(ref.datasetId, { projectId: ref.projectId }).table(ref.tableId).getMetadata();
+        return true;
+      } catch (err) {
+        if (isNotFound(err)) return false;
+        throw classify(err, { what: `table ${table}`, stage: 'request' }, rt.policy);
+      }
+    },
+
+    async execute(sql) {
+      await runJob(rt, sqlJob(sql), 'ddl');
+    },
+
+    async partitionCounts(table, column, range) {
+      const sql =
+        `SELECT CAST(${column} AS STRING) partition, COUNT(*) n FROM ${quoteTable(resolveTable(spec, table))} ` +
+        `WHERE ${column} BETWEEN @start AND @end GROUP BY 1`;
+      const rows = await query(sql, { start: range.start, end: range.end });
+      return new Map(rows.map((r) => [String(r.partition), Number(r.n)]));
+    },
+
+    jobRefFor: (unit) => jobIdFor(unit),
+
+    async materialize(unit, signal) {
+      const started = performance.now();
+      if (!unit.step.sql) {
+        throw new UnitError(
+          'QUERY',
+          `${what(unit)}: the step has no sql to materialize (kind sql needs one)`,
+          false,
+        );
+      }
+      const jobId = jobIdFor(unit);
+      const q: Query = {
+        ...sqlJob(unit.step.sql, unitParams(unit)),
+        destinationTable: partitionDestination(resolveTable(spec, unit.step.table), unit.partition),
+        writeDisposition: 'WRITE_TRUNCATE',
+        labels: labelsFor(unit, spec.labels),
+      };
+      if (spec.maximumBytesBilled) q.maximumBytesBilled = spec.maximumBytesBilled;
+      const { job } = await insertOrAttach(rt, jobId, q, what(unit));
+      const meta = await waitForJob(rt, job, what(unit), signal);
+      const rows = await rowsWritten(rt, job, meta, what(unit));
+      return { rows, ms: Math.round(performance.now() - started), jobRef: jobId };
+    },
+
+    async reconcile(unit, jobRef): Promise<ReconcileResult> {
+      const jobId = jobRef ?? jobIdFor(unit);
+      const job = bq.job(jobId, { location: spec.location });
+      try {
+        await job.getMetadata();
+      } catch (err) {
+        if (isNotFound(err)) return { status: 'not-found' };
+        const e = classify(err, { what: what(unit), stage: 'poll', jobId }, rt.policy);
+        if (e.retryable) return { status: 'unknown' };
+        throw e;
+      }
+      try {
+        const meta = await waitForJob(rt, job, what(unit));
+        return { status: 'succeeded', rows: await rowsWritten(rt, job, meta, what(unit)) };
+      } catch (err) {
+        const e =
+          err instanceof UnitError
+            ? err
+            : classify(err, { what: what(unit), stage: 'job', jobId }, rt.policy);
+        if (e.code === 'BACKEND' && e.details?.reuseJobId) return { status: 'unknown' };
+        return { status: 'failed', error: errorInfo(e) };
+      }
+    },
+
+    async dryRun(sql, params) {
+      try {
+        const [, resp] = await bq.createQueryJob({
+          ...sqlJob(sql, params),
+          dryRun: true,
+          location: spec.location,
+        });
+        const bytes = (resp as { statistics?: { totalBytesProcessed?: string } }).statistics
+          ?.totalBytesProcessed;
+        return { bytesProcessed: Number(bytes ?? 0) };
+      } catch (err) {
+        throw classify(err, { what: 'dry run', stage: 'request' }, rt.policy);
+      }
+    },
+
+    async close() {
+      // The client holds no open connections beyond keep-alive sockets, which end with the process.
+    },
+  };
+  return warehouse;
+}
+
+export { fixedTokenAuth };

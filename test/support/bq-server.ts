@@ -1,0 +1,365 @@
+// A local HTTP server speaking the BigQuery REST subset the real @google-cloud/bigquery client uses.
+// It records every job, can be scripted to fail, answers coverage/count queries by shape; it executes no SQL.
+
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  type Cell,
+  type ErrorSpec,
+  errorBody,
+  type FailureKind,
+  failureSpec,
+  type JobReference,
+  type JobState,
+  jobResource,
+  rowsResponse,
+} from './bq-server-shapes.js';
+
+export type { FailureKind } from './bq-server-shapes.js';
+
+export interface TableRef {
+  projectId: string;
+  datasetId: string;
+  tableId: string;
+}
+
+/** One jobs.insert request as the server received it. */
+export interface RecordedJob {
+  jobId: string;
+  projectId: string;
+  location?: string;
+  query: string;
+  destination?: TableRef;
+  writeDisposition?: string;
+  labels: Record<string, string>;
+  parameters: Record<string, { type: string; value: string | null }>;
+  dryRun: boolean;
+  maximumBytesBilled?: string;
+}
+
+export interface ScriptedFailure {
+  /** insert = jobs.insert, get = jobs.get, query = jobs.query, results = getQueryResults, table = tables.get. */
+  on: 'insert' | 'get' | 'query' | 'results' | 'table';
+  /** Only for this job id (insert/get/results); any when unset. */
+  jobId?: string;
+  /** Only for query text matching this (insert/query). */
+  match?: RegExp;
+  kind: FailureKind;
+  /** How many matching calls fail (default 1). */
+  times?: number;
+}
+
+type QueryParams = Record<string, { type: string; value: string | null }>;
+
+function paramsOf(raw: unknown): QueryParams {
+  const out: QueryParams = {};
+  for (const p of (raw as {
+    name: string;
+    parameterType: { type: string };
+    parameterValue?: { value?: string };
+  }[]) ?? []) {
+    out[p.name] = { type: p.parameterType.type, value: p.parameterValue?.value ?? null };
+  }
+  return out;
+}
+
+export interface BqServer {
+  /** Pass as apiEndpoint (or BIGQUERY_EMULATOR_HOST). */
+  readonly url: string;
+  /** Every jobs.insert request, in order, including duplicates and failed ones. */
+  readonly inserts: RecordedJob[];
+  /** Jobs the server accepted, by id. */
+  readonly jobs: Map<string, RecordedJob>;
+  /** Every jobs.query request (text and parameters). */
+  readonly queries: { query: string; parameters: QueryParams }[];
+  /** Materialize jobs that broke the rules (wrong SQL, destination or write disposition). */
+  readonly violations: string[];
+  readonly authorization: Set<string>;
+  /** Rows each materialize job reports as written (totalRows). */
+  destinationRows: number;
+  dryRunBytes: number;
+  fail(f: ScriptedFailure): void;
+  /** New jobs (or one id) answer RUNNING to this many jobs.get polls before DONE. */
+  keepRunning(polls: number, jobId?: string): void;
+  /** The job is accepted, then finishes with this error. */
+  failJob(jobId: string, kind: FailureKind): void;
+  /** The SQL a materialize into `dataset.table$…` must carry, byte for byte. */
+  expectMaterialize(table: string, sql: string): void;
+  /** Partition row counts of `project.dataset.table`, answered to the coverage query. */
+  setPartitionCounts(table: string, counts: Record<string, number>): void;
+  /** Rows for any query whose text matches. */
+  answer(match: RegExp, rows: Record<string, Cell>[], columns?: string[]): void;
+  /** Make tables.get find `dataset.table`. */
+  addTable(table: string): void;
+  close(): Promise<void>;
+}
+
+export async function startBqServer(): Promise<BqServer> {
+  const inserts: RecordedJob[] = [];
+  const jobs = new Map<string, RecordedJob>();
+  const states = new Map<string, JobState>();
+  const queries: BqServer['queries'] = [];
+  const violations: string[] = [];
+  const authorization = new Set<string>();
+  const script: ScriptedFailure[] = [];
+  const pollsFor = new Map<string, number>();
+  const jobFailures = new Map<string, FailureKind>();
+  const expected = new Map<string, string>();
+  const counts = new Map<string, Record<string, number>>();
+  const answers: { match: RegExp; rows: Record<string, Cell>[]; columns?: string[] }[] = [];
+  const tables = new Set<string>();
+  let defaultPolls = 0;
+
+  function takeFailure(
+    on: ScriptedFailure['on'],
+    jobId?: string,
+    text?: string,
+  ): ScriptedFailure | undefined {
+    const i = script.findIndex(
+      (f) =>
+        f.on === on &&
+        (f.jobId === undefined || f.jobId === jobId) &&
+        (f.match === undefined || (text !== undefined && f.match.test(text))),
+    );
+    if (i < 0) return undefined;
+    const f = script[i];
+    f.times = (f.times ?? 1) - 1;
+    if (f.times <= 0) script.splice(i, 1);
+    return f;
+  }
+
+  function validate(job: RecordedJob): string | undefined {
+    if (!job.destination) return undefined;
+    const m = /^(.+)\$(\d{8})$/.exec(job.destination.tableId);
+    if (!m) return `job ${job.jobId}: destination ${job.destination.tableId} is not table$YYYYMMDD`;
+    if (job.writeDisposition !== 'WRITE_TRUNCATE') {
+      return `job ${job.jobId}: writeDisposition ${job.writeDisposition} is not WRITE_TRUNCATE`;
+    }
+    const want = expected.get(`${job.destination.datasetId}.${m[1]}`);
+    if (want !== undefined && want !== job.query)
+      return `job ${job.jobId}: query text differs from the dialect file`;
+    return undefined;
+  }
+
+  function answerRows(text: string, params: QueryParams, ref: JobReference, kind: 'bigquery#queryResponse') {
+    const cov =
+      /^SELECT CAST\((\w+) AS STRING\) partition, COUNT\(\*\) n FROM `([^`]+)` WHERE \1 BETWEEN @start AND @end GROUP BY 1$/.exec(
+        text,
+      );
+    if (cov) {
+      const data = counts.get(cov[2]) ?? {};
+      const lo = params.start?.value ?? '';
+      const hi = params.end?.value ?? '';
+      const rows = Object.entries(data)
+        .filter(([d]) => d >= lo && d <= hi)
+        .map(([partition, n]) => ({ partition, n }));
+      return rowsResponse(kind, ref, rows, ['partition', 'n']);
+    }
+    const a = answers.find((x) => x.match.test(text));
+    if (a) return rowsResponse(kind, ref, a.rows, a.columns);
+    return undefined;
+  }
+
+  function send(res: ServerResponse, status: number, body: unknown): void {
+    res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' });
+    res.end(JSON.stringify(body));
+  }
+  const sendError = (res: ServerResponse, e: ErrorSpec) => send(res, e.http, errorBody(e));
+
+  function insert(project: string, body: Record<string, unknown>, res: ServerResponse) {
+    const ref = body.jobReference as JobReference;
+    const conf = (body.configuration ?? {}) as Record<string, unknown>;
+    const q = (conf.query ?? {}) as Record<string, unknown>;
+    const rec: RecordedJob = {
+      jobId: ref.jobId,
+      projectId: ref.projectId ?? project,
+      location: ref.location,
+      query: String(q.query ?? ''),
+      destination: q.destinationTable as TableRef | undefined,
+      writeDisposition: q.writeDisposition as string | undefined,
+      labels: (conf.labels ?? {}) as Record<string, string>,
+      parameters: paramsOf(q.queryParameters),
+      dryRun: conf.dryRun === true,
+      maximumBytesBilled: q.maximumBytesBilled as string | undefined,
+    };
+    inserts.push(rec);
+    const f = takeFailure('insert', rec.jobId, rec.query);
+    if (f && f.kind !== 'unavailableAfterAccept') return sendError(res, failureSpec(f.kind, rec.query));
+    const bad = validate(rec);
+    if (bad) {
+      violations.push(bad);
+      return sendError(res, { http: 400, reason: 'invalidQuery', message: `bq-server: ${bad}` });
+    }
+    if (rec.dryRun) {
+      return send(res, 200, {
+        kind: 'bigquery#job',
+        jobReference: ref,
+        configuration: conf,
+        status: { state: 'DONE' },
+        statistics: { totalBytesProcessed: String(server.dryRunBytes), query: { totalBytesProcessed: '0' } },
+      });
+    }
+    if (jobs.has(rec.jobId)) {
+      return sendError(res, {
+        http: 409,
+        reason: 'duplicate',
+        message: `Already Exists: Job ${project}:US.${rec.jobId}`,
+      });
+    }
+    jobs.set(rec.jobId, rec);
+    const failKind = jobFailures.get(rec.jobId);
+    const state: JobState = {
+      ref: { ...ref, projectId: rec.projectId },
+      configuration: conf,
+      pollsLeft: pollsFor.get(rec.jobId) ?? defaultPolls,
+      done: false,
+      error: failKind ? failureSpec(failKind, rec.jobId) : undefined,
+    };
+    state.done = state.pollsLeft <= 0 && !state.error;
+    states.set(rec.jobId, state);
+    if (f) return sendError(res, failureSpec(f.kind, rec.jobId));
+    send(res, 200, jobResource(state));
+  }
+
+  function getJob(jobId: string, res: ServerResponse) {
+    const f = takeFailure('get', jobId);
+    if (f) return sendError(res, failureSpec(f.kind, jobId));
+    const state = states.get(jobId);
+    if (!state) return sendError(res, failureSpec('notFound', `Job ${jobId}`));
+    if (!state.done) {
+      if (state.pollsLeft > 0) state.pollsLeft -= 1;
+      else state.done = true;
+    }
+    send(res, 200, jobResource(state));
+  }
+
+  function results(jobId: string, res: ServerResponse) {
+    const f = takeFailure('results', jobId);
+    if (f) return sendError(res, failureSpec(f.kind, jobId));
+    const state = states.get(jobId);
+    const rec = jobs.get(jobId);
+    if (!state || !rec) return sendError(res, failureSpec('notFound', `Job ${jobId}`));
+    if (!state.done)
+      return send(res, 200, {
+        kind: 'bigquery#getQueryResultsResponse',
+        jobReference: state.ref,
+        jobComplete: false,
+      });
+    if (state.error) return sendError(res, state.error);
+    const total = rec.destination ? server.destinationRows : 0;
+    send(res, 200, {
+      ...(rowsResponse('bigquery#getQueryResultsResponse', state.ref, [], []) as object),
+      totalRows: String(total),
+    });
+  }
+
+  function jobsQuery(project: string, body: Record<string, unknown>, res: ServerResponse) {
+    const text = String(body.query ?? '');
+    const parameters = paramsOf(body.queryParameters);
+    queries.push({ query: text, parameters });
+    const f = takeFailure('query', undefined, text);
+    if (f) return sendError(res, failureSpec(f.kind, text));
+    const ref = {
+      projectId: project,
+      jobId: `job_${randomUUID()}`,
+      location: body.location as string | undefined,
+    };
+    const out = answerRows(text, parameters, ref, 'bigquery#queryResponse');
+    if (out === undefined) {
+      return sendError(res, {
+        http: 400,
+        reason: 'invalidQuery',
+        message: `bq-server cannot answer: ${text}`,
+      });
+    }
+    send(res, 200, out);
+  }
+
+  function cancel(jobId: string, res: ServerResponse) {
+    const state = states.get(jobId);
+    if (!state) return sendError(res, failureSpec('notFound', `Job ${jobId}`));
+    if (!state.done) {
+      state.done = true;
+      state.error = {
+        http: 400,
+        reason: 'stopped',
+        message: 'Job execution was cancelled: User requested cancellation',
+      };
+    }
+    send(res, 200, { kind: 'bigquery#jobCancelResponse', job: jobResource(state) });
+  }
+
+  function table(dataset: string, tableId: string, project: string, res: ServerResponse) {
+    const f = takeFailure('table', `${dataset}.${tableId}`);
+    if (f) return sendError(res, failureSpec(f.kind, `${dataset}.${tableId}`));
+    if (!tables.has(`${dataset}.${tableId}`)) {
+      return sendError(res, failureSpec('notFound', `Table ${project}:${dataset}.${tableId}`));
+    }
+    send(res, 200, {
+      kind: 'bigquery#table',
+      id: `${project}:${dataset}.${tableId}`,
+      tableReference: { projectId: project, datasetId: dataset, tableId },
+    });
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse) {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = chunks.length
+      ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>)
+      : {};
+    if (req.headers.authorization) authorization.add(req.headers.authorization);
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(
+      /^\/bigquery\/v2/,
+      '',
+    );
+    const seg = path.split('/').filter(Boolean);
+    const m = req.method ?? 'GET';
+    if (seg[0] !== 'projects' || seg.length < 3) return sendError(res, failureSpec('notFound', path));
+    const project = seg[1];
+    if (m === 'POST' && seg[2] === 'jobs' && seg.length === 3) return insert(project, body, res);
+    if (m === 'GET' && seg[2] === 'jobs' && seg.length === 4) return getJob(seg[3], res);
+    if (m === 'POST' && seg[2] === 'jobs' && seg[4] === 'cancel') return cancel(seg[3], res);
+    if (m === 'GET' && seg[2] === 'queries' && seg.length === 4) return results(seg[3], res);
+    if (m === 'POST' && seg[2] === 'queries' && seg.length === 3) return jobsQuery(project, body, res);
+    if (m === 'GET' && seg[2] === 'datasets' && seg[4] === 'tables')
+      return table(seg[3], seg[5], project, res);
+    sendError(res, { http: 404, reason: 'notFound', message: `bq-server: no route ${m} ${path}` });
+  }
+
+  const http = createServer((req, res) => {
+    route(req, res).catch((err: unknown) =>
+      sendError(res, { http: 500, reason: 'internalError', message: String(err) }),
+    );
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const { port } = http.address() as AddressInfo;
+
+  const server: BqServer = {
+    url: `http://127.0.0.1:${port}`,
+    inserts,
+    jobs,
+    queries,
+    violations,
+    authorization,
+    destinationRows: 0,
+    dryRunBytes: 0,
+    fail: (f) => script.push({ ...f }),
+    keepRunning(polls, jobId) {
+      if (jobId === undefined) defaultPolls = polls;
+      else pollsFor.set(jobId, polls);
+    },
+    failJob: (jobId, kind) => jobFailures.set(jobId, kind),
+    expectMaterialize: (t, sql) => expected.set(t, sql),
+    setPartitionCounts: (t, c) => counts.set(t, c),
+    answer: (match, rows, columns) => answers.push({ match, rows, columns }),
+    addTable: (t) => tables.add(t),
+    close: () =>
+      new Promise<void>((resolve) => {
+        http.closeAllConnections();
+        http.close(() => resolve());
+      }),
+  };
+  return server;
+}
