@@ -1,0 +1,11 @@
+// Public surface of plan loading: load and validate a plan file, hash, diff and describe resolved plans.
+// The resolved plan model itself lives in machines/plan.ts.
+export { describePlan } from './describe.js';
+export { diffPlans } from './diff.js';
+export type { PortablePlan } from './hash.js';
+export { canonicalJson, planHash, portablePlan } from './hash.js';
+export type { CheckPlanResult } from './load.js';
+export { checkPlanFile, loadPlan } from './load.js';
+export type { PlanOverrides } from './rules.js';
+export { isCalendarDate } from './schema.js';
+export { isSqlPath } from './sql-ref.js';

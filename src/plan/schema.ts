@@ -1,0 +1,166 @@
+// The zod schema of a plan file, built per load: SQL references are read relative to the plan's folder
+// and table names are checked against the warehouse dialect. Cross-node rules live in rules.ts.
+
+import path from 'node:path';
+import * as z from 'zod';
+import type { Dialect } from '../../machines/index.js';
+import { show, unknownKeysMessage } from './issues.js';
+import { readSqlRef } from './sql-ref.js';
+
+export interface SchemaContext {
+  /** Absolute folder of the plan file: relative paths resolve against it. */
+  dir: string;
+  /** The warehouse kind when the document names a valid one; `{dialect}` paths need it. */
+  dialect?: Dialect;
+}
+
+export const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const STEP_ID = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True for a real calendar date written YYYY-MM-DD (2021-02-30 is not). */
+export function isCalendarDate(value: string): boolean {
+  const m = DATE.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === value;
+}
+
+function strict<T extends z.ZodRawShape>(shape: T) {
+  const allowed = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (iss) => (iss.code === 'unrecognized_keys' ? unknownKeysMessage(iss.keys, allowed) : undefined),
+  });
+}
+
+function pattern(re: RegExp, what: string) {
+  return z.string().regex(re, { error: (iss) => `expected ${what}, found ${show(iss.input)}` });
+}
+
+const ident = pattern(IDENT, 'an identifier (letters, digits and _, not starting with a digit)');
+const stepId = pattern(STEP_ID, 'a step id (letters, digits, _ and -, not starting with a digit or -)');
+const text = z.string().trim().min(1);
+const posInt = z.int().positive();
+const rate = z.number().min(0).max(1);
+
+export const dateString = z.string().refine(isCalendarDate, {
+  error: (iss) => `expected a real calendar date YYYY-MM-DD, found ${show(iss.input)}`,
+});
+
+function sqlRef(ctx: SchemaContext) {
+  return text.transform((value, c) => {
+    const res = readSqlRef(value, ctx);
+    if ('error' in res) {
+      c.issues.push({ code: 'custom', message: res.error, input: value });
+      return z.NEVER;
+    }
+    return res.sql;
+  });
+}
+
+function table(ctx: SchemaContext) {
+  return z.string().superRefine((value, c) => {
+    if (IDENT.test(value)) return;
+    if (DOTTED.test(value) && ctx.dialect !== 'sqlite') return;
+    const message =
+      DOTTED.test(value) && ctx.dialect === 'sqlite'
+        ? `dataset.table names are for bigquery; on sqlite write the table as ${value.replace('.', '_')}, found ${show(value)}`
+        : `expected a table name (an identifier${ctx.dialect === 'bigquery' ? ' or dataset.table' : ''}), found ${show(value)}`;
+    c.addIssue({ code: 'custom', message, input: value });
+  });
+}
+
+function absolutePath(ctx: SchemaContext) {
+  return text.transform((p) => path.resolve(ctx.dir, p));
+}
+
+const bytes = z.union([z.int().positive(), z.string().regex(/^[1-9][0-9]*$/)], {
+  error: (iss) => `expected a positive whole number of bytes, found ${show(iss.input)}`,
+});
+
+function warehouse(ctx: SchemaContext) {
+  return z.discriminatedUnion('kind', [
+    strict({ kind: z.literal('sqlite'), path: absolutePath(ctx) }),
+    strict({
+      kind: z.literal('bigquery'),
+      projectId: text,
+      location: text,
+      dataset: ident.optional(),
+      maximumBytesBilled: bytes.transform(String).optional(),
+      labels: z.record(z.string(), z.string()).optional(),
+    }),
+  ]);
+}
+
+function check(ctx: SchemaContext) {
+  return strict({ name: text, sql: sqlRef(ctx) });
+}
+
+function gate(ctx: SchemaContext) {
+  return strict({
+    id: ident.optional(),
+    minCoverage: rate.default(1),
+    exclude: sqlRef(ctx).optional(),
+    notNull: z
+      .array(strict({ table: table(ctx), column: ident, maxRate: rate, where: text.optional() }))
+      .default([]),
+    checks: z.array(check(ctx)).default([]),
+  });
+}
+
+const envValue = z.union([z.string(), z.number(), z.boolean()], {
+  error: (iss) => `expected a string, found ${show(iss.input)}`,
+});
+
+function step(ctx: SchemaContext) {
+  return strict({
+    id: stepId,
+    table: table(ctx),
+    kind: z.enum(['sql', 'command']).default('sql'),
+    sql: sqlRef(ctx).optional(),
+    ddl: sqlRef(ctx).optional(),
+    partitionColumn: ident.optional(),
+    concurrency: posInt.default(4),
+    retries: z.int().min(0).default(3),
+    refill: z.enum(['missing', 'all']).default('missing'),
+    expect: strict({ minRows: sqlRef(ctx).optional() }).optional(),
+    command: z.array(text).min(1).optional(),
+    cwd: absolutePath(ctx).optional(),
+    env: z.record(z.string(), envValue.transform(String)).optional(),
+    timeout: z.number().positive().optional(),
+  });
+}
+
+/** The whole document. Every field is checked independently, so one parse reports every field error. */
+export function planSchema(ctx: SchemaContext) {
+  const steps = z.array(step(ctx)).min(1);
+  return strict({
+    version: z.literal(1),
+    name: pattern(NAME, 'a plan name (letters, digits, _, - and .)'),
+    range: strict({ start: dateString, end: dateString }),
+    warehouse: warehouse(ctx),
+    partitionColumn: ident,
+    partitions: sqlRef(ctx),
+    prerequisites: strict({
+      tables: z.array(table(ctx)).default([]),
+      checks: z.array(check(ctx)).default([]),
+    }).optional(),
+    phases: z
+      .array(
+        strict({
+          id: ident,
+          steps: steps.optional(),
+          groups: z.array(strict({ steps })).min(1).optional(),
+          gate: gate(ctx).optional(),
+        }),
+      )
+      .min(1),
+    maxConcurrency: posInt.default(8),
+  });
+}
+
+export type PlanDocument = z.output<ReturnType<typeof planSchema>>;
+export type StepDocument = NonNullable<PlanDocument['phases'][number]['steps']>[number];
+export type GateDocument = NonNullable<PlanDocument['phases'][number]['gate']>;
