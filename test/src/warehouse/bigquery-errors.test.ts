@@ -1,0 +1,62 @@
+// Each BigQuery error reason maps to its classified UnitError: code, retryable flag, retryAfterMs, message.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UnitError } from '../../../machines/index.js';
+import { type BqServer, type FailureKind, startBqServer } from '../../support/bq-server.js';
+import { bqSpec, openAgainst, TOGS_SQL, unit } from '../../support/bq-server-fixtures.js';
+
+const POLICY = { rateLimitMs: 250, quotaMs: 1_234 };
+
+const CASES: [FailureKind, string, boolean, number | undefined][] = [
+  ['rateLimitExceeded', 'RATE_LIMIT', true, POLICY.rateLimitMs],
+  ['serialization', 'RATE_LIMIT', true, POLICY.rateLimitMs],
+  ['quotaExceeded', 'QUOTA', true, POLICY.quotaMs],
+  ['backendError', 'BACKEND', true, undefined],
+  ['accessDenied', 'ACCESS_DENIED', false, undefined],
+  ['invalidQuery', 'QUERY', false, undefined],
+  ['notFound', 'NOT_FOUND', false, undefined],
+];
+
+describe('bigquery error classification', () => {
+  let server: BqServer;
+  beforeEach(async () => {
+    server = await startBqServer();
+    server.expectMaterialize('nba_analytics.team_offense_game_summary', TOGS_SQL);
+  });
+  afterEach(() => server.close());
+
+  it.each(CASES)(
+    'insert failing with %s → %s (retryable %s)',
+    async (kind, code, retryable, retryAfterMs) => {
+      const wh = await openAgainst(server, bqSpec(), { retryPolicy: POLICY });
+      server.fail({ on: 'insert', kind });
+      const err = await wh.materialize(unit('2024-02-01')).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UnitError);
+      expect(err).toMatchObject({ code, retryable });
+      expect((err as UnitError).details?.retryAfterMs).toBe(retryAfterMs);
+      expect((err as UnitError).message).toContain('step team_offense_game_summary partition 2024-02-01');
+    },
+  );
+
+  it.each(CASES)('a job that finishes with %s → %s', async (kind, code, retryable) => {
+    const wh = await openAgainst(server, bqSpec(), { retryPolicy: POLICY });
+    const u = unit('2024-02-02');
+    server.failJob(wh.jobRefFor(u)!, kind);
+    const err = (await wh.materialize(u).catch((e: unknown) => e)) as UnitError;
+    expect(err).toMatchObject({ code, retryable });
+    // A job that finished with an error is final: a retry needs a new attempt id.
+    expect(err.details?.reuseJobId ?? false).toBe(false);
+  });
+
+  it('cancels the running job when the unit is aborted', async () => {
+    const wh = await openAgainst(server);
+    const u = unit('2024-02-03');
+    server.keepRunning(1_000_000);
+    const ac = new AbortController();
+    const pending = wh.materialize(u, ac.signal);
+    while (!server.jobs.has(wh.jobRefFor(u)!)) await new Promise((r) => setTimeout(r, 5));
+    ac.abort();
+    await expect(pending).rejects.toMatchObject({ code: 'CANCELLED', retryable: false });
+    const state = await wh.reconcile(u, wh.jobRefFor(u));
+    expect(state).toMatchObject({ status: 'failed', error: { code: 'CANCELLED' } });
+  });
+});
