@@ -1,0 +1,15 @@
+// Public surface of the warehouse layer: the interface, the backends' factories and step routing.
+
+export { type OpenWarehouseOptions, openWarehouse } from './open.js';
+export { nextDay, normalizePartition } from './partitions.js';
+export { routeWarehouse } from './route.js';
+export { paramNames, unitParams, usedParams } from './sql-params.js';
+export { DEFAULT_POOL_SIZE, SqliteWarehouse, type SqliteWarehouseOptions } from './sqlite.js';
+export type {
+  MaterializeResult,
+  ReconcileResult,
+  Row,
+  SqlParams,
+  UnitRef,
+  Warehouse,
+} from './types.js';

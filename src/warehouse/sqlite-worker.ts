@@ -1,0 +1,159 @@
+// Worker thread of the SQLite warehouse: one better-sqlite3 connection, requests handled one at a time.
+// It owns the SQL of a partition replace; queueing, retries and error classes live on the main thread.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { usedParams } from './sql-params.js';
+import type {
+  MaterializeJob,
+  WorkerErrorInfo,
+  WorkerInit,
+  WorkerRequest,
+  WorkerResponse,
+} from './sqlite-protocol.js';
+
+class Refusal extends Error {
+  constructor(
+    readonly code: 'QUERY' | 'EXPECTATION',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const init = workerData as WorkerInit;
+const db = new Database(init.path, { fileMustExist: !init.create });
+db.pragma('journal_mode = WAL');
+db.pragma('busy_timeout = 10000');
+db.pragma('synchronous = NORMAL');
+
+const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+function query(sql: string, params: Record<string, unknown>): Record<string, unknown>[] {
+  const stmt = db.prepare(sql);
+  const bound = usedParams(sql, params as never);
+  if (stmt.reader) return stmt.all(bound) as Record<string, unknown>[];
+  stmt.run(bound);
+  return [];
+}
+
+function targetColumns(job: MaterializeJob): Set<string> {
+  const cols = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(job.table) as string[];
+  if (cols.length === 0) throw new Refusal('QUERY', `${job.label}: target table ${job.table} does not exist`);
+  return new Set(cols);
+}
+
+/** The SELECT's column names, checked against the target table (matched by name, never by position). */
+function selectColumns(job: MaterializeJob, select: Database.Statement): string[] {
+  if (!select.reader) throw new Refusal('QUERY', `${job.label}: the step's SQL must be a SELECT`);
+  const names = select.columns().map((c) => c.name);
+  const target = targetColumns(job);
+  const unknown = names.filter((n) => !target.has(n));
+  if (unknown.length > 0) {
+    throw new Refusal(
+      'QUERY',
+      `${job.label}: column(s) ${unknown.join(', ')} of the SELECT do not exist in ${job.table} (columns are matched by name)`,
+    );
+  }
+  const dup = names.filter((n, i) => names.indexOf(n) !== i);
+  if (dup.length > 0) throw new Refusal('QUERY', `${job.label}: the SELECT returns ${dup.join(', ')} twice`);
+  if (!names.includes(job.partitionColumn)) {
+    throw new Refusal(
+      'QUERY',
+      `${job.label}: the SELECT must return the partition column ${job.partitionColumn}`,
+    );
+  }
+  return names;
+}
+
+function minRows(job: MaterializeJob): number | undefined {
+  if (!job.minRowsSql) return undefined;
+  const row = db.prepare(job.minRowsSql).get(usedParams(job.minRowsSql, job.params)) as
+    | Record<string, unknown>
+    | undefined;
+  const value = Number(row?.min_rows);
+  if (row === undefined || row.min_rows === null || Number.isNaN(value)) {
+    throw new Refusal('QUERY', `${job.label}: expect.minRows returned no numeric min_rows`);
+  }
+  return value;
+}
+
+function short(job: MaterializeJob, rows: number, min: number): Refusal {
+  return new Refusal('EXPECTATION', `${job.label}: ${rows} rows, expected at least ${min} (expect.minRows)`);
+}
+
+/**
+ * Computes the rows outside any lock (workers compute in parallel on WAL snapshots), then replaces the
+ * partition in one short IMMEDIATE transaction. Measured faster than INSERT … SELECT under the write lock,
+ * which serialises every unit's SELECT and starved waiting workers into SQLITE_BUSY.
+ */
+function materialize(job: MaterializeJob): number {
+  const select = db.prepare(job.sql);
+  const names = selectColumns(job, select);
+  const at = names.indexOf(job.partitionColumn);
+  const rows = select.raw(true).safeIntegers(true).all(usedParams(job.sql, job.params)) as unknown[][];
+  const stray = rows.find((r) => r[at] !== job.partition);
+  if (stray) {
+    throw new Refusal(
+      'QUERY',
+      `${job.label}: the SELECT returned a row with ${job.partitionColumn} = ${String(stray[at])}; a step returns only @partition's rows`,
+    );
+  }
+  const min = minRows(job);
+  if (min !== undefined && rows.length < min) throw short(job, rows.length, min);
+  const del = db.prepare(`DELETE FROM ${quote(job.table)} WHERE ${quote(job.partitionColumn)} = ?`);
+  const ins = db.prepare(
+    `INSERT INTO ${quote(job.table)} (${names.map(quote).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
+  );
+  db.transaction(() => {
+    del.run(job.partition);
+    for (const r of rows) ins.run(r);
+  }).immediate();
+  return rows.length;
+}
+
+function describe(err: unknown, label: string): WorkerErrorInfo {
+  if (err instanceof Refusal) return { code: err.code, message: err.message, retryable: false };
+  const code = (err as { code?: unknown }).code;
+  const message = err instanceof Error ? err.message : String(err);
+  const sqliteCode = typeof code === 'string' ? code : '';
+  if (/^SQLITE_(BUSY|LOCKED|IOERR|FULL|NOMEM|PROTOCOL)/.test(sqliteCode)) {
+    return { code: 'BACKEND', message: `${label}: SQLite ${sqliteCode}: ${message}`, retryable: true };
+  }
+  return { code: 'QUERY', message: `${label}: ${message}`, retryable: false };
+}
+
+function handle(req: WorkerRequest): unknown {
+  switch (req.op) {
+    case 'query': {
+      const { sql, params } = req.args as WorkerRequest<'query'>['args'];
+      return query(sql, params);
+    }
+    case 'exec':
+      db.exec((req.args as WorkerRequest<'exec'>['args']).sql);
+      return null;
+    case 'materialize': {
+      const job = req.args as MaterializeJob;
+      const t0 = performance.now();
+      const rows = materialize(job);
+      return { rows, ms: Math.round(performance.now() - t0) };
+    }
+    case 'close':
+      db.close();
+      return null;
+  }
+}
+
+const port = parentPort!;
+port.on('message', (req: WorkerRequest) => {
+  let reply: WorkerResponse;
+  try {
+    reply = { id: req.id, ok: true, result: handle(req) };
+  } catch (err) {
+    const label = req.op === 'materialize' ? (req.args as MaterializeJob).label : 'SQLite query failed';
+    reply = { id: req.id, ok: false, error: describe(err, label) };
+  }
+  port.postMessage(reply);
+  if (req.op === 'close') port.close();
+});
+port.postMessage({ id: 0, ready: true } satisfies WorkerResponse);
