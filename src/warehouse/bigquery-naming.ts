@@ -3,6 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { type BigQueryWarehouseSpec, PhasedError } from '../../machines/index.js';
+import { paramNames } from './sql-params.js';
 import type { SqlParams, UnitRef } from './types.js';
 
 const JOB_ID_MAX = 1024;
@@ -89,11 +90,6 @@ export function partitionDestination(ref: TableRef, partition: string): TableRef
 const DATE_PARAMS = new Set(['partition', 'start', 'end']);
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Names of the `@params` a SQL text refers to. */
-export function usedParams(sql: string): Set<string> {
-  return new Set([...sql.matchAll(/@([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]));
-}
-
 /**
  * The named parameters the SQL uses, with their BigQuery types:
  * @partition/@start/@end as DATE, strings as STRING, integers as INT64, other numbers as FLOAT64.
@@ -102,7 +98,7 @@ export function typedParams(
   sql: string,
   params: SqlParams = {},
 ): { params: Record<string, string | number | null>; types: Record<string, string> } | undefined {
-  const used = usedParams(sql);
+  const used = new Set(paramNames(sql));
   const out: Record<string, string | number | null> = {};
   const types: Record<string, string> = {};
   for (const [name, value] of Object.entries(params)) {
@@ -113,9 +109,4 @@ export function typedParams(
     else types[name] = 'STRING';
   }
   return Object.keys(out).length === 0 ? undefined : { params: out, types };
-}
-
-/** The parameters of a unit's SQL: @partition, @start, @end, @run_id. */
-export function unitParams(unit: UnitRef): SqlParams {
-  return { partition: unit.partition, start: unit.range.start, end: unit.range.end, run_id: unit.runId };
 }

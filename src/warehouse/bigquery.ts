@@ -20,8 +20,8 @@ import {
   quoteTable,
   resolveTable,
   typedParams,
-  unitParams,
 } from './bigquery-naming.js';
+import { unitParams } from './sql-params.js';
 import type { ReconcileResult, Row, SqlParams, UnitRef, Warehouse } from './types.js';
 
 export interface BigQueryOpenOptions {
