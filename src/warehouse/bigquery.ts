@@ -110,6 +110,31 @@ export async function openBigQueryWarehouse(
     }
   }
 
+  /**
+   * expect.minRows, checked after the job: BigQuery has already replaced the partition, so a short one is
+   * reported (EXPECTATION) rather than rolled back; the unit fails and the gate sees the partition as short.
+   */
+  async function checkMinRows(unit: UnitRef, rows: number): Promise<void> {
+    const sql = unit.step.expect?.minRows;
+    if (!sql) return;
+    const [row] = await query(sql, unitParams(unit));
+    const min = Number(row?.min_rows);
+    if (row === undefined || row.min_rows === null || Number.isNaN(min)) {
+      throw new UnitError('QUERY', `${what(unit)}: expect.minRows returned no numeric min_rows`, false);
+    }
+    if (rows < min) {
+      throw new UnitError(
+        'EXPECTATION',
+        `${what(unit)}: ${rows} rows, expected at least ${min} (expect.minRows)`,
+        false,
+        {
+          rows,
+          minRows: min,
+        },
+      );
+    }
+  }
+
   const warehouse: BigQueryWarehouse = {
     kind: 'bigquery',
     query,
@@ -164,6 +189,7 @@ export async function openBigQueryWarehouse(
       const { job } = await insertOrAttach(rt, jobId, q, what(unit));
       const meta = await waitForJob(rt, job, what(unit), signal);
       const rows = await rowsWritten(rt, job, meta, what(unit));
+      await checkMinRows(unit, rows);
       return { rows, ms: Math.round(performance.now() - started), jobRef: jobId };
     },
 
@@ -180,7 +206,9 @@ export async function openBigQueryWarehouse(
       }
       try {
         const meta = await waitForJob(rt, job, what(unit));
-        return { status: 'succeeded', rows: await rowsWritten(rt, job, meta, what(unit)) };
+        const rows = await rowsWritten(rt, job, meta, what(unit));
+        await checkMinRows(unit, rows);
+        return { status: 'succeeded', rows };
       } catch (err) {
         const e =
           err instanceof UnitError
