@@ -1,0 +1,24 @@
+// Public surface of the SQLite event store: open a file, then append, read, project, verify and lease.
+export type { BuildEvents } from './append.js';
+export { eventHash, snapshotDigest } from './hash.js';
+export type { CanSteal } from './lease.js';
+export { openStore } from './open.js';
+export { UNIT_EVENT_TYPES } from './projection.js';
+export { APPLICATION_ID, SCHEMA_VERSION } from './schema.js';
+export { SNAPSHOTS_KEPT } from './snapshots.js';
+export { EventStore } from './store.js';
+export type {
+  ChainReport,
+  LeaseResult,
+  NewEvent,
+  NewRun,
+  RunRow,
+  RunStatus,
+  SnapshotRecord,
+  StoredEvent,
+  StoreOptions,
+  UnitFilter,
+  UnitRow,
+  UnitStatus,
+} from './types.js';
+export { RUN_STATUSES, UNIT_STATUSES } from './types.js';

@@ -1,0 +1,73 @@
+// The driver's lease on a run: owner + expiry on the runs row, taken and renewed under SQLite's write lock.
+// Deciding whether a holder is dead is the caller's job (canSteal); this only records who holds it.
+
+import type Database from 'better-sqlite3';
+import { PhasedError } from '../machines/index.js';
+import type { Runs } from './runs.js';
+import type { LeaseResult } from './types.js';
+
+export type CanSteal = (currentOwner: string, expiresAt: string) => boolean;
+
+export class Leases {
+  private readonly getStmt: Database.Statement;
+  private readonly setStmt: Database.Statement;
+  private readonly renewStmt: Database.Statement;
+  private readonly releaseStmt: Database.Statement;
+  private readonly acquireTx: Database.Transaction<
+    (runId: string, owner: string, ttlMs: number, canSteal?: CanSteal) => LeaseResult
+  >;
+
+  constructor(
+    db: Database.Database,
+    private readonly runs: Runs,
+  ) {
+    this.getStmt = db.prepare('SELECT owner, lease_expires_at AS expiresAt FROM runs WHERE run_id = ?');
+    this.setStmt = db.prepare('UPDATE runs SET owner = ?, lease_expires_at = ? WHERE run_id = ?');
+    this.renewStmt = db.prepare('UPDATE runs SET lease_expires_at = ? WHERE run_id = ? AND owner = ?');
+    this.releaseStmt = db.prepare(
+      'UPDATE runs SET owner = NULL, lease_expires_at = NULL WHERE run_id = ? AND owner = ?',
+    );
+    this.acquireTx = db.transaction((runId, owner, ttlMs, canSteal) => {
+      const row = this.getStmt.get(runId) as { owner: string | null; expiresAt: string | null } | undefined;
+      if (!row) throw this.runs.notFound(runId);
+      const now = Date.now();
+      const free =
+        row.owner === null ||
+        row.owner === owner ||
+        row.expiresAt === null ||
+        Date.parse(row.expiresAt) <= now ||
+        (canSteal?.(row.owner, row.expiresAt) ?? false);
+      if (!free) return { ok: false, owner: row.owner as string, expiresAt: row.expiresAt as string };
+      this.setStmt.run(owner, new Date(now + ttlMs).toISOString(), runId);
+      return { ok: true };
+    });
+  }
+
+  acquire(runId: string, owner: string, ttlMs: number, canSteal?: CanSteal): LeaseResult {
+    checkArgs(owner, ttlMs);
+    return this.acquireTx.immediate(runId, owner, ttlMs, canSteal);
+  }
+
+  /** Extends our lease; false when another owner holds the run now (or the run is gone). */
+  renew(runId: string, owner: string, ttlMs: number): boolean {
+    checkArgs(owner, ttlMs);
+    return this.renewStmt.run(new Date(Date.now() + ttlMs).toISOString(), runId, owner).changes === 1;
+  }
+
+  /** Gives the lease up if we hold it; a no-op otherwise. */
+  release(runId: string, owner: string): void {
+    this.releaseStmt.run(runId, owner);
+  }
+}
+
+function checkArgs(owner: string, ttlMs: number): void {
+  if (typeof owner !== 'string' || owner === '') {
+    throw new PhasedError(
+      'BAD_ARGUMENT',
+      `a lease owner must be a non-empty string, got ${JSON.stringify(owner)}`,
+    );
+  }
+  if (!Number.isFinite(ttlMs) || ttlMs < 0) {
+    throw new PhasedError('BAD_ARGUMENT', `a lease ttl must be a finite number of ms ≥ 0, got ${ttlMs}`);
+  }
+}

@@ -1,0 +1,153 @@
+// The units projection: one row per (run, step, partition), folded from the log's unit events.
+// The same apply() serves append (incrementally) and rebuild (replaying the log); queries live here too.
+
+import type Database from 'better-sqlite3';
+import { UNIT_STATUSES, type UnitFilter, type UnitRow, type UnitStatus } from './types.js';
+
+/** Event types that change the projection; every other type leaves it alone. */
+export const UNIT_EVENT_TYPES = [
+  'BASELINE_RECORDED',
+  'UNIT_STARTED',
+  'UNIT_SUCCEEDED',
+  'UNIT_FAILED',
+  'RETRY_REQUESTED',
+] as const;
+
+const UNIT_COLUMNS = `run_id AS runId, step, "partition" AS partition, status, attempts, "rows" AS rows,
+  job_ref AS jobRef, error, last_seq AS lastSeq`;
+const REBUILD_PAGE = 500;
+
+interface BaselineStep {
+  step: string;
+  toRun?: string[];
+}
+
+export class UnitsProjection {
+  private readonly pending: Database.Statement;
+  private readonly started: Database.Statement;
+  private readonly succeeded: Database.Statement;
+  private readonly failed: Database.Statement;
+  private readonly reopenAll: Database.Statement;
+  private readonly reopenSome: Database.Statement;
+  private readonly clear: Database.Statement;
+  private readonly page: Database.Statement;
+  private readonly byRun: Database.Statement;
+  private readonly byStep: Database.Statement;
+  private readonly counts: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    const insert =
+      'INSERT INTO units (run_id, step, "partition", status, attempts, "rows", job_ref, error, last_seq)';
+    const key = 'ON CONFLICT (run_id, step, "partition") DO UPDATE SET';
+    this.pending = db.prepare(
+      `${insert} VALUES (?, ?, ?, 'pending', 0, NULL, NULL, NULL, ?) ON CONFLICT DO NOTHING`,
+    );
+    this.started = db.prepare(
+      `${insert} VALUES (?, ?, ?, 'started', ?, NULL, ?, NULL, ?)
+       ${key} status = 'started', attempts = excluded.attempts, job_ref = excluded.job_ref, last_seq = excluded.last_seq`,
+    );
+    this.succeeded = db.prepare(
+      `${insert} VALUES (?, ?, ?, 'succeeded', ?, ?, NULL, NULL, ?)
+       ${key} status = 'succeeded', attempts = excluded.attempts, "rows" = excluded."rows", error = NULL,
+         last_seq = excluded.last_seq`,
+    );
+    this.failed = db.prepare(
+      `${insert} VALUES (?, ?, ?, ?, ?, NULL, NULL, ?, ?)
+       ${key} status = excluded.status, attempts = excluded.attempts, error = excluded.error,
+         last_seq = excluded.last_seq`,
+    );
+    const reopen = `UPDATE units SET status = 'pending', last_seq = ? WHERE run_id = ? AND step = ? AND status = 'failed'`;
+    this.reopenAll = db.prepare(reopen);
+    this.reopenSome = db.prepare(`${reopen} AND "partition" IN (SELECT value FROM json_each(?))`);
+    this.clear = db.prepare('DELETE FROM units WHERE run_id = ?');
+    const types = UNIT_EVENT_TYPES.map((t) => `'${t}'`).join(', ');
+    this.page = db.prepare(
+      `SELECT seq, type, data FROM events WHERE run_id = ? AND seq > ? AND type IN (${types}) ORDER BY seq LIMIT ?`,
+    );
+    const statusFilter = '(? IS NULL OR status IN (SELECT value FROM json_each(?)))';
+    this.byRun = db.prepare(
+      `SELECT ${UNIT_COLUMNS} FROM units WHERE run_id = ? AND ${statusFilter} ORDER BY step, "partition"`,
+    );
+    this.byStep = db.prepare(
+      `SELECT ${UNIT_COLUMNS} FROM units WHERE run_id = ? AND step = ? AND ${statusFilter} ORDER BY "partition"`,
+    );
+    this.counts = db.prepare(
+      'SELECT step, status, count(*) AS n FROM units WHERE run_id = ? GROUP BY step, status',
+    );
+  }
+
+  /** Folds one event into the projection; the caller holds the write transaction. */
+  apply(runId: string, seq: number, type: string, data: Record<string, unknown>): void {
+    switch (type) {
+      case 'BASELINE_RECORDED':
+        for (const s of (data.steps as BaselineStep[] | undefined) ?? []) {
+          for (const p of s.toRun ?? []) this.pending.run(runId, s.step, p, seq);
+        }
+        return;
+      case 'UNIT_STARTED':
+        this.started.run(runId, data.step, data.partition, data.attempt, data.jobRef ?? null, seq);
+        return;
+      case 'UNIT_SUCCEEDED':
+        this.succeeded.run(runId, data.step, data.partition, data.attempt, data.rows ?? null, seq);
+        return;
+      case 'UNIT_FAILED': {
+        const status: UnitStatus = data.final ? 'failed' : 'pending';
+        const error = data.error === undefined ? null : JSON.stringify(data.error);
+        this.failed.run(runId, data.step, data.partition, status, data.attempt, error, seq);
+        return;
+      }
+      case 'RETRY_REQUESTED':
+        this.reopen(runId, seq, data);
+        return;
+    }
+  }
+
+  private reopen(runId: string, seq: number, data: Record<string, unknown>): void {
+    const only = typeof data.step === 'string' ? data.step : undefined;
+    const partitions = Array.isArray(data.partitions) ? JSON.stringify(data.partitions) : undefined;
+    for (const r of (data.reopened as { step: string }[] | undefined) ?? []) {
+      if (only !== undefined && r.step !== only) continue;
+      if (partitions === undefined) this.reopenAll.run(seq, runId, r.step);
+      else this.reopenSome.run(seq, runId, r.step, partitions);
+    }
+  }
+
+  /** Deletes the run's rows and replays its unit events in pages (never the whole log in memory). */
+  rebuild(runId: string): void {
+    this.db
+      .transaction(() => {
+        this.clear.run(runId);
+        let after = 0;
+        for (;;) {
+          const rows = this.page.all(runId, after, REBUILD_PAGE) as {
+            seq: number;
+            type: string;
+            data: string;
+          }[];
+          for (const r of rows)
+            this.apply(runId, r.seq, r.type, JSON.parse(r.data) as Record<string, unknown>);
+          if (rows.length < REBUILD_PAGE) return;
+          after = rows[rows.length - 1].seq;
+        }
+      })
+      .immediate();
+  }
+
+  units(runId: string, filter: UnitFilter = {}): UnitRow[] {
+    const status = filter.status === undefined ? null : JSON.stringify(filter.status);
+    const rows =
+      filter.step === undefined
+        ? this.byRun.all(runId, status, status)
+        : this.byStep.all(runId, filter.step, status, status);
+    return rows as UnitRow[];
+  }
+
+  unitCounts(runId: string): Record<string, Record<UnitStatus, number>> {
+    const out: Record<string, Record<UnitStatus, number>> = {};
+    for (const r of this.counts.all(runId) as { step: string; status: UnitStatus; n: number }[]) {
+      out[r.step] ??= Object.fromEntries(UNIT_STATUSES.map((s) => [s, 0])) as Record<UnitStatus, number>;
+      out[r.step][r.status] = r.n;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,84 @@
+// The runs table: creating a run, reading one or all, and the RUN_NOT_FOUND message.
+// Does not touch status/head columns after creation: append.ts and lease.ts own those updates.
+
+import type Database from 'better-sqlite3';
+import { PhasedError } from '../machines/index.js';
+import type { NewRun, RunRow } from './types.js';
+
+const RUN_COLUMNS = `run_id AS runId, plan_name AS planName, plan_hash AS planHash, plan_json AS planJson,
+  machine_version AS machineVersion, created_at AS createdAt, status, state_json AS stateJson, owner,
+  lease_expires_at AS leaseExpiresAt, head_seq AS headSeq, updated_at AS updatedAt`;
+
+export class Runs {
+  private readonly insertStmt: Database.Statement;
+  private readonly getStmt: Database.Statement;
+  private readonly listStmt: Database.Statement;
+  private readonly idsStmt: Database.Statement;
+
+  constructor(
+    db: Database.Database,
+    private readonly file: string,
+  ) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO runs (run_id, plan_name, plan_hash, plan_json, machine_version, created_at, status)
+       VALUES (@runId, @planName, @planHash, @planJson, @machineVersion, @createdAt, 'created')`,
+    );
+    this.getStmt = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`);
+    this.listStmt = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY created_at DESC, rowid DESC`);
+    this.idsStmt = db.prepare('SELECT run_id FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?').pluck();
+  }
+
+  create(r: NewRun): void {
+    if (typeof r.runId !== 'string' || r.runId === '') {
+      throw new PhasedError(
+        'BAD_ARGUMENT',
+        `a run id must be a non-empty string, got ${JSON.stringify(r.runId)}`,
+      );
+    }
+    try {
+      this.insertStmt.run({
+        runId: r.runId,
+        planName: r.planName,
+        planHash: r.planHash,
+        planJson: r.planJson,
+        machineVersion: r.machineVersion,
+        createdAt: r.createdAt,
+      });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw new PhasedError(
+          'BAD_ARGUMENT',
+          `run ${r.runId} already exists in ${this.file}: choose another --run-id, or continue it with \`phased resume ${r.runId}\``,
+          { details: { runId: r.runId, file: this.file } },
+        );
+      }
+      throw err;
+    }
+  }
+
+  get(runId: string): RunRow | undefined {
+    return this.getStmt.get(runId) as RunRow | undefined;
+  }
+
+  require(runId: string): RunRow {
+    const row = this.get(runId);
+    if (!row) throw this.notFound(runId);
+    return row;
+  }
+
+  list(): RunRow[] {
+    return this.listStmt.all() as RunRow[];
+  }
+
+  /** RUN_NOT_FOUND naming the run, the database file and up to 5 runs it does hold. */
+  notFound(runId: string): PhasedError {
+    const ids = this.idsStmt.all(6) as string[];
+    const known =
+      ids.length === 0
+        ? 'it holds no runs yet (start one with `phased run PLAN`)'
+        : `runs there: ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''} (see \`phased status\`)`;
+    return new PhasedError('RUN_NOT_FOUND', `run ${runId} not found in ${this.file}; ${known}`, {
+      details: { runId, file: this.file, known: ids.slice(0, 5) },
+    });
+  }
+}

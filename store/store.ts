@@ -1,0 +1,156 @@
+// EventStore: the one object callers hold; each method delegates to the module owning that operation.
+// Knows nothing of xstate: callers pass the state value and run status they computed.
+
+import type Database from 'better-sqlite3';
+import { PhasedError } from '../machines/index.js';
+import { Appender, type BuildEvents } from './append.js';
+import { Leases } from './lease.js';
+import { UnitsProjection } from './projection.js';
+import { Reader } from './read.js';
+import { Runs } from './runs.js';
+import { Snapshots } from './snapshots.js';
+import type {
+  ChainReport,
+  LeaseResult,
+  NewRun,
+  RunRow,
+  SnapshotRecord,
+  StoredEvent,
+  UnitFilter,
+  UnitRow,
+  UnitStatus,
+} from './types.js';
+import { ChainVerifier } from './verify.js';
+
+export class EventStore {
+  readonly file: string;
+  readonly snapshotEvery: number;
+  readonly readonly: boolean;
+  private readonly db: Database.Database;
+  private readonly runsOps: Runs;
+  private readonly reader: Reader;
+  private readonly projection: UnitsProjection;
+  private readonly appender: Appender;
+  private readonly snapshots: Snapshots;
+  private readonly verifier: ChainVerifier;
+  private readonly leases: Leases;
+  private readonly dataVersionStmt: Database.Statement;
+
+  /** Use openStore(); this takes an already opened and migrated connection. */
+  constructor(db: Database.Database, file: string, snapshotEvery: number) {
+    this.db = db;
+    this.file = file;
+    this.snapshotEvery = snapshotEvery;
+    this.readonly = db.readonly;
+    this.runsOps = new Runs(db, file);
+    this.reader = new Reader(db);
+    this.projection = new UnitsProjection(db);
+    this.appender = new Appender(db, this.runsOps, this.reader, this.projection);
+    this.snapshots = new Snapshots(db, file);
+    this.verifier = new ChainVerifier(db, this.runsOps);
+    this.leases = new Leases(db, this.runsOps);
+    this.dataVersionStmt = db.prepare('PRAGMA data_version').pluck();
+  }
+
+  createRun(r: NewRun): void {
+    this.writable('create a run');
+    this.runsOps.create(r);
+  }
+
+  getRun(runId: string): RunRow | undefined {
+    return this.runsOps.get(runId);
+  }
+
+  requireRun(runId: string): RunRow {
+    return this.runsOps.require(runId);
+  }
+
+  /** Every run, newest first. */
+  listRuns(): RunRow[] {
+    return this.runsOps.list();
+  }
+
+  head(runId: string): { seq: number; hash: string } {
+    return this.reader.head(runId);
+  }
+
+  /**
+   * One write transaction: hands `build` the events other processes appended after `expectedSeq`,
+   * appends what it returns, and returns the external events followed by the new ones.
+   */
+  append(runId: string, expectedSeq: number, build: BuildEvents): StoredEvent[] {
+    this.writable('append events');
+    return this.appender.append(runId, expectedSeq, build);
+  }
+
+  /** Lazily streams events in seq order; the connection cannot write until the iterator is done. */
+  events(runId: string, opts?: { fromSeq?: number; toSeq?: number }): IterableIterator<StoredEvent> {
+    return this.reader.events(runId, opts);
+  }
+
+  eventCount(runId: string): number {
+    return this.reader.count(runId);
+  }
+
+  saveSnapshot(runId: string, seq: number, snapshot: unknown, opts?: { beforeCommit?: () => void }): void {
+    this.writable('save a snapshot');
+    this.snapshots.save(runId, seq, snapshot, opts);
+  }
+
+  /** Throws LOG_TAMPERED when the snapshot or the log under it was altered. */
+  latestSnapshot(runId: string, atOrBeforeSeq?: number): SnapshotRecord | undefined {
+    return this.snapshots.load(runId, atOrBeforeSeq);
+  }
+
+  units(runId: string, filter?: UnitFilter): UnitRow[] {
+    return this.projection.units(runId, filter);
+  }
+
+  unitCounts(runId: string): Record<string, Record<UnitStatus, number>> {
+    return this.projection.unitCounts(runId);
+  }
+
+  rebuildProjection(runId: string): void {
+    this.writable('rebuild the units projection');
+    this.projection.rebuild(runId);
+  }
+
+  verifyChain(runId: string, opts?: { fromSeq?: number }): ChainReport {
+    return this.verifier.verify(runId, opts);
+  }
+
+  acquireLease(
+    runId: string,
+    owner: string,
+    ttlMs: number,
+    opts: { canSteal?: (currentOwner: string, expiresAt: string) => boolean } = {},
+  ): LeaseResult {
+    this.writable('take a lease');
+    return this.leases.acquire(runId, owner, ttlMs, opts.canSteal);
+  }
+
+  renewLease(runId: string, owner: string, ttlMs: number): boolean {
+    this.writable('renew a lease');
+    return this.leases.renew(runId, owner, ttlMs);
+  }
+
+  releaseLease(runId: string, owner: string): void {
+    this.writable('release a lease');
+    this.leases.release(runId, owner);
+  }
+
+  /** PRAGMA data_version: changes when another connection committed to the file. */
+  dataVersion(): number {
+    return this.dataVersionStmt.get() as number;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private writable(what: string): void {
+    if (this.readonly) {
+      throw new PhasedError('BAD_ARGUMENT', `cannot ${what}: ${this.file} was opened read-only`);
+    }
+  }
+}
