@@ -1,5 +1,11 @@
 // Public surface of the warehouse layer: the interface, the backends' factories and step routing.
 
+export {
+  type BigQueryOpenOptions,
+  type BigQueryWarehouse,
+  isBigQueryWarehouse,
+  openBigQueryWarehouse,
+} from './bigquery.js';
 export { type OpenWarehouseOptions, openWarehouse } from './open.js';
 export { nextDay, normalizePartition } from './partitions.js';
 export { routeWarehouse } from './route.js';

@@ -110,7 +110,9 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.script, { workerData: this.init });
+    // Workers inherit the parent's flags; --input-type (node -e scripts) would stop them from loading.
+    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+    const worker = new Worker(this.script, { workerData: this.init, execArgv });
     const slot: Slot = { worker, ready: false };
     worker.unref();
     worker.on('message', (msg: WorkerResponse) => {
