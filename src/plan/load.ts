@@ -87,12 +87,12 @@ export function loadPlan(file: string, overrides: PlanOverrides = {}): ResolvedP
   }
   const yaml = parseYaml(text);
   if (yaml.errors.length > 0) throw planError(file, yaml.errors, () => undefined);
-  const result = planSchema({ dir: path.dirname(source), dialect: dialectOf(yaml.value) }).safeParse(
-    yaml.value,
-    {
-      error: describeIssue,
-    },
-  );
+  // Each load builds its own schema and parses once: zod's compiled fast path would only add compile time.
+  const schema = planSchema({ dir: path.dirname(source), dialect: dialectOf(yaml.value) });
+  const result = schema.safeParse(yaml.value, {
+    error: describeIssue,
+    jitless: true,
+  });
   const issues = [
     ...(result.success ? [] : fromZod(result.error.issues)),
     ...structureIssues(yaml.value),
