@@ -1,0 +1,119 @@
+// Contract: the units projection follows unit events, and a rebuild from the log gives the same rows.
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import type { StoreCtx } from '../contract.js';
+import { appendAll, baseline, createRun, dates, ev, failed, started, succeeded } from '../helpers.js';
+
+export function projectionSuite({ make }: StoreCtx): void {
+  describe('units projection', () => {
+    it('tracks baseline, start, success, failure and retry per unit', () => {
+      const store = make();
+      const run = createRun(store);
+      const [d1, d2, d3, d4] = dates(4);
+      appendAll(store, run, [baseline({ a: [d1, d2, d3, d4], b: [d1] })]);
+      expect(store.unitCounts(run)).toEqual({
+        a: { pending: 4, started: 0, succeeded: 0, failed: 0 },
+        b: { pending: 1, started: 0, succeeded: 0, failed: 0 },
+      });
+      appendAll(store, run, [
+        started('a', d1, 1, 'job-1'),
+        succeeded('a', d1, 42),
+        started('a', d2),
+        failed('a', d2, false),
+        started('a', d3),
+        failed('a', d3, true),
+        started('a', d4),
+        failed('a', d4, true),
+        started('b', d1),
+      ]);
+      const byPartition = Object.fromEntries(store.units(run, { step: 'a' }).map((u) => [u.partition, u]));
+      expect(byPartition[d1]).toMatchObject({
+        status: 'succeeded',
+        attempts: 1,
+        rows: 42,
+        jobRef: 'job-1',
+        error: null,
+      });
+      expect(byPartition[d2]).toMatchObject({ status: 'pending', attempts: 1, lastSeq: 5 });
+      expect(JSON.parse(byPartition[d2].error ?? 'null')).toEqual({
+        code: 'QUERY',
+        message: `boom ${d2}`,
+        retryable: true,
+      });
+      expect(byPartition[d3]).toMatchObject({ status: 'failed', lastSeq: 7 });
+      expect(store.units(run, { status: ['failed'] }).map((u) => u.partition)).toEqual([d3, d4]);
+      expect(store.units(run, { step: 'b', status: ['started', 'pending'] })).toHaveLength(1);
+
+      const retry = appendAll(store, run, [
+        ev('RETRY_REQUESTED', {
+          by: 'cli',
+          step: 'a',
+          partitions: [d4],
+          reopened: [{ step: 'a', count: 1 }],
+        }),
+      ]);
+      expect(store.units(run, { step: 'a', status: ['failed'] }).map((u) => u.partition)).toEqual([d3]);
+      expect(store.units(run, { step: 'a' }).find((u) => u.partition === d4)).toMatchObject({
+        status: 'pending',
+        lastSeq: retry[0].seq,
+      });
+      appendAll(store, run, [ev('RETRY_REQUESTED', { by: 'cli', reopened: [{ step: 'a', count: 1 }] })]);
+      expect(store.unitCounts(run).a).toEqual({ pending: 3, started: 0, succeeded: 1, failed: 0 });
+    });
+
+    it('restricts a retry to data.step when given', () => {
+      const store = make();
+      const run = createRun(store);
+      const [d1] = dates(1);
+      appendAll(store, run, [
+        baseline({ a: [d1], b: [d1] }),
+        failed('a', d1, true),
+        failed('b', d1, true),
+        ev('RETRY_REQUESTED', {
+          by: 'cli',
+          step: 'b',
+          reopened: [
+            { step: 'a', count: 1 },
+            { step: 'b', count: 1 },
+          ],
+        }),
+      ]);
+      expect(store.units(run, { status: ['failed'] }).map((u) => u.step)).toEqual(['a']);
+    });
+
+    it('rebuilds from the log to exactly the incremental projection', () => {
+      const store = make();
+      const run = createRun(store);
+      const other = createRun(store, 'other-run');
+      const parts = dates(400);
+      appendAll(store, run, [baseline({ a: parts, b: parts })]);
+      appendAll(store, other, [baseline({ a: parts.slice(0, 3) })]);
+      for (const [i, p] of parts.entries()) {
+        const evs = [started('a', p), i % 7 === 0 ? failed('a', p, i % 14 === 0) : succeeded('a', p, i)];
+        if (i % 3 === 0) evs.push(started('b', p, 1, `job-${i}`));
+        appendAll(store, run, evs);
+      }
+      appendAll(store, run, [
+        ev('RETRY_REQUESTED', {
+          by: 'x',
+          partitions: parts.slice(0, 50),
+          reopened: [{ step: 'a', count: 4 }],
+        }),
+      ]);
+      const incremental = store.units(run);
+      const otherBefore = store.units(other);
+      expect(incremental.length).toBe(800);
+      // More unit events than one rebuild page.
+      expect(store.eventCount(run)).toBeGreaterThan(500);
+      const db = new Database(store.file);
+      db.prepare("UPDATE units SET status = 'succeeded', last_seq = 0 WHERE run_id = ?").run(run);
+      db.prepare("DELETE FROM units WHERE run_id = ? AND step = 'b'").run(run);
+      db.close();
+      expect(store.units(run)).not.toEqual(incremental);
+
+      store.rebuildProjection(run);
+      expect(store.units(run)).toEqual(incremental);
+      expect(store.units(other)).toEqual(otherBefore);
+    });
+  });
+}
