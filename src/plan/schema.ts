@@ -114,6 +114,21 @@ const envValue = z.union([z.string(), z.number(), z.boolean()], {
   error: (iss) => `expected a string, found ${show(iss.input)}`,
 });
 
+/** A command argument; an unquoted `{partition}` reads as a YAML mapping, so say how to quote it. */
+const argument = z
+  .string({
+    error: (iss) => {
+      const input = iss.input as Record<string, unknown> | null;
+      if (input && typeof input === 'object' && !Array.isArray(input) && Object.keys(input).length === 1) {
+        const [key] = Object.keys(input);
+        if (input[key] === null)
+          return `expected a string, found {${key}} read as a YAML mapping: quote it, "{${key}}"`;
+      }
+      return undefined;
+    },
+  })
+  .min(1);
+
 function step(ctx: SchemaContext) {
   return strict({
     id: stepId,
@@ -126,7 +141,7 @@ function step(ctx: SchemaContext) {
     retries: z.int().min(0).default(3),
     refill: z.enum(['missing', 'all']).default('missing'),
     expect: strict({ minRows: sqlRef(ctx).optional() }).optional(),
-    command: z.array(text).min(1).optional(),
+    command: z.array(argument).min(1).optional(),
     cwd: absolutePath(ctx).optional(),
     env: z.record(z.string(), envValue.transform(String)).optional(),
     timeout: z.number().positive().optional(),

@@ -146,4 +146,14 @@ describe('plan structure errors', () => {
     expect(issueAt(err, 'phases[0].steps[1].retries').message).toContain('expected a number >= 0, found -1');
     expect(issueAt(err, 'phases[0].gate.minCoverage').message).toContain('expected a number <= 1, found 1.5');
   });
+
+  it('explains an unquoted {partition} argument, which YAML reads as a mapping', () => {
+    const file = planWith((doc) => {
+      doc.phases[1].groups[1].steps[0].command = ['./backfill.sh', { partition: null }];
+    });
+    const err = planError(() => loadPlan(file));
+    expect(issueAt(err, 'phases[1].groups[1].steps[0].command[1]').message).toContain(
+      'found {partition} read as a YAML mapping: quote it, "{partition}"',
+    );
+  });
 });
