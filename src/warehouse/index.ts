@@ -6,6 +6,13 @@ export {
   isBigQueryWarehouse,
   openBigQueryWarehouse,
 } from './bigquery.js';
+export {
+  type CommandBackendOptions,
+  commandLogPath,
+  commandPidPath,
+  killOrphan,
+  openCommandBackend,
+} from './command.js';
 export { type OpenWarehouseOptions, openWarehouse } from './open.js';
 export { nextDay, normalizePartition } from './partitions.js';
 export { routeWarehouse } from './route.js';
