@@ -1,0 +1,35 @@
+-- player_game_summary: output table (one row per player per game), created when missing; partitioned by game_date.
+CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_analytics.player_game_summary` (
+  game_id STRING,
+  game_date DATE,
+  season STRING,
+  season_type STRING,
+  player_id INT64,
+  player_name STRING,
+  team_abbr STRING,
+  opponent_abbr STRING,
+  is_home INT64,
+  starter INT64,
+  minutes_played INT64,
+  points INT64,
+  fga INT64,
+  fgm INT64,
+  fg3a INT64,
+  fg3m INT64,
+  fta INT64,
+  ftm INT64,
+  paint_attempts INT64,
+  paint_makes INT64,
+  mid_range_attempts INT64,
+  mid_range_makes INT64,
+  turnovers INT64,
+  rebounds INT64,
+  assists INT64,
+  ts_pct FLOAT64,
+  usage_rate FLOAT64,
+  points_line FLOAT64,
+  over_under_result STRING,
+  source_run_id STRING
+)
+PARTITION BY game_date
+CLUSTER BY player_id;

@@ -1,0 +1,35 @@
+-- team_offense_game_summary: output table (one row per team per game), created when missing; partitioned by game_date.
+CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_analytics.team_offense_game_summary` (
+  game_id STRING,
+  game_date DATE,
+  season STRING,
+  season_type STRING,
+  team_abbr STRING,
+  opponent_abbr STRING,
+  is_home INT64,
+  overtime_periods INT64,
+  minutes INT64,
+  points INT64,
+  opponent_points INT64,
+  win INT64,
+  fga INT64,
+  fgm INT64,
+  fg3a INT64,
+  fg3m INT64,
+  fta INT64,
+  ftm INT64,
+  paint_attempts INT64,
+  mid_range_attempts INT64,
+  turnovers INT64,
+  rebounds INT64,
+  assists INT64,
+  possessions FLOAT64,
+  pace FLOAT64,
+  offensive_rating FLOAT64,
+  efg_pct FLOAT64,
+  ts_pct FLOAT64,
+  three_rate FLOAT64,
+  source_run_id STRING
+)
+PARTITION BY game_date
+CLUSTER BY team_abbr;

@@ -1,0 +1,33 @@
+-- ml_feature_store: output table (one row per player per game), created when missing; indexed on game_date.
+CREATE TABLE IF NOT EXISTS nba_predictions_ml_feature_store_v2 (
+  game_id TEXT,
+  game_date TEXT,
+  season TEXT,
+  player_id INTEGER,
+  team_abbr TEXT,
+  opponent_abbr TEXT,
+  feature_version TEXT,
+  points_avg_last5 REAL,
+  points_avg_last10 REAL,
+  points_avg_60d REAL,
+  minutes_avg_last5 REAL,
+  usage_rate_last10 REAL,
+  ts_pct_last10 REAL,
+  team_pace_last10 REAL,
+  paint_rate REAL,
+  mid_range_rate REAL,
+  three_rate REAL,
+  primary_zone TEXT,
+  opp_defensive_rating REAL,
+  opp_weakest_zone TEXT,
+  shot_zone_mismatch REAL,
+  scoring_environment REAL,
+  fatigue_factor REAL,
+  usage_opportunity REAL,
+  composite_adjustment REAL,
+  points_line REAL,
+  baseline_projection REAL,
+  projection_edge REAL,
+  source_run_id TEXT
+);
+CREATE INDEX IF NOT EXISTS ix_nba_predictions_ml_feature_store_v2_game_date ON nba_predictions_ml_feature_store_v2 (game_date);

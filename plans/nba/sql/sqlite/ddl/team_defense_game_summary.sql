@@ -1,0 +1,30 @@
+-- team_defense_game_summary: output table (one row per team per game), created when missing; indexed on game_date.
+CREATE TABLE IF NOT EXISTS nba_analytics_team_defense_game_summary (
+  game_id TEXT,
+  game_date TEXT,
+  season TEXT,
+  season_type TEXT,
+  team_abbr TEXT,
+  opponent_abbr TEXT,
+  is_home INTEGER,
+  opp_points INTEGER,
+  opp_fga INTEGER,
+  opp_fgm INTEGER,
+  opp_fg3a INTEGER,
+  opp_fg3m INTEGER,
+  opp_fta INTEGER,
+  opp_paint_attempts INTEGER,
+  opp_paint_makes INTEGER,
+  opp_mid_range_attempts INTEGER,
+  opp_mid_range_makes INTEGER,
+  forced_turnovers INTEGER,
+  team_rebounds INTEGER,
+  opp_possessions REAL,
+  defensive_rating REAL,
+  opp_fg_pct REAL,
+  opp_top_scorer_points INTEGER,
+  opp_players_used INTEGER,
+  opp_scorers_20_plus INTEGER,
+  source_run_id TEXT
+);
+CREATE INDEX IF NOT EXISTS ix_nba_analytics_team_defense_game_summary_game_date ON nba_analytics_team_defense_game_summary (game_date);

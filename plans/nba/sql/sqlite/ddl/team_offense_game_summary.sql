@@ -1,0 +1,35 @@
+-- team_offense_game_summary: output table (one row per team per game), created when missing; indexed on game_date.
+CREATE TABLE IF NOT EXISTS nba_analytics_team_offense_game_summary (
+  game_id TEXT,
+  game_date TEXT,
+  season TEXT,
+  season_type TEXT,
+  team_abbr TEXT,
+  opponent_abbr TEXT,
+  is_home INTEGER,
+  overtime_periods INTEGER,
+  minutes INTEGER,
+  points INTEGER,
+  opponent_points INTEGER,
+  win INTEGER,
+  fga INTEGER,
+  fgm INTEGER,
+  fg3a INTEGER,
+  fg3m INTEGER,
+  fta INTEGER,
+  ftm INTEGER,
+  paint_attempts INTEGER,
+  mid_range_attempts INTEGER,
+  turnovers INTEGER,
+  rebounds INTEGER,
+  assists INTEGER,
+  possessions REAL,
+  pace REAL,
+  offensive_rating REAL,
+  efg_pct REAL,
+  ts_pct REAL,
+  three_rate REAL,
+  source_run_id TEXT
+);
+CREATE INDEX IF NOT EXISTS ix_nba_analytics_team_offense_game_summary_game_date ON nba_analytics_team_offense_game_summary (game_date);
+CREATE INDEX IF NOT EXISTS ix_nba_analytics_team_offense_game_summary_team ON nba_analytics_team_offense_game_summary (team_abbr, game_date);

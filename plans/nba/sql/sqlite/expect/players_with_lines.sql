@@ -1,0 +1,4 @@
+-- At least every player with a points line that day gets a pre-game context row.
+SELECT COUNT(DISTINCT player_id) AS min_rows
+FROM nba_raw_odds_player_points
+WHERE game_date = @partition

@@ -1,0 +1,12 @@
+-- Bootstrap window: the first 14 calendar days of each season, when rolling features have no history yet.
+WITH season_start AS (
+  SELECT season, MIN(game_date) AS first_day
+  FROM nba_raw_schedule
+  GROUP BY season
+)
+SELECT DISTINCT s.game_date AS "partition"
+FROM nba_raw_schedule AS s
+JOIN season_start AS f ON f.season = s.season
+WHERE s.game_date < date(f.first_day, '+14 days')
+  AND s.game_date BETWEEN @start AND @end
+ORDER BY s.game_date

@@ -1,0 +1,5 @@
+-- Partitions: every game date (regular season and playoffs) in the schedule within the run's range.
+SELECT DISTINCT game_date AS "partition"
+FROM nba_raw_schedule
+WHERE game_date BETWEEN @start AND @end
+ORDER BY game_date
