@@ -32,7 +32,11 @@ export class PhasedError extends Error {
   readonly retryable: boolean;
   readonly details?: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message: string, opts: { retryable?: boolean; details?: Record<string, unknown>; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { retryable?: boolean; details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'PhasedError';
     this.code = code;
@@ -47,7 +51,10 @@ export class PlanError extends PhasedError {
   readonly issues: { path: string; message: string }[];
   constructor(file: string, issues: { path: string; message: string }[]) {
     const lines = issues.map((i) => `  ${i.path || '(document)'}: ${i.message}`);
-    super('PLAN_INVALID', `plan ${file} is invalid:\n${lines.join('\n')}\nFix the plan and run \`phased check ${file}\`.`);
+    super(
+      'PLAN_INVALID',
+      `plan ${file} is invalid:\n${lines.join('\n')}\nFix the plan and run \`phased check ${file}\`.`,
+    );
     this.name = 'PlanError';
     this.file = file;
     this.issues = issues;

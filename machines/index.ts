@@ -1,4 +1,11 @@
 // Public surface of the pure core: plan model, event vocabulary, reports, errors and the run statechart.
+
+export type { GateState, RunContext, StepCounters } from './context.js';
+export { initialContext } from './context.js';
+export type { ErrorCode } from './errors.js';
+export { errorInfo, exitCodeFor, PhasedError, PlanError, UnitError } from './errors.js';
+export type { ActorInfo, EventOf, RunEvent, RunEventType, UnitErrorInfo, UnitStartReason } from './events.js';
+export { EVENT_TYPES, eventData, eventFromRow } from './events.js';
 export type {
   BigQueryWarehouseSpec,
   CheckSpec,
@@ -16,7 +23,7 @@ export type {
 } from './plan.js';
 export { allSteps, locateStep } from './plan.js';
 export type { CheckResult, GateReport, NotNullResult, StepBaseline, TableCoverage } from './report.js';
-export type { ActorInfo, EventOf, RunEvent, RunEventType, UnitErrorInfo, UnitStartReason } from './events.js';
-export { EVENT_TYPES, eventData, eventFromRow } from './events.js';
-export type { ErrorCode } from './errors.js';
-export { PhasedError, PlanError, UnitError, errorInfo, exitCodeFor } from './errors.js';
+export type { Effect, RunMachine } from './run-machine.js';
+export { createRunMachine, groupKey, MACHINE_VERSION, phaseKey, stepKey } from './run-machine.js';
+export type { RunSnapshot, RunStatus } from './snapshot.js';
+export { accepts, activeEffects, RunCursor, runStatus } from './snapshot.js';

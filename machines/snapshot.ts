@@ -1,0 +1,57 @@
+// Reading a run snapshot: its status, the effects its active states declare, and a live cursor that folds
+// logged events into it. Pure: the cursor is an xstate actor with no side effects, fed by the caller.
+
+import { type AnyMachineSnapshot, createActor, type Snapshot } from 'xstate';
+import type { RunContext } from './context.js';
+import type { RunEvent } from './events.js';
+import type { Effect, RunMachine } from './run-machine.js';
+
+export type RunStatus = 'created' | 'running' | 'paused' | 'blocked' | 'failed' | 'succeeded' | 'cancelled';
+
+export type RunSnapshot = AnyMachineSnapshot & { context: RunContext };
+
+export function runStatus(snap: RunSnapshot): RunStatus {
+  if (snap.matches('succeeded')) return 'succeeded';
+  if (snap.matches('cancelled')) return 'cancelled';
+  if (snap.matches('failed')) return 'failed';
+  if (snap.matches('paused')) return 'paused';
+  if (snap.hasTag('blocked')) return 'blocked';
+  return 'running';
+}
+
+/** The work the active states declare, in document order. */
+export function activeEffects(snap: RunSnapshot): Effect[] {
+  const out: Effect[] = [];
+  const meta = (snap as unknown as { getMeta(): Record<string, unknown> }).getMeta();
+  for (const m of Object.values(meta)) {
+    if (m && typeof m === 'object' && 'effect' in m) out.push(m as Effect);
+  }
+  return out;
+}
+
+/** Whether the machine would take this event in its current state (for control commands). */
+export function accepts(snap: RunSnapshot, event: RunEvent): boolean {
+  return snap.can(event);
+}
+
+/** A live actor over a run: restore a persisted snapshot (or start fresh), then apply events in log order. */
+export class RunCursor {
+  private readonly actor;
+  constructor(machine: RunMachine, persisted?: Snapshot<unknown>) {
+    this.actor = createActor(machine, persisted ? { snapshot: persisted } : {});
+    this.actor.start();
+  }
+  apply(event: RunEvent): RunSnapshot {
+    this.actor.send(event);
+    return this.actor.getSnapshot() as RunSnapshot;
+  }
+  get snapshot(): RunSnapshot {
+    return this.actor.getSnapshot() as RunSnapshot;
+  }
+  persisted(): Snapshot<unknown> {
+    return this.actor.getPersistedSnapshot();
+  }
+  stop(): void {
+    this.actor.stop();
+  }
+}
