@@ -17,7 +17,12 @@ export { type OpenWarehouseOptions, openWarehouse } from './open.js';
 export { nextDay, normalizePartition } from './partitions.js';
 export { routeWarehouse } from './route.js';
 export { paramNames, unitParams, usedParams } from './sql-params.js';
-export { DEFAULT_POOL_SIZE, SqliteWarehouse, type SqliteWarehouseOptions } from './sqlite.js';
+export {
+  DEFAULT_BUSY_TIMEOUT_MS,
+  DEFAULT_POOL_SIZE,
+  SqliteWarehouse,
+  type SqliteWarehouseOptions,
+} from './sqlite.js';
 export type {
   MaterializeResult,
   ReconcileResult,

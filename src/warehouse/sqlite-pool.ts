@@ -145,7 +145,7 @@ export class WorkerPool {
       // It never opened its connection: every queued request would fail the same way.
       const err = new UnitError(
         'BACKEND',
-        `SQLite worker could not open ${this.init.path}: ${cause.message}`,
+        `SQLite worker failed to start on ${this.init.path}: ${cause.message}`,
         false,
       );
       for (const q of [...(p ? [p] : []), ...this.queue.splice(0)]) this.settle(q, err);

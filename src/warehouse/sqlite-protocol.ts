@@ -8,6 +8,8 @@ export interface WorkerInit {
   path: string;
   /** Create the file when it does not exist (tests, demo setup); runs require it to exist. */
   create: boolean;
+  /** How long a writer waits for the lock before SQLITE_BUSY (default 10 s). */
+  busyTimeoutMs: number;
 }
 
 /** One partition replace: everything the worker needs, already resolved by the main thread. */

@@ -24,7 +24,7 @@ class Refusal extends Error {
 const init = workerData as WorkerInit;
 const db = new Database(init.path, { fileMustExist: !init.create });
 db.pragma('journal_mode = WAL');
-db.pragma('busy_timeout = 10000');
+db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(init.busyTimeoutMs))}`);
 db.pragma('synchronous = NORMAL');
 
 const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;

@@ -12,9 +12,12 @@ export interface SqliteWarehouseOptions {
   poolSize?: number;
   /** Create the database file if it does not exist (tests, demo setup). */
   create?: boolean;
+  /** How long a write waits for the lock before failing retryably with BACKEND; default 10 000 ms. */
+  busyTimeoutMs?: number;
 }
 
 export const DEFAULT_POOL_SIZE = 3;
+export const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
 
 const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
@@ -27,7 +30,10 @@ export class SqliteWarehouse implements Warehouse {
   constructor(path: string, opts: SqliteWarehouseOptions = {}) {
     this.path = path;
     this.poolSize = opts.poolSize ?? DEFAULT_POOL_SIZE;
-    this.pool = new WorkerPool({ path, create: opts.create ?? false }, this.poolSize);
+    this.pool = new WorkerPool(
+      { path, create: opts.create ?? false, busyTimeoutMs: opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS },
+      this.poolSize,
+    );
   }
 
   query(sql: string, params: SqlParams = {}): Promise<Row[]> {
