@@ -4,7 +4,8 @@ WITH season AS (
   SELECT MIN(season) AS season FROM nba_raw_schedule WHERE game_date = @partition
 ),
 history AS (
-  SELECT g.*,
+  SELECT g.player_id, g.team_abbr, g.points, g.minutes_played, g.fga, g.fg3a, g.fg3m,
+         g.paint_attempts, g.paint_makes, g.mid_range_attempts, g.mid_range_makes,
          ROW_NUMBER() OVER (PARTITION BY g.player_id ORDER BY g.game_date DESC) AS recency
   FROM nba_analytics_player_game_summary AS g
   WHERE g.season = (SELECT season FROM season)

@@ -4,7 +4,8 @@ WITH season AS (
   SELECT MIN(season) AS season FROM nba_raw_schedule WHERE game_date = @partition
 ),
 history AS (
-  SELECT d.*,
+  SELECT d.team_abbr, d.opp_points, d.opp_fg3a, d.opp_fg3m, d.opp_paint_attempts, d.opp_paint_makes,
+         d.opp_mid_range_attempts, d.opp_mid_range_makes, d.defensive_rating,
          ROW_NUMBER() OVER (PARTITION BY d.team_abbr ORDER BY d.game_date DESC) AS recency,
          COUNT(*) OVER (PARTITION BY d.team_abbr) AS games_played
   FROM nba_analytics_team_defense_game_summary AS d
