@@ -23,8 +23,9 @@ class Refusal extends Error {
 
 const init = workerData as WorkerInit;
 const db = new Database(init.path, { fileMustExist: !init.create });
-db.pragma('journal_mode = WAL');
+// The busy timeout first: switching to WAL waits for the lock like any writer.
 db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(init.busyTimeoutMs))}`);
+db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 
 const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;
@@ -84,8 +85,9 @@ function short(job: MaterializeJob, rows: number, min: number): Refusal {
 
 /**
  * Computes the rows outside any lock (workers compute in parallel on WAL snapshots), then replaces the
- * partition in one short IMMEDIATE transaction. Measured faster than INSERT … SELECT under the write lock,
- * which serialises every unit's SELECT and starved waiting workers into SQLITE_BUSY.
+ * partition in one short IMMEDIATE transaction. Against INSERT … SELECT inside the transaction (measured on
+ * an NBA-like rolling-average step, ~180 rows a date): equal wall time on 2 cores, but the write lock is held
+ * ~1 ms instead of the whole SELECT (~60 ms), and the in-lock variant starved waiting workers into SQLITE_BUSY.
  */
 function materialize(job: MaterializeJob): number {
   const select = db.prepare(job.sql);
