@@ -1,6 +1,8 @@
 // The NBA game-date calendar of the demo: seasons 2021-22 … 2025-26 with NBA.md's game-date counts.
 // Owns dates only (which days have games, of which season type); which teams play lives in schedule.ts.
 
+import { PhasedError } from '../../machines/index.js';
+
 export type SeasonType = 'regular' | 'playoffs';
 
 export interface GameDay {
@@ -112,7 +114,10 @@ function seasonDays(spec: SeasonSpec): GameDay[] {
     }
   }
   if (dates.length !== spec.gameDates) {
-    throw new Error(`calendar for ${spec.season} has ${dates.length} game dates, expected ${spec.gameDates}`);
+    throw new PhasedError(
+      'INTERNAL',
+      `demo calendar for ${spec.season} has ${dates.length} game dates, expected ${spec.gameDates}: fix SEASONS in calendar.ts`,
+    );
   }
   return dates.map((d, index) => ({ date: d.date, season: spec.season, seasonType: d.type, index }));
 }

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { generateWarehouse, planDirectory } from '../../../src/demo/index.js';
-import { PartitionReplacer } from '../../../src/demo/materialize.js';
+import { generateWarehouse, PartitionReplacer, planDirectory } from '../../../src/demo/index.js';
 import { filesUnder, tempDir } from './helpers.js';
 
 interface Step {
