@@ -8,7 +8,7 @@ import type { Effect, RunMachine } from './run-machine.js';
 
 export type RunStatus = 'created' | 'running' | 'paused' | 'blocked' | 'failed' | 'succeeded' | 'cancelled';
 
-export type RunSnapshot = AnyMachineSnapshot & { context: RunContext };
+export type RunSnapshot = Omit<AnyMachineSnapshot, 'context'> & { context: RunContext };
 
 export function runStatus(snap: RunSnapshot): RunStatus {
   if (snap.matches('succeeded')) return 'succeeded';

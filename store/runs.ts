@@ -14,6 +14,7 @@ export class Runs {
   private readonly getStmt: Database.Statement;
   private readonly listStmt: Database.Statement;
   private readonly idsStmt: Database.Statement;
+  private readonly planStmt: Database.Statement;
 
   constructor(
     db: Database.Database,
@@ -26,6 +27,7 @@ export class Runs {
     this.getStmt = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`);
     this.listStmt = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY created_at DESC, rowid DESC`);
     this.idsStmt = db.prepare('SELECT run_id FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?').pluck();
+    this.planStmt = db.prepare('UPDATE runs SET plan_json = ?, plan_hash = ? WHERE run_id = ?');
   }
 
   create(r: NewRun): void {
@@ -54,6 +56,11 @@ export class Runs {
       }
       throw err;
     }
+  }
+
+  /** Replace the run's frozen plan (an accepted plan change; the caller logs it in the same transaction). */
+  replacePlan(runId: string, planJson: string, planHash: string): void {
+    if (this.planStmt.run(planJson, planHash, runId).changes === 0) throw this.notFound(runId);
   }
 
   get(runId: string): RunRow | undefined {

@@ -57,6 +57,17 @@ export class EventStore {
     this.runsOps.create(r);
   }
 
+  /** Replace the run's frozen plan and run `then` (which appends the PLAN_CHANGE_ACCEPTED event) atomically. */
+  replacePlan<T>(runId: string, planJson: string, planHash: string, then: () => T): T {
+    this.writable("change a run's plan");
+    return this.db
+      .transaction(() => {
+        this.runsOps.replacePlan(runId, planJson, planHash);
+        return then();
+      })
+      .immediate();
+  }
+
   getRun(runId: string): RunRow | undefined {
     return this.runsOps.get(runId);
   }

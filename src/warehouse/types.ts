@@ -43,7 +43,11 @@ export interface Warehouse {
   /** Run DDL (creating a step's table). */
   execute(sql: string): Promise<void>;
   /** Partitions of `table` between start and end with their row counts. */
-  partitionCounts(table: string, column: string, range: { start: string; end: string }): Promise<Map<string, number>>;
+  partitionCounts(
+    table: string,
+    column: string,
+    range: { start: string; end: string },
+  ): Promise<Map<string, number>>;
   /** A job reference known before submission (BigQuery's deterministic job id), logged in UNIT_STARTED. */
   jobRefFor(unit: UnitRef): string | undefined;
   /** Replace one partition of the step's table with the step's SELECT, atomically and idempotently. */

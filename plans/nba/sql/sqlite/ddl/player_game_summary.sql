@@ -33,3 +33,5 @@ CREATE TABLE IF NOT EXISTS nba_analytics_player_game_summary (
 );
 CREATE INDEX IF NOT EXISTS ix_nba_analytics_player_game_summary_game_date ON nba_analytics_player_game_summary (game_date);
 CREATE INDEX IF NOT EXISTS ix_nba_analytics_player_game_summary_player ON nba_analytics_player_game_summary (player_id, game_date);
+CREATE INDEX IF NOT EXISTS ix_nba_analytics_player_game_summary_recent
+  ON nba_analytics_player_game_summary (game_date, player_id, minutes_played, season);

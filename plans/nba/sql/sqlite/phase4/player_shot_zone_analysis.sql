@@ -3,9 +3,9 @@
 WITH season AS (
   SELECT MIN(season) AS season FROM nba_raw_schedule WHERE game_date = @partition
 ),
-history AS (
-  SELECT g.player_id, g.team_abbr, g.points, g.minutes_played, g.fga, g.fg3a, g.fg3m,
-         g.paint_attempts, g.paint_makes, g.mid_range_attempts, g.mid_range_makes,
+ranked AS (
+  -- Rank on a narrow key set (served by an index), then fetch only the ten rows kept per player.
+  SELECT g.rowid AS row_key,
          ROW_NUMBER() OVER (PARTITION BY g.player_id ORDER BY g.game_date DESC) AS recency
   FROM nba_analytics_player_game_summary AS g
   WHERE g.season = (SELECT season FROM season)
@@ -14,7 +14,11 @@ history AS (
     AND g.minutes_played > 0
 ),
 last10 AS (
-  SELECT * FROM history WHERE recency <= 10
+  SELECT g.player_id, g.team_abbr, g.points, g.minutes_played, g.fga, g.fg3a, g.fg3m,
+         g.paint_attempts, g.paint_makes, g.mid_range_attempts, g.mid_range_makes, r.recency
+  FROM ranked AS r
+  JOIN nba_analytics_player_game_summary AS g ON g.rowid = r.row_key
+  WHERE r.recency <= 10
 )
 SELECT
   @partition AS analysis_date,

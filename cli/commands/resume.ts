@@ -1,0 +1,35 @@
+// `phased resume RUN`: continue a run exactly where its log stands (the same driver as a fresh run).
+import type { Command } from 'commander';
+import { PhasedError } from '../../machines/index.js';
+import { ownerId, settlePlanChange } from '../../src/engine/index.js';
+import { action, globals, openDb } from '../context.js';
+import { driveRun } from '../drive.js';
+
+export function registerResume(program: Command): void {
+  program
+    .command('resume')
+    .description('continue an interrupted, paused, failed or blocked run from its log')
+    .argument('<run>', 'run id')
+    .option('--accept-plan-change', 'continue with the plan file as it is now (the change is logged)')
+    .action(
+      action(async (runId: string, o: { acceptPlanChange?: boolean }, cmd: Command) => {
+        const g = globals(cmd);
+        const store = openDb(g);
+        try {
+          const run = store.requireRun(runId);
+          if (run.status === 'succeeded' || run.status === 'cancelled') {
+            throw new PhasedError(
+              'INVALID_COMMAND',
+              `run ${runId} is ${run.status}; there is nothing to resume. Start a new run with \`phased run PLAN\`.`,
+            );
+          }
+          const changes = settlePlanChange(store, runId, o.acceptPlanChange === true, ownerId());
+          if (changes.length)
+            process.stderr.write(`plan change accepted and logged:\n  ${changes.join('\n  ')}\n`);
+        } finally {
+          store.close();
+        }
+        return driveRun(g, runId);
+      }),
+    );
+}

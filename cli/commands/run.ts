@@ -1,0 +1,57 @@
+// `phased run PLAN`: validate the plan, create the run, drive it here (or leave it to the daemon with --detach).
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { PhasedError } from '../../machines/index.js';
+import { createRun, openPlanWarehouse } from '../../src/engine/index.js';
+import { loadPlan } from '../../src/plan/index.js';
+import { action, badArgument, globals, logDir, openDb, print } from '../context.js';
+import { driveRun } from '../drive.js';
+
+interface RunOptions {
+  runId?: string;
+  start?: string;
+  end?: string;
+  refill?: string;
+  detach?: boolean;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description(
+      'start a run of PLAN and drive it to the end (exit 0 succeeded, 1 failed/blocked, 3 paused/cancelled)',
+    )
+    .argument('<plan>', 'plan file (YAML)')
+    .option('--run-id <id>', 'id for the new run (default: generated)')
+    .option('--start <date>', 'override the plan range start (YYYY-MM-DD)')
+    .option('--end <date>', 'override the plan range end (YYYY-MM-DD)')
+    .option('--refill <mode>', 'missing (default) or all: recompute every partition')
+    .option('--detach', 'create the run and return; `phased daemon` drives it')
+    .action(
+      action(async (file: string, o: RunOptions, cmd: Command) => {
+        const g = globals(cmd);
+        if (o.refill !== undefined && o.refill !== 'missing' && o.refill !== 'all') {
+          throw badArgument(`--refill ${o.refill} is not valid: expected missing or all`);
+        }
+        if (!existsSync(file)) throw new PhasedError('PLAN_INVALID', `plan file ${file} does not exist`);
+        const overrides = { start: o.start, end: o.end, refill: o.refill as 'missing' | 'all' | undefined };
+        const plan = loadPlan(file, overrides);
+        // Bad warehouse settings (missing file, credentials) are refused before any run exists.
+        const wh = await openPlanWarehouse(plan, { logDir: logDir(g) });
+        await wh.close();
+        const store = openDb(g);
+        let runId: string;
+        try {
+          runId = createRun(store, plan, { runId: o.runId, overrides });
+        } finally {
+          store.close();
+        }
+        if (o.detach) {
+          print(`run ${runId} created; \`phased daemon\` will drive it (status: phased status ${runId})`);
+          return 0;
+        }
+        process.stderr.write(`run ${runId}: ${plan.name}, ${plan.range.start} … ${plan.range.end}\n`);
+        return driveRun(g, runId);
+      }),
+    );
+}

@@ -1,0 +1,32 @@
+// `phased status [RUN]`: list runs, or one run's per-step table and gate reports (--json for both).
+import type { Command } from 'commander';
+import { formatRunList, formatRunView, listRuns, runView } from '../../src/observe/index.js';
+import { action, globals, openDb, print, printJson } from '../context.js';
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description('list runs, or show one run: state, per-step progress, gate reports')
+    .argument('[run]', 'run id')
+    .option('--json', 'machine-readable output')
+    .action(
+      action((runId: string | undefined, _o: unknown, cmd: Command) => {
+        const g = globals(cmd);
+        const store = openDb(g, { readonly: true });
+        try {
+          if (!runId) {
+            const items = listRuns(store);
+            if (g.json) printJson(items);
+            else print(formatRunList(items));
+            return 0;
+          }
+          const v = runView(store, runId);
+          if (g.json) printJson(v);
+          else print(formatRunView(v));
+          return 0;
+        } finally {
+          store.close();
+        }
+      }),
+    );
+}

@@ -1,0 +1,365 @@
+// The level-triggered reconciler: take the lease, rebuild the run, do what the active states declare,
+// log every result before acting on it. The same code drives a fresh run and a resumed one.
+
+import { from, mergeMap, Subject, type Subscription } from 'rxjs';
+import {
+  activeEffects,
+  allSteps,
+  type Effect,
+  errorInfo,
+  type GateReport,
+  MACHINE_VERSION,
+  PhasedError,
+  type RunEvent,
+  type RunSnapshot,
+  type RunStatus,
+  runStatus,
+  type StepSpec,
+} from '../../machines/index.js';
+import type { EventStore, StoredEvent } from '../../store/index.js';
+import { checkPrerequisites, evaluateGate, measureBaseline, prerequisitesPassed } from '../gates/index.js';
+import type { Warehouse } from '../warehouse/index.js';
+import { sleep } from './backoff.js';
+import { failpoint } from './failpoints.js';
+import { LEASE_MS, ownerId, takeLease } from './lease.js';
+import { failedUnitsToReopen } from './reopen.js';
+import { RunLog } from './run-log.js';
+import { Semaphore } from './semaphore.js';
+import { runUnit, type UnitHost } from './unit-runner.js';
+import { openPlanWarehouse } from './warehouse.js';
+
+export interface DriverOptions {
+  store: EventStore;
+  runId: string;
+  /** Injected backend (benchmarks); by default the plan's own warehouse is opened. */
+  warehouse?: Warehouse;
+  logDir?: string;
+  /** How long in-flight units may finish after SIGINT/SIGTERM. */
+  graceMs?: number;
+  /** Aborted by the caller on SIGINT/SIGTERM; the reason becomes the detach reason. */
+  stop?: AbortSignal;
+  /** How often to look for events other processes appended (pause, cancel, retry, approve). */
+  pollMs?: number;
+  version?: string;
+}
+
+export interface DriveResult {
+  runId: string;
+  status: RunStatus | 'interrupted';
+  exitCode: number;
+  reason?: string;
+}
+
+export interface LoggedEvent {
+  stored: StoredEvent;
+  event: RunEvent;
+  snap: RunSnapshot;
+}
+
+const EXIT: Record<RunStatus, number> = {
+  succeeded: 0,
+  blocked: 1,
+  failed: 1,
+  paused: 3,
+  cancelled: 3,
+  running: 1,
+  created: 1,
+};
+
+export class Driver {
+  /** Every event the run gains while driven, after it is durable (progress, logs, metrics, inspector). */
+  readonly events$ = new Subject<LoggedEvent>();
+  readonly owner = ownerId();
+  log!: RunLog;
+  private wh!: Warehouse;
+  private readonly dispatchers = new Map<string, Subscription>();
+  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly cancel = new AbortController();
+  private waiters: (() => void)[] = [];
+  private queue: { event: RunEvent; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private flushScheduled = false;
+  private fatal: unknown;
+  private cap!: Semaphore;
+
+  constructor(private readonly opts: DriverOptions) {}
+
+  async run(): Promise<DriveResult> {
+    const { store, runId } = this.opts;
+    takeLease(store, runId, this.owner);
+    const timers: NodeJS.Timeout[] = [];
+    let ownWarehouse = false;
+    try {
+      this.log = RunLog.open(store, runId, { verify: true });
+      this.log.onEvent = (stored, event, snap) => this.events$.next({ stored, event, snap });
+      this.cap = new Semaphore(this.log.plan.maxConcurrency);
+      if (this.opts.warehouse) this.wh = this.opts.warehouse;
+      else {
+        this.wh = await openPlanWarehouse(this.log.plan, { logDir: this.opts.logDir ?? '.phased/logs' });
+        ownWarehouse = true;
+      }
+      timers.push(this.every(Math.max(1000, LEASE_MS / 3), () => this.renew()));
+      let dv = store.dataVersion();
+      timers.push(
+        this.every(this.opts.pollMs ?? 1000, () => {
+          const now = store.dataVersion();
+          if (now !== dv && this.log.sync() > 0) this.poke();
+          dv = now;
+        }),
+      );
+      this.opts.stop?.addEventListener('abort', () => this.poke(), { once: true });
+      this.attach();
+      return await this.loop();
+    } finally {
+      for (const t of timers) clearInterval(t);
+      if (ownWarehouse) await this.wh.close().catch(() => undefined);
+      store.releaseLease(runId, this.owner);
+      this.events$.complete();
+    }
+  }
+
+  private attach(): void {
+    const version = this.opts.version ?? MACHINE_VERSION;
+    const host = this.owner.split('@')[1] ?? '';
+    const events: RunEvent[] = [];
+    if (this.log.seq === 0) {
+      const plan = this.log.plan;
+      const refill = allSteps(plan).every((s) => s.refill === 'all') ? 'all' : 'missing';
+      events.push({
+        type: 'RUN_CREATED',
+        runId: this.log.runId,
+        planName: plan.name,
+        planHash: this.log.run.planHash,
+        range: plan.range,
+        machineVersion: this.log.run.machineVersion,
+        refill,
+      });
+    }
+    events.push({ type: 'DRIVER_ATTACHED', pid: process.pid, host, version });
+    this.log.commit(events);
+    // Failed units are retried on resume, never skipped; a failed run starts over from where it failed.
+    const reopen = failedUnitsToReopen(this.log, 'resume');
+    if (reopen) this.log.commit([reopen]);
+  }
+
+  private async loop(): Promise<DriveResult> {
+    const runId = this.log.runId;
+    for (;;) {
+      if (this.fatal) throw this.fatal;
+      const snap = this.log.snapshot;
+      const status = runStatus(snap);
+      if (status !== 'running') return this.detach({ runId, status, exitCode: EXIT[status] }, status);
+      const stop = this.opts.stop;
+      if (stop?.aborted) {
+        const reason = String(stop.reason ?? 'SIGTERM');
+        await this.drain(this.opts.graceMs ?? 30_000);
+        const exitCode = reason === 'SIGINT' ? 130 : 143;
+        return this.detach({ runId, status: 'interrupted', exitCode, reason }, reason);
+      }
+      const { pauseRequested, cancelRequested } = snap.context;
+      if (pauseRequested || cancelRequested) {
+        if (cancelRequested) this.cancel.abort();
+        if (this.inflight.size > 0) {
+          await this.wake();
+          continue;
+        }
+        const type = cancelRequested ? 'CANCELLED' : 'PAUSED';
+        this.log.commit([{ type, by: this.owner, reason: 'requested' }]);
+        continue;
+      }
+      let progressed = false;
+      for (const effect of activeEffects(snap)) progressed = (await this.perform(effect)) || progressed;
+      if (!progressed) await this.wake();
+    }
+  }
+
+  /** Do one declared effect; true when it logged something synchronously (the loop looks again at once). */
+  private async perform(e: Effect): Promise<boolean> {
+    const plan = this.log.plan;
+    const params = { start: plan.range.start, end: plan.range.end, run_id: this.log.runId };
+    switch (e.effect) {
+      case 'checkPrerequisites': {
+        const checks = await checkPrerequisites(plan, this.wh);
+        this.log.commit([
+          { type: prerequisitesPassed(checks) ? 'PREREQS_PASSED' : 'PREREQS_FAILED', checks },
+        ]);
+        return true;
+      }
+      case 'measureBaseline': {
+        try {
+          const refill = allSteps(plan).every((s) => s.refill === 'all') ? 'all' : undefined;
+          const b = await measureBaseline(plan, this.wh, { refill, createTables: true });
+          this.log.commit([{ type: 'BASELINE_RECORDED', partitions: b.partitions.length, steps: b.steps }]);
+        } catch (err) {
+          this.log.commit([{ type: 'RUN_FAILED', reason: `baseline: ${errorInfo(err).message}` }]);
+        }
+        return true;
+      }
+      case 'runStep':
+        this.dispatch(e.step);
+        return false;
+      case 'evaluateGate': {
+        const report = await this.gateReport(e.phase, e.gate, params);
+        failpoint('after-gate-evaluated');
+        this.log.commit([{ type: report.ok ? 'GATE_PASSED' : 'GATE_FAILED', gate: e.gate, report }]);
+        return true;
+      }
+      case 'finish': {
+        const summary: Record<string, { done: number; failed: number; total: number }> = {};
+        for (const [id, c] of Object.entries(this.log.snapshot.context.steps)) {
+          summary[id] = { done: c.done, failed: c.failed, total: c.total };
+        }
+        this.log.commit([{ type: 'RUN_SUCCEEDED', summary }]);
+        return true;
+      }
+      case 'blocked':
+        return false;
+    }
+  }
+
+  /** A query that fails makes the gate err (and block): never a number read from an error. */
+  private async gateReport(phase: string, gate: string, params: Record<string, string>): Promise<GateReport> {
+    try {
+      const calendar = await this.wh.listPartitions(this.log.plan.partitionsSql, params);
+      return await evaluateGate(this.log.plan, phase, this.wh, calendar);
+    } catch (err) {
+      const minCoverage = this.log.plan.phases.find((p) => p.id === phase)?.gate.minCoverage ?? 1;
+      const error = `gate ${gate}: ${errorInfo(err).message}`;
+      return { gate, ok: false, minCoverage, tables: [], notNull: [], checks: [], error };
+    }
+  }
+
+  private dispatch(stepId: string): void {
+    if (this.dispatchers.has(stepId) || this.stopping()) return;
+    const step = allSteps(this.log.plan).find((s) => s.id === stepId) as StepSpec;
+    const units = this.log.store.units(this.log.runId, { step: stepId, status: ['pending', 'started'] });
+    if (units.length === 0) {
+      throw new PhasedError(
+        'INTERNAL',
+        `run ${this.log.runId}: step ${stepId} has ${this.log.snapshot.context.steps[stepId]?.pending} pending units by the log's counters, but none in the units projection`,
+      );
+    }
+    const host = this.unitHost();
+    const sub = from(units)
+      .pipe(
+        mergeMap(async (u) => {
+          await this.cap.acquire();
+          const p = runUnit(host, step, u);
+          this.inflight.add(p);
+          try {
+            return await p;
+          } finally {
+            this.inflight.delete(p);
+            this.cap.release();
+          }
+        }, step.concurrency),
+      )
+      .subscribe({
+        error: (err) => {
+          this.fatal = err;
+          this.poke();
+        },
+        complete: () => {
+          this.dispatchers.delete(stepId);
+          this.poke();
+        },
+      });
+    if (!sub.closed) this.dispatchers.set(stepId, sub);
+  }
+
+  private unitHost(): UnitHost {
+    const plan = this.log.plan;
+    return {
+      runId: this.log.runId,
+      range: plan.range,
+      wh: this.wh,
+      commit: (event) => this.enqueue(event),
+      stopping: () => this.stopping(),
+      abort: this.cancel.signal,
+    };
+  }
+
+  private stopping(): boolean {
+    const c = this.log.snapshot.context;
+    return (
+      c.pauseRequested || c.cancelRequested || this.opts.stop?.aborted === true || this.fatal !== undefined
+    );
+  }
+
+  /** Group commit: events that arrive in the same turn share one transaction. */
+  private enqueue(event: RunEvent): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ event, resolve, reject });
+      if (this.flushScheduled) return;
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    try {
+      this.log.commit(
+        batch.map((b) => b.event),
+        'after-append-before-send',
+      );
+      for (const b of batch) b.resolve();
+    } catch (err) {
+      for (const b of batch) b.reject(err);
+    }
+    this.poke();
+  }
+
+  private async drain(graceMs: number): Promise<void> {
+    const all = Promise.allSettled([...this.inflight]);
+    await Promise.race([all, sleep(graceMs)]);
+  }
+
+  private detach(result: DriveResult, reason: string): DriveResult {
+    for (const s of this.dispatchers.values()) s.unsubscribe();
+    const host = this.owner.split('@')[1] ?? '';
+    this.log.commit([
+      {
+        type: 'DRIVER_DETACHED',
+        pid: process.pid,
+        host,
+        version: this.opts.version ?? MACHINE_VERSION,
+        reason,
+      },
+    ]);
+    return result;
+  }
+
+  private renew(): void {
+    if (!this.log.store.renewLease(this.log.runId, this.owner, LEASE_MS)) {
+      this.fatal = new PhasedError(
+        'LEASE_HELD',
+        `run ${this.log.runId}: lost the lease to another process; stopping`,
+      );
+      this.poke();
+    }
+  }
+
+  private every(ms: number, f: () => void): NodeJS.Timeout {
+    const t = setInterval(() => {
+      try {
+        f();
+      } catch (err) {
+        this.fatal = err;
+        this.poke();
+      }
+    }, ms);
+    return t;
+  }
+
+  private wake(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private poke(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+}

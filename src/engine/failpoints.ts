@@ -1,0 +1,39 @@
+// Crash switches for tests and for users who want to see recovery for themselves:
+// PHASED_CRASH_AT=<point>[:<n>] kills this process with SIGKILL at the n-th passage of a named point.
+
+export const CRASH_POINTS = [
+  'after-unit-started',
+  'after-warehouse-commit',
+  'after-gate-evaluated',
+  'after-append-before-send',
+  'during-snapshot',
+] as const;
+
+export type CrashPoint = (typeof CRASH_POINTS)[number];
+
+interface Armed {
+  point: string;
+  at: number;
+}
+
+function parse(spec: string | undefined): Armed | undefined {
+  if (!spec) return undefined;
+  const [point, n] = spec.split(':');
+  const at = n === undefined ? 1 : Number(n);
+  if (!(CRASH_POINTS as readonly string[]).includes(point) || !Number.isInteger(at) || at < 1) {
+    throw new Error(
+      `PHASED_CRASH_AT=${spec} is not valid: expected <point>[:<n>] with point one of ${CRASH_POINTS.join(', ')} and n ≥ 1`,
+    );
+  }
+  return { point, at };
+}
+
+const armed = parse(process.env.PHASED_CRASH_AT);
+let passages = 0;
+
+/** Mark the passage of a crash point; kills the process (SIGKILL, nothing flushed) when armed for it. */
+export function failpoint(point: CrashPoint): void {
+  if (!armed || armed.point !== point) return;
+  passages++;
+  if (passages === armed.at) process.kill(process.pid, 'SIGKILL');
+}

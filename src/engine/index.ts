@@ -1,0 +1,18 @@
+// Public surface of the engine: create, drive and control runs over the event store.
+export { type BackoffPolicy, backoffMs, DEFAULT_BACKOFF, sleep } from './backoff.js';
+export { createRun, newRunId } from './create.js';
+export { type DriveResult, Driver, type DriverOptions, type LoggedEvent } from './driver.js';
+export { CRASH_POINTS, type CrashPoint, failpoint } from './failpoints.js';
+export { LEASE_MS, liveOwner, ownerId, ownerIsDead, takeLease } from './lease.js';
+export {
+  detectPlanChange,
+  type FrozenPlan,
+  freezePlan,
+  type PlanChange,
+  settlePlanChange,
+} from './plan-change.js';
+export { failedUnitsToReopen, type RetryScope, retryableSteps } from './reopen.js';
+export { type OpenOptions, RunLog } from './run-log.js';
+export { Semaphore } from './semaphore.js';
+export { runUnit, type UnitHost, type UnitOutcome } from './unit-runner.js';
+export { openPlanWarehouse } from './warehouse.js';

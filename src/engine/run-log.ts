@@ -1,0 +1,157 @@
+// One run's log as a live statechart: rebuild (latest snapshot + tail), then commit events write-ahead.
+// Shared by the driver and by control commands from other processes; owns no scheduling.
+
+import {
+  createRunMachine,
+  eventData,
+  eventFromRow,
+  PhasedError,
+  type ResolvedPlan,
+  RunCursor,
+  type RunEvent,
+  type RunMachine,
+  type RunSnapshot,
+  runStatus,
+} from '../../machines/index.js';
+import type { EventStore, NewEvent, RunRow, StoredEvent } from '../../store/index.js';
+import { type CrashPoint, failpoint } from './failpoints.js';
+
+export interface OpenOptions {
+  /** Check the hash chain from the latest snapshot to the head (resume does; read-only views may skip it). */
+  verify?: boolean;
+  /** Rebuild as of this seq instead of the head (audit: replay --at). */
+  atSeq?: number;
+}
+
+export class RunLog {
+  readonly plan: ResolvedPlan;
+  readonly machine: RunMachine;
+  private cursor: RunCursor;
+  private seqNow: number;
+  /** Called with every event the log gains (own and other processes'), after it is durable. */
+  onEvent?: (stored: StoredEvent, event: RunEvent, snap: RunSnapshot) => void;
+
+  private constructor(
+    readonly store: EventStore,
+    readonly run: RunRow,
+    plan: ResolvedPlan,
+    cursor: RunCursor,
+    machine: RunMachine,
+    seq: number,
+  ) {
+    this.plan = plan;
+    this.machine = machine;
+    this.cursor = cursor;
+    this.seqNow = seq;
+  }
+
+  static open(store: EventStore, runId: string, opts: OpenOptions = {}): RunLog {
+    const run = store.requireRun(runId);
+    const plan = JSON.parse(run.planJson) as ResolvedPlan;
+    const machine = createRunMachine(plan);
+    const snap = store.latestSnapshot(runId, opts.atSeq);
+    if (opts.verify) {
+      const report = store.verifyChain(runId, { fromSeq: snap ? snap.seq : 1 });
+      if (!report.ok) {
+        throw new PhasedError(
+          'LOG_TAMPERED',
+          `run ${runId}: the event log does not verify at seq ${report.firstBadSeq} (${report.reason}). ` +
+            `Nothing was appended. Inspect it with \`phased replay ${runId} --verify\`; a tampered log cannot be resumed.`,
+          { details: { runId, seq: report.firstBadSeq } },
+        );
+      }
+    }
+    const cursor = new RunCursor(machine, snap ? (snap.snapshot as never) : undefined);
+    let seq = snap ? snap.seq : 0;
+    let lastState: string | undefined;
+    for (const e of store.events(runId, { fromSeq: seq + 1, toSeq: opts.atSeq })) {
+      cursor.apply(eventFromRow(e.type, e.data));
+      seq = e.seq;
+      lastState = e.state;
+    }
+    const log = new RunLog(store, run, plan, cursor, machine, seq);
+    if (opts.verify && lastState !== undefined && JSON.stringify(cursor.snapshot.value) !== lastState) {
+      throw new PhasedError(
+        'LOG_TAMPERED',
+        `run ${runId}: replaying the log gives state ${JSON.stringify(cursor.snapshot.value)} at seq ${seq}, but the log recorded ${lastState}. ` +
+          `The log or the machine version (${run.machineVersion}) differs; run \`phased replay ${runId} --verify\`.`,
+        { details: { runId, seq } },
+      );
+    }
+    return log;
+  }
+
+  get runId(): string {
+    return this.run.runId;
+  }
+  get seq(): number {
+    return this.seqNow;
+  }
+  get snapshot(): RunSnapshot {
+    return this.cursor.snapshot;
+  }
+
+  /**
+   * Append events in one transaction. Events other processes appended meanwhile are applied first;
+   * `decide` then sees the up-to-date snapshot and returns what to append (it may return none).
+   */
+  commitWith(decide: (snap: RunSnapshot) => RunEvent[], crash?: CrashPoint): StoredEvent[] {
+    const applied: { event: RunEvent; snap: RunSnapshot }[] = [];
+    const stored = this.store.append(this.runId, this.seqNow, (external) => {
+      for (const e of external) {
+        const event = eventFromRow(e.type, e.data);
+        applied.push({ event, snap: this.cursor.apply(event) });
+      }
+      const at = new Date().toISOString();
+      const out: NewEvent[] = [];
+      for (const event of decide(this.cursor.snapshot)) {
+        const snap = this.cursor.apply(event);
+        applied.push({ event, snap });
+        out.push({
+          type: event.type,
+          data: eventData(event),
+          at,
+          state: snap.value,
+          status: runStatus(snap),
+        });
+      }
+      return out;
+    });
+    if (stored.length === 0) return stored;
+    this.seqNow = stored[stored.length - 1].seq;
+    this.maybeSnapshot(stored);
+    if (crash) failpoint(crash);
+    const on = this.onEvent;
+    if (on) for (const [i, s] of stored.entries()) on(s, applied[i].event, applied[i].snap);
+    return stored;
+  }
+
+  commit(events: RunEvent[], crash?: CrashPoint): StoredEvent[] {
+    return this.commitWith(() => events, crash);
+  }
+
+  /** Apply events other processes appended since our head (no write lock needed). Returns how many. */
+  sync(): number {
+    // Collect first: handlers may write, and an open read statement blocks writes on this connection.
+    const tail = [...this.store.events(this.runId, { fromSeq: this.seqNow + 1 })];
+    let n = 0;
+    for (const e of tail) {
+      const event = eventFromRow(e.type, e.data);
+      const snap = this.cursor.apply(event);
+      this.seqNow = e.seq;
+      n++;
+      this.onEvent?.(e, event, snap);
+    }
+    return n;
+  }
+
+  private maybeSnapshot(stored: StoredEvent[]): void {
+    const every = this.store.snapshotEvery;
+    const first = stored[0].seq;
+    const last = stored[stored.length - 1].seq;
+    if (Math.floor(last / every) === Math.floor((first - 1) / every)) return;
+    this.store.saveSnapshot(this.runId, last, this.cursor.persisted(), {
+      beforeCommit: () => failpoint('during-snapshot'),
+    });
+  }
+}

@@ -1,0 +1,41 @@
+// pino loggers: one JSON log file per run (`<logs>/<run>.log`), each line carrying run, seq, step, partition.
+// Owns log formatting only; the driver's event stream is what gets logged.
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import type { Observable } from 'rxjs';
+import type { RunEvent } from '../../machines/index.js';
+
+export function runLogPath(dir: string, runId: string): string {
+  return join(dir, `${runId}.log`);
+}
+
+export function createRunLogger(dir: string, runId: string, level = 'info'): Logger {
+  mkdirSync(dir, { recursive: true });
+  const dest = pino.destination({ dest: runLogPath(dir, runId), sync: false, mkdir: true });
+  return pino({ level, base: { run: runId } }, dest);
+}
+
+const LEVEL: Partial<Record<RunEvent['type'], 'warn' | 'error' | 'debug'>> = {
+  UNIT_STARTED: 'debug',
+  UNIT_SUCCEEDED: 'debug',
+  UNIT_FAILED: 'warn',
+  GATE_FAILED: 'error',
+  PREREQS_FAILED: 'error',
+  RUN_FAILED: 'error',
+};
+
+/** Log every event of a driven run. */
+export function logEvents(
+  logger: Logger,
+  events$: Observable<{ stored: { seq: number; at: string }; event: RunEvent }>,
+): void {
+  events$.subscribe(({ stored, event }) => {
+    const level = LEVEL[event.type] ?? 'info';
+    const { type, ...data } = event;
+    const step = 'step' in event ? event.step : undefined;
+    const partition = 'partition' in event ? event.partition : undefined;
+    logger[level]({ seq: stored.seq, step, partition, event: type, data }, type);
+  });
+}

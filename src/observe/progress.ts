@@ -1,0 +1,53 @@
+// Progress for long runs: one summary line every few seconds (any output), derived from the event stream.
+// It only reads snapshots; it never changes the run.
+
+import type { Observable } from 'rxjs';
+import type { RunEvent, RunSnapshot } from '../../machines/index.js';
+
+export interface ProgressSink {
+  write(line: string): void;
+}
+
+/** A one-line summary of a snapshot: state and per-step counts of the current phase. */
+export function progressLine(snap: RunSnapshot, elapsedMs: number): string {
+  const ctx = snap.context;
+  const steps = Object.entries(ctx.steps)
+    .filter(([, c]) => c.pending > 0 || (c.total > 0 && c.done + c.failed < c.total))
+    .map(([id, c]) => `${id} ${c.done}/${c.total}${c.failed ? ` (${c.failed} failed)` : ''}`);
+  const where = ctx.phase ? `${ctx.phase}${ctx.group === null ? '' : ` group ${ctx.group + 1}`}` : 'starting';
+  return `[${(elapsedMs / 1000).toFixed(1)}s] ${where}${steps.length ? `: ${steps.join(', ')}` : ''}`;
+}
+
+/** Print a line every `everyMs`, and one for each gate or terminal event. */
+export function reportProgress(
+  events$: Observable<{ event: RunEvent; snap: RunSnapshot }>,
+  sink: ProgressSink,
+  everyMs = 3000,
+): void {
+  const t0 = Date.now();
+  let last = 0;
+  events$.subscribe(({ event, snap }) => {
+    const now = Date.now();
+    if (event.type === 'GATE_PASSED' || event.type === 'GATE_FAILED') {
+      const verdict = event.type === 'GATE_PASSED' ? 'passed' : 'BLOCKED';
+      const tables = event.report.tables.map((t) => `${t.step} ${(t.coverage * 100).toFixed(1)}%`).join(', ');
+      sink.write(
+        `gate ${event.gate} ${verdict}${tables ? `: ${tables}` : ''}${event.report.error ? ` (error: ${event.report.error})` : ''}`,
+      );
+      return;
+    }
+    if (event.type === 'PREREQS_FAILED') {
+      sink.write(
+        `prerequisites failed: ${event.checks
+          .filter((c) => !c.ok)
+          .map((c) => `${c.name}${c.error ? ` (${c.error})` : ''}`)
+          .join('; ')}`,
+      );
+      return;
+    }
+    if (now - last >= everyMs) {
+      last = now;
+      sink.write(progressLine(snap, now - t0));
+    }
+  });
+}

@@ -1,0 +1,121 @@
+// What `phased status` shows: a run's state, per-step counters and gate reports; or the list of runs.
+// Views are plain JSON (for --json and the HTTP API); the text rendering sits beside them.
+
+import { allSteps, locateStep, runStatus } from '../../machines/index.js';
+import type { EventStore, RunRow } from '../../store/index.js';
+import { liveOwner, RunLog } from '../engine/index.js';
+import { formatGateReport } from '../gates/index.js';
+
+export interface StepView {
+  id: string;
+  phase: string;
+  group: number;
+  table: string;
+  total: number;
+  done: number;
+  failed: number;
+  pending: number;
+}
+
+export interface RunView {
+  runId: string;
+  plan: string;
+  status: string;
+  state: unknown;
+  phase: string | null;
+  steps: StepView[];
+  gates: Record<string, { status: string; reason?: string; report?: unknown }>;
+  events: number;
+  owner: string | null;
+  createdAt: string;
+  updatedAt: string | null;
+  failure: string | null;
+}
+
+export function runView(store: EventStore, runId: string, atSeq?: number): RunView {
+  const log = RunLog.open(store, runId, { atSeq });
+  const snap = log.snapshot;
+  const ctx = snap.context;
+  const steps = allSteps(log.plan).map((s) => {
+    const at = locateStep(log.plan, s.id);
+    const c = ctx.steps[s.id] ?? { total: 0, done: 0, failed: 0, pending: 0 };
+    return { id: s.id, phase: at?.phase.id ?? '', group: at?.group ?? 0, table: s.table, ...c };
+  });
+  return {
+    runId,
+    plan: log.plan.name,
+    status: atSeq === undefined ? log.run.status : runStatus(snap),
+    state: snap.value,
+    phase: ctx.phase,
+    steps,
+    gates: ctx.gates,
+    events: log.seq,
+    owner: liveOwner(store, runId) ?? null,
+    createdAt: log.run.createdAt,
+    updatedAt: log.run.updatedAt,
+    failure: ctx.failure,
+  };
+}
+
+export function formatRunView(v: RunView): string {
+  const lines = [
+    `run ${v.runId}  plan ${v.plan}  status ${v.status}  events ${v.events}${v.owner ? `  driven by ${v.owner}` : ''}`,
+  ];
+  lines.push(`state ${JSON.stringify(v.state)}`);
+  lines.push(
+    `  ${'phase'.padEnd(10)} ${'step'.padEnd(34)} ${'done'.padStart(7)} ${'failed'.padStart(7)} ${'pending'.padStart(8)} ${'total'.padStart(7)}`,
+  );
+  for (const s of v.steps) {
+    lines.push(
+      `  ${s.phase.padEnd(10)} ${s.id.padEnd(34)} ${String(s.done).padStart(7)} ${String(s.failed).padStart(7)} ${String(s.pending).padStart(8)} ${String(s.total).padStart(7)}`,
+    );
+  }
+  for (const [id, g] of Object.entries(v.gates)) {
+    lines.push(`gate ${id}: ${g.status}${g.reason ? ` (${g.reason})` : ''}`);
+    if (g.report) lines.push(formatGateReport(g.report as never).replace(/^/gm, '  '));
+  }
+  if (v.failure) lines.push(`failure: ${v.failure}`);
+  return lines.join('\n');
+}
+
+export interface RunListItem {
+  runId: string;
+  plan: string;
+  status: string;
+  progress: string;
+  createdAt: string;
+  owner: string | null;
+}
+
+export function listRuns(store: EventStore): RunListItem[] {
+  return store.listRuns().map((r: RunRow) => {
+    const counts = store.unitCounts(r.runId);
+    let done = 0;
+    let total = 0;
+    for (const c of Object.values(counts)) {
+      done += c.succeeded ?? 0;
+      total += (c.succeeded ?? 0) + (c.failed ?? 0) + (c.pending ?? 0) + (c.started ?? 0);
+    }
+    return {
+      runId: r.runId,
+      plan: r.planName,
+      status: r.status,
+      progress: total ? `${done}/${total} units` : '-',
+      createdAt: r.createdAt,
+      owner: liveOwner(store, r.runId) ?? null,
+    };
+  });
+}
+
+export function formatRunList(items: RunListItem[]): string {
+  if (items.length === 0) return 'no runs yet (start one with `phased run PLAN` or `phased demo`)';
+  const lines = [
+    `${'run'.padEnd(26)} ${'plan'.padEnd(22)} ${'status'.padEnd(10)} ${'progress'.padEnd(18)} ${'created'.padEnd(24)} owner`,
+  ];
+  for (const r of items) {
+    lines.push(
+      `${r.runId.padEnd(26)} ${r.plan.padEnd(22)} ${r.status.padEnd(10)} ${r.progress.padEnd(18)} ${r.createdAt.padEnd(24)} ${r.owner ?? '-'}`,
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,53 @@
+// The closing summary of a run: before → after per step, gate verdicts, wall time, where the log is.
+// Reads the log and the snapshot; prints nothing itself.
+
+import type { StepBaseline } from '../../machines/index.js';
+import { runStatus } from '../../machines/index.js';
+import type { RunLog } from '../engine/index.js';
+import { formatGateReport } from '../gates/index.js';
+
+export function baselineOf(log: RunLog): StepBaseline[] | undefined {
+  let found: StepBaseline[] | undefined;
+  for (const e of log.store.events(log.runId)) {
+    if (e.type === 'BASELINE_RECORDED') found = (JSON.parse(e.data) as { steps: StepBaseline[] }).steps;
+  }
+  return found;
+}
+
+const pct = (n: number, d: number) => (d === 0 ? '   -  ' : `${((100 * n) / d).toFixed(1).padStart(5)}%`);
+
+export function formatRunSummary(
+  log: RunLog,
+  o: { wallMs?: number; logPath?: string; db?: string } = {},
+): string {
+  const snap = log.snapshot;
+  const ctx = snap.context;
+  const base = new Map((baselineOf(log) ?? []).map((b) => [b.step, b]));
+  const coverage = new Map<string, { present: number; expected: number }>();
+  for (const g of Object.values(ctx.gates)) {
+    for (const t of g.report?.tables ?? [])
+      coverage.set(t.step, { present: t.present, expected: t.expected });
+  }
+  const lines = [`run ${log.runId} (${log.plan.name}): ${runStatus(snap)}`];
+  lines.push(
+    `  ${'step'.padEnd(34)} ${'before'.padStart(16)}   ${'after (gate)'.padStart(16)}   units done/failed/total`,
+  );
+  for (const [id, c] of Object.entries(ctx.steps)) {
+    const b = base.get(id);
+    const a = coverage.get(id);
+    const before = b ? `${b.present}/${b.expected} ${pct(b.present, b.expected)}` : '-';
+    const after = a ? `${a.present}/${a.expected} ${pct(a.present, a.expected)}` : '-';
+    lines.push(
+      `  ${id.padEnd(34)} ${before.padStart(16)} → ${after.padStart(16)}   ${c.done}/${c.failed}/${c.total}`,
+    );
+  }
+  for (const [id, g] of Object.entries(ctx.gates)) {
+    lines.push(`gate ${id}: ${g.status}${g.reason ? ` (${g.reason})` : ''}`);
+    if (g.report && g.status === 'failed') lines.push(formatGateReport(g.report).replace(/^/gm, '  '));
+  }
+  if (ctx.failure) lines.push(`failure: ${ctx.failure}`);
+  if (o.wallMs !== undefined) lines.push(`wall time ${(o.wallMs / 1000).toFixed(1)} s`);
+  if (o.logPath) lines.push(`log: ${o.logPath}`);
+  if (o.db) lines.push(`events: ${o.db} (phased replay ${log.runId})`);
+  return lines.join('\n');
+}
