@@ -1,7 +1,7 @@
 // Reading a run snapshot: its status, the effects its active states declare, and a live cursor that folds
 // logged events into it. Pure: the cursor is an xstate actor with no side effects, fed by the caller.
 
-import { type AnyMachineSnapshot, createActor, type Snapshot } from 'xstate';
+import { type AnyMachineSnapshot, createActor, type InspectionEvent, type Snapshot } from 'xstate';
 import type { RunContext } from './context.js';
 import type { RunEvent } from './events.js';
 import type { Effect, RunMachine } from './run-machine.js';
@@ -37,8 +37,15 @@ export function accepts(snap: RunSnapshot, event: RunEvent): boolean {
 /** A live actor over a run: restore a persisted snapshot (or start fresh), then apply events in log order. */
 export class RunCursor {
   private readonly actor;
-  constructor(machine: RunMachine, persisted?: Snapshot<unknown>) {
-    this.actor = createActor(machine, persisted ? { snapshot: persisted } : {});
+  constructor(
+    machine: RunMachine,
+    persisted?: Snapshot<unknown>,
+    opts: { inspect?: (e: InspectionEvent) => void } = {},
+  ) {
+    this.actor = createActor(machine, {
+      ...(persisted ? { snapshot: persisted } : {}),
+      inspect: opts.inspect,
+    });
     this.actor.start();
   }
   apply(event: RunEvent): RunSnapshot {

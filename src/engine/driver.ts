@@ -23,7 +23,7 @@ import { sleep } from './backoff.js';
 import { failpoint } from './failpoints.js';
 import { LEASE_MS, ownerId, takeLease } from './lease.js';
 import { failedUnitsToReopen } from './reopen.js';
-import { RunLog } from './run-log.js';
+import { type OpenOptions, RunLog } from './run-log.js';
 import { Semaphore } from './semaphore.js';
 import { runUnit, type UnitHost } from './unit-runner.js';
 import { openPlanWarehouse } from './warehouse.js';
@@ -41,6 +41,10 @@ export interface DriverOptions {
   /** How often to look for events other processes appended (pause, cancel, retry, approve). */
   pollMs?: number;
   version?: string;
+  /** Resume a paused run (CLI resume); the daemon leaves paused runs alone. Default true. */
+  resumePaused?: boolean;
+  /** Observe the live actor (the Stately inspector bridge). */
+  inspect?: OpenOptions['inspect'];
 }
 
 export interface DriveResult {
@@ -89,7 +93,7 @@ export class Driver {
     const timers: NodeJS.Timeout[] = [];
     let ownWarehouse = false;
     try {
-      this.log = RunLog.open(store, runId, { verify: true });
+      this.log = RunLog.open(store, runId, { verify: true, inspect: this.opts.inspect });
       this.log.onEvent = (stored, event, snap) => this.events$.next({ stored, event, snap });
       this.cap = new Semaphore(this.log.plan.maxConcurrency);
       if (this.opts.warehouse) this.wh = this.opts.warehouse;
@@ -136,6 +140,9 @@ export class Driver {
     }
     events.push({ type: 'DRIVER_ATTACHED', pid: process.pid, host, version });
     this.log.commit(events);
+    if (this.opts.resumePaused !== false && runStatus(this.log.snapshot) === 'paused') {
+      this.log.commit([{ type: 'RESUMED', by: this.owner, reason: 'resume' }]);
+    }
     // Failed units are retried on resume, never skipped; a failed run starts over from where it failed.
     const reopen = failedUnitsToReopen(this.log, 'resume');
     if (reopen) this.log.commit([reopen]);

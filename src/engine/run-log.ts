@@ -1,6 +1,7 @@
 // One run's log as a live statechart: rebuild (latest snapshot + tail), then commit events write-ahead.
 // Shared by the driver and by control commands from other processes; owns no scheduling.
 
+import type { InspectionEvent } from 'xstate';
 import {
   createRunMachine,
   eventData,
@@ -21,6 +22,8 @@ export interface OpenOptions {
   verify?: boolean;
   /** Rebuild as of this seq instead of the head (audit: replay --at). */
   atSeq?: number;
+  /** Observe the live actor (the Stately inspector bridge). */
+  inspect?: (e: InspectionEvent) => void;
 }
 
 export class RunLog {
@@ -61,7 +64,9 @@ export class RunLog {
         );
       }
     }
-    const cursor = new RunCursor(machine, snap ? (snap.snapshot as never) : undefined);
+    const cursor = new RunCursor(machine, snap ? (snap.snapshot as never) : undefined, {
+      inspect: opts.inspect,
+    });
     let seq = snap ? snap.seq : 0;
     let lastState: string | undefined;
     for (const e of store.events(runId, { fromSeq: seq + 1, toSeq: opts.atSeq })) {
