@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_analytics.upcoming_player_gam
   team_days_rest INT64,
   back_to_back INT64,
   days_since_last_played INT64,
-  games_last_60d INT64,
+  games_last_30d INT64,
   points_avg_last5 FLOAT64,
   minutes_avg_last5 FLOAT64,
   points_line FLOAT64,

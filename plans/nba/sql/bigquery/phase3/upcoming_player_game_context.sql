@@ -1,5 +1,5 @@
 -- upcoming_player_game_context: pre-game context for every rostered player of a team playing on @partition:
--- rest, recent form (last 5 games before the date, same season, last 60 days), points line, injury status.
+-- rest, recent form (last 5 games before the date, same season, last 30 days), points line, injury status.
 WITH games AS (
   SELECT game_id, game_date, season, season_type, home_team AS team_abbr, away_team AS opponent_abbr, 1 AS is_home
   FROM `nba-props-platform.nba_raw.schedule` WHERE game_date = @partition
@@ -19,13 +19,13 @@ history AS (
   WHERE h.player_id IN (SELECT player_id FROM roster)
     AND h.season = (SELECT MIN(season) FROM roster)
     AND h.game_date < @partition
-    AND h.game_date >= DATE_SUB(@partition, INTERVAL 60 DAY)
+    AND h.game_date >= DATE_SUB(@partition, INTERVAL 30 DAY)
     AND h.minutes > 0
 ),
 form AS (
   SELECT player_id,
          MAX(game_date) AS last_played,
-         COUNT(*) AS games_last_60d,
+         COUNT(*) AS games_last_30d,
          ROUND(AVG(CASE WHEN recency <= 5 THEN points END), 2) AS points_avg_last5,
          ROUND(AVG(CASE WHEN recency <= 5 THEN minutes END), 2) AS minutes_avg_last5
   FROM history
@@ -57,7 +57,7 @@ SELECT
   DATE_DIFF(@partition, t.last_game, DAY) AS team_days_rest,
   CASE WHEN t.last_game = DATE_SUB(@partition, INTERVAL 1 DAY) THEN 1 ELSE 0 END AS back_to_back,
   DATE_DIFF(@partition, f.last_played, DAY) AS days_since_last_played,
-  COALESCE(f.games_last_60d, 0) AS games_last_60d,
+  COALESCE(f.games_last_30d, 0) AS games_last_30d,
   f.points_avg_last5,
   f.minutes_avg_last5,
   l.points_line,

@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS nba_analytics_upcoming_player_game_context (
   team_days_rest INTEGER,
   back_to_back INTEGER,
   days_since_last_played INTEGER,
-  games_last_60d INTEGER,
+  games_last_30d INTEGER,
   points_avg_last5 REAL,
   minutes_avg_last5 REAL,
   points_line REAL,

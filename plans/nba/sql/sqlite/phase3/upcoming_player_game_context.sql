@@ -1,5 +1,5 @@
 -- upcoming_player_game_context: pre-game context for every rostered player of a team playing on @partition:
--- rest, recent form (last 5 games before the date, same season, last 60 days), points line, injury status.
+-- rest, recent form (last 5 games before the date, same season, last 30 days), points line, injury status.
 WITH games AS MATERIALIZED (
   SELECT game_id, game_date, season, season_type, home_team AS team_abbr, away_team AS opponent_abbr, 1 AS is_home
   FROM nba_raw_schedule WHERE game_date = @partition
@@ -19,13 +19,13 @@ history AS (
   WHERE h.player_id IN (SELECT player_id FROM roster)
     AND h.season = (SELECT MIN(season) FROM roster)
     AND h.game_date < @partition
-    AND h.game_date >= date(@partition, '-60 days')
+    AND h.game_date >= date(@partition, '-30 days')
     AND h.minutes > 0
 ),
 form AS (
   SELECT player_id,
          MAX(game_date) AS last_played,
-         COUNT(*) AS games_last_60d,
+         COUNT(*) AS games_last_30d,
          ROUND(AVG(CASE WHEN recency <= 5 THEN points END), 2) AS points_avg_last5,
          ROUND(AVG(CASE WHEN recency <= 5 THEN minutes END), 2) AS minutes_avg_last5
   FROM history
@@ -57,7 +57,7 @@ SELECT
   CAST(julianday(@partition) - julianday(t.last_game) AS INTEGER) AS team_days_rest,
   CASE WHEN t.last_game = date(@partition, '-1 day') THEN 1 ELSE 0 END AS back_to_back,
   CAST(julianday(@partition) - julianday(f.last_played) AS INTEGER) AS days_since_last_played,
-  COALESCE(f.games_last_60d, 0) AS games_last_60d,
+  COALESCE(f.games_last_30d, 0) AS games_last_30d,
   f.points_avg_last5,
   f.minutes_avg_last5,
   l.points_line,
