@@ -1,10 +1,18 @@
 #!/usr/bin/env node
 // The phased command line: global options and one registered command per file in cli/commands.
 import { Command } from 'commander';
+import { registerApprove } from './commands/approve.js';
+import { registerCancel } from './commands/cancel.js';
 import { registerCheck } from './commands/check.js';
+import { registerDaemon } from './commands/daemon.js';
+import { registerDemo } from './commands/demo.js';
+import { registerPause } from './commands/pause.js';
+import { registerReplay } from './commands/replay.js';
 import { registerResume } from './commands/resume.js';
+import { registerRetry } from './commands/retry.js';
 import { registerRun } from './commands/run.js';
 import { registerStatus } from './commands/status.js';
+import { registerValidate } from './commands/validate.js';
 import { reportError } from './context.js';
 
 const program = new Command('phased')
@@ -15,7 +23,21 @@ const program = new Command('phased')
   .showHelpAfterError()
   .exitOverride();
 
-for (const register of [registerRun, registerResume, registerStatus, registerCheck]) register(program);
+for (const register of [
+  registerRun,
+  registerResume,
+  registerStatus,
+  registerCheck,
+  registerDemo,
+  registerValidate,
+  registerDaemon,
+  registerPause,
+  registerCancel,
+  registerRetry,
+  registerApprove,
+  registerReplay,
+])
+  register(program);
 
 try {
   await program.parseAsync(process.argv);

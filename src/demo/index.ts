@@ -9,3 +9,13 @@ export { DEFAULT_SEED, generateWarehouse } from './generate.js';
 export type { ReplaceParams } from './materialize.js';
 export { PartitionReplacer } from './materialize.js';
 export { packageRoot, planDirectory } from './plan-dir.js';
+export type { DemoHooks, DemoLayout, DemoOptions, DemoResult } from './run-demo.js';
+export {
+  DEFAULT_DEMO_DIR,
+  initDemo,
+  parseScenario,
+  prepareDir,
+  runDemo,
+  SCENARIOS,
+  shown,
+} from './run-demo.js';
