@@ -2,6 +2,16 @@
 export { createRunLogger, logEvents, runLogPath } from './logger.js';
 export { type ProgressSink, progressLine, reportProgress } from './progress.js';
 export {
+  eventDetail,
+  formatTimelineLine,
+  resolveAt,
+  stateLabel,
+  type TimelineEntry,
+  timelineEntry,
+  type VerifyReport,
+  verifyRun,
+} from './replay.js';
+export {
   formatRunList,
   formatRunView,
   listRuns,
@@ -11,3 +21,6 @@ export {
   type StepView,
 } from './status.js';
 export { baselineOf, formatRunSummary } from './summary.js';
+/** The inspector bridge, loaded on demand (it pulls in @statelyai/inspect and ws). */
+export const loadInspector = () => import('./inspector.js');
+export type { InspectorBridge } from './inspector.js';

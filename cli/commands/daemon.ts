@@ -1,0 +1,64 @@
+// `phased daemon`: drive every unfinished run that no live process drives, pick up new ones, serve metrics.
+// SIGTERM/SIGINT: stop dispatching, let in-flight units finish, detach, exit 143/130; a restart resumes all.
+import type { Command } from 'commander';
+import { Daemon, parseHttpAddress, serveHttp } from '../../src/daemon/index.js';
+import { type InspectorBridge, loadInspector } from '../../src/observe/index.js';
+import { action, globals, logDir, openDb } from '../context.js';
+
+interface DaemonCliOptions {
+  http?: string | boolean;
+  httpPublic?: boolean;
+  inspect?: string | boolean;
+  graceMs?: string;
+}
+
+const say = (line: string) => process.stderr.write(`daemon: ${line}\n`);
+
+export function registerDaemon(program: Command): void {
+  program
+    .command('daemon')
+    .description('drive every unfinished run in the database (and runs created later with `run --detach`)')
+    .option('--http [host:port]', 'serve /metrics, /api/runs and a live page (default 127.0.0.1:7420)')
+    .option('--http-public', 'allow --http on a non-loopback address (no authentication!)')
+    .option('--inspect [port]', 'stream every driven run into the Stately inspector bridge on localhost')
+    .option('--grace-ms <ms>', 'on SIGTERM/SIGINT, how long in-flight units may finish', '30000')
+    .action(
+      action(async (o: DaemonCliOptions, cmd: Command) => {
+        const g = globals(cmd);
+        const addr =
+          o.http === undefined
+            ? undefined
+            : parseHttpAddress(typeof o.http === 'string' ? o.http : '127.0.0.1:7420', o.httpPublic === true);
+        const store = openDb(g);
+        let inspector: InspectorBridge | undefined;
+        if (o.inspect !== undefined) {
+          const { startInspector, inspectPort, inspectorBanner } = await loadInspector();
+          inspector = await startInspector(inspectPort(o.inspect));
+          say(inspectorBanner(inspector));
+        }
+        const daemon = new Daemon({
+          store,
+          logDir: logDir(g),
+          logLevel: g.logLevel,
+          graceMs: Number(o.graceMs),
+          inspect: inspector?.inspect,
+          say,
+        });
+        const http = addr ? await serveHttp(store, daemon.metrics, addr) : undefined;
+        if (http) say(`http ${http.url} (/metrics, /api/runs, /)`);
+        const signal = await new Promise<NodeJS.Signals>((resolve) => {
+          process.once('SIGINT', () => resolve('SIGINT'));
+          process.once('SIGTERM', () => resolve('SIGTERM'));
+          daemon.start();
+          say(`started (pid ${process.pid}) on ${store.file}`);
+        });
+        say(`${signal}: finishing in-flight units, then detaching ${daemon.runs().length} run(s)`);
+        await daemon.stop(signal);
+        http?.server.close();
+        await inspector?.close();
+        store.close();
+        say('stopped; a restarted daemon resumes every run');
+        return signal === 'SIGINT' ? 130 : 143;
+      }),
+    );
+}

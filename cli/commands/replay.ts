@@ -1,0 +1,70 @@
+// `phased replay RUN`: the audit timeline, the state as of a seq or time (--at), verification (--verify),
+// and (--inspect) the stored log fed through a fresh actor into the Stately inspector.
+import type { Command } from 'commander';
+import {
+  formatRunView,
+  formatTimelineLine,
+  loadInspector,
+  resolveAt,
+  runView,
+  timelineEntry,
+  verifyRun,
+} from '../../src/observe/index.js';
+import { action, globals, openDb, print, printJson } from '../context.js';
+
+interface ReplayOptions {
+  verify?: boolean;
+  at?: string;
+  inspect?: string | boolean;
+  speed?: string;
+}
+
+export function registerReplay(program: Command): void {
+  program
+    .command('replay')
+    .description(
+      "print a run's timeline; --at SEQ|TIME rebuilds the state then; --verify checks the whole log",
+    )
+    .argument('<run>', 'run id')
+    .option('--verify', 'check the hash chain, seq continuity and that the machine reproduces every state')
+    .option('--at <seq|time>', 'the state and per-step progress as of this seq or ISO time')
+    .option('--json', 'NDJSON timeline / JSON state')
+    .option('--inspect [port]', 'feed the log through a fresh actor into the Stately inspector bridge')
+    .option('--speed <events/s>', 'with --inspect: events per second (0 = as fast as possible)', '20')
+    .action(
+      action(async (runId: string, o: ReplayOptions, cmd: Command) => {
+        const g = globals(cmd);
+        const store = openDb(g, { readonly: true });
+        try {
+          store.requireRun(runId);
+          if (o.verify) {
+            const r = verifyRun(store, runId);
+            if (g.json) printJson(r);
+            else if (r.ok)
+              print(`run ${runId}: ${r.events} events verified (hash chain, seq, states reproduce)`);
+            else print(`run ${runId}: verification FAILED at seq ${r.firstBadSeq}: ${r.reason}`);
+            return r.ok ? 0 : 1;
+          }
+          if (o.at !== undefined) {
+            const seq = resolveAt(store, runId, o.at);
+            const v = runView(store, runId, seq);
+            const at = [...store.events(runId, { fromSeq: seq, toSeq: seq })][0]?.at;
+            if (g.json) printJson({ ...v, owner: null, seq, at });
+            else print(`as of seq ${seq} (${at})\n${formatRunView({ ...v, owner: null })}`);
+            return 0;
+          }
+          if (o.inspect !== undefined) {
+            const { replayIntoInspector } = await loadInspector();
+            return replayIntoInspector(store, runId, { port: o.inspect, speed: Number(o.speed) });
+          }
+          for (const e of store.events(runId)) {
+            if (g.json) process.stdout.write(`${JSON.stringify(timelineEntry(e))}\n`);
+            else print(formatTimelineLine(e));
+          }
+          return 0;
+        } finally {
+          store.close();
+        }
+      }),
+    );
+}

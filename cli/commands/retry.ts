@@ -1,0 +1,37 @@
+// `phased retry RUN`: re-open failed units (all, one step's, or some partitions'), and a blocked gate's phase.
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { formatControl, requestRetry } from '../../src/daemon/index.js';
+import { action, dbPath, globals, openDb, print, printJson } from '../context.js';
+
+interface RetryOptions {
+  step?: string;
+  partition?: string[];
+  reason?: string;
+}
+
+export function registerRetry(program: Command): void {
+  program
+    .command('retry')
+    .description('re-open failed units of a run (a blocked gate re-evaluates after them); exit 2 if none')
+    .argument('<run>', 'run id')
+    .option('--step <id>', 'only this step')
+    .option('--partition <date...>', 'only these partitions (YYYY-MM-DD)')
+    .option('--reason <text>', 'why (goes on record)')
+    .option('--json', 'machine-readable output')
+    .action(
+      action((runId: string, o: RetryOptions, cmd: Command) => {
+        const g = globals(cmd);
+        // A missing database is reported (read-only open), never created by a control command.
+        const store = openDb(g, { readonly: !existsSync(dbPath(g)) });
+        try {
+          const r = requestRetry(store, runId, { step: o.step, partitions: o.partition, reason: o.reason });
+          if (g.json) printJson(r);
+          else print(formatControl(r));
+          return 0;
+        } finally {
+          store.close();
+        }
+      }),
+    );
+}

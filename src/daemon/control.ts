@@ -1,0 +1,173 @@
+// Control commands from another process: pause, cancel, retry, approve. Each appends under SQLite's write lock
+// after checking the run's current state accepts it; it never drives units (the driver reacts to the log).
+
+import {
+  accepts,
+  allSteps,
+  MACHINE_VERSION,
+  PhasedError,
+  type RunEvent,
+  type RunSnapshot,
+  runStatus,
+} from '../../machines/index.js';
+import type { EventStore } from '../../store/index.js';
+import { failedUnitsToReopen, liveOwner, ownerId, RunLog } from '../engine/index.js';
+
+export interface ControlResult {
+  runId: string;
+  /** Events appended, in order. */
+  appended: string[];
+  /** The run's status after the command. */
+  status: string;
+  /** The lease holder that will react to the request, when a driver is live. */
+  driver: string | null;
+  /** What the operator should do next, if anything. */
+  hint?: string;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function invalid(message: string): PhasedError {
+  return new PhasedError('INVALID_COMMAND', message);
+}
+
+/** A run that no driver has attached to yet has no RUN_CREATED; a command that settles it must add it first. */
+function createdEvent(log: RunLog): RunEvent[] {
+  if (log.seq > 0) return [];
+  const refill = allSteps(log.plan).every((s) => s.refill === 'all') ? 'all' : 'missing';
+  return [
+    {
+      type: 'RUN_CREATED',
+      runId: log.runId,
+      planName: log.plan.name,
+      planHash: log.run.planHash,
+      range: log.plan.range,
+      machineVersion: log.run.machineVersion ?? MACHINE_VERSION,
+      refill,
+    },
+  ];
+}
+
+function result(log: RunLog, appended: string[], driver: string | null, hint?: string): ControlResult {
+  return { runId: log.runId, appended, status: runStatus(log.snapshot), driver, hint };
+}
+
+/** Pause or cancel: with a live driver only the request is logged (the driver drains, then settles it). */
+export function requestStop(
+  store: EventStore,
+  runId: string,
+  kind: 'pause' | 'cancel',
+  reason = 'requested by operator',
+): ControlResult {
+  const log = RunLog.open(store, runId, { verify: true });
+  const by = ownerId();
+  const request: RunEvent =
+    kind === 'pause' ? { type: 'PAUSE_REQUESTED', by, reason } : { type: 'CANCEL_REQUESTED', by, reason };
+  let driver: string | null = null;
+  let mine: string[] = [];
+  log.commitWith((snap: RunSnapshot) => {
+    const status = runStatus(snap);
+    if (!accepts(snap, request)) {
+      throw invalid(
+        `run ${runId} is ${status}; it cannot be ${kind === 'pause' ? 'paused' : 'cancelled'} now.` +
+          (status === 'paused' && kind === 'pause'
+            ? ' It is already paused; `phased resume` continues it.'
+            : ''),
+      );
+    }
+    driver = liveOwner(store, runId) ?? null;
+    const events = [...createdEvent(log), request];
+    if (!driver) {
+      const by2 = { by, reason };
+      events.push(kind === 'pause' ? { type: 'PAUSED', ...by2 } : { type: 'CANCELLED', ...by2 });
+    }
+    mine = events.map((e) => e.type);
+    return events;
+  });
+  const hint = driver
+    ? `${driver} drives the run; it ${kind === 'pause' ? 'pauses' : 'cancels'} once its in-flight units finish`
+    : kind === 'pause'
+      ? `continue it with \`phased resume ${runId}\``
+      : undefined;
+  return result(log, mine, driver, hint);
+}
+
+export interface RetryRequest {
+  step?: string;
+  partitions?: string[];
+  reason?: string;
+}
+
+/** Re-open failed units (and a blocked gate's phase) within what may be retried now. */
+export function requestRetry(store: EventStore, runId: string, r: RetryRequest = {}): ControlResult {
+  const log = RunLog.open(store, runId, { verify: true });
+  if (r.step !== undefined && !allSteps(log.plan).some((s) => s.id === r.step)) {
+    throw new PhasedError(
+      'BAD_ARGUMENT',
+      `--step ${r.step} is not a step of run ${runId}'s plan (steps: ${allSteps(log.plan)
+        .map((s) => s.id)
+        .join(', ')})`,
+    );
+  }
+  for (const p of r.partitions ?? []) {
+    if (!DATE.test(p) || Number.isNaN(Date.parse(`${p}T00:00:00Z`))) {
+      throw new PhasedError('BAD_ARGUMENT', `--partition ${p} is not a date: expected YYYY-MM-DD`);
+    }
+  }
+  log.commitWith(() => {
+    const event = failedUnitsToReopen(log, ownerId(), {
+      step: r.step,
+      partitions: r.partitions,
+      reason: r.reason ?? 'requested by operator',
+    });
+    if (!event) {
+      const scope = [
+        r.step && `step ${r.step}`,
+        r.partitions?.length && `partitions ${r.partitions.join(', ')}`,
+      ]
+        .filter(Boolean)
+        .join(', ');
+      throw invalid(
+        `run ${runId} is ${runStatus(log.snapshot)}: nothing to retry${scope ? ` in ${scope}` : ''} (no failed units that may be re-opened now).`,
+      );
+    }
+    return [event];
+  });
+  const driver = liveOwner(store, runId) ?? null;
+  const hint = driver
+    ? `${driver} drives the run and picks the units up`
+    : `continue it with \`phased resume ${runId}\``;
+  return result(log, ['RETRY_REQUESTED'], driver, hint);
+}
+
+/** Pass a blocked gate on record: GATE_OVERRIDDEN with the operator's reason. */
+export function approveGate(store: EventStore, runId: string, gate: string, reason: string): ControlResult {
+  const log = RunLog.open(store, runId, { verify: true });
+  const gates = log.plan.phases.map((p) => p.gate.id);
+  if (!gates.includes(gate)) {
+    throw new PhasedError('BAD_ARGUMENT', `run ${runId} has no gate ${gate} (gates: ${gates.join(', ')})`);
+  }
+  if (!reason.trim())
+    throw new PhasedError('BAD_ARGUMENT', 'approve needs a non-empty --reason: it goes on record');
+  const event: RunEvent = { type: 'GATE_OVERRIDDEN', gate, reason, by: ownerId() };
+  log.commitWith((snap) => {
+    if (!accepts(snap, event)) {
+      const g = snap.context.gates[gate];
+      throw invalid(
+        `gate ${gate} of run ${runId} is ${g?.status ?? 'not reached yet'} (run ${runStatus(snap)}); only a blocked gate can be approved.`,
+      );
+    }
+    return [event];
+  });
+  const driver = liveOwner(store, runId) ?? null;
+  const hint = driver
+    ? undefined
+    : `continue it with \`phased resume ${runId}\` (or let \`phased daemon\` pick it up)`;
+  return result(log, ['GATE_OVERRIDDEN'], driver, hint);
+}
+
+export function formatControl(r: ControlResult): string {
+  const lines = [`run ${r.runId}: appended ${r.appended.join(', ')}; status now ${r.status}`];
+  if (r.hint) lines.push(r.hint);
+  return lines.join('\n');
+}

@@ -1,0 +1,12 @@
+// Public surface of operations: control commands from other processes, and the daemon that drives runs.
+export {
+  approveGate,
+  type ControlResult,
+  formatControl,
+  type RetryRequest,
+  requestRetry,
+  requestStop,
+} from './control.js';
+export { Daemon, type DaemonOptions } from './daemon.js';
+export { type HttpAddress, parseHttpAddress, serveHttp } from './http.js';
+export { countingRenewals, Metrics } from './metrics.js';
