@@ -12,6 +12,13 @@ import type { StoreOptions } from './types.js';
 const SQLITE_HEADER = 'SQLite format 3\u0000';
 const BUSY_TIMEOUT_MS = 5000;
 const DEFAULT_SNAPSHOT_EVERY = 1000;
+/**
+ * Checkpoint the WAL every 16 MiB instead of SQLite's 4 MiB: each append writes ~4 pages, and with
+ * synchronous=NORMAL the checkpoints (two fsyncs each) were a quarter of single-append time.
+ */
+const WAL_AUTOCHECKPOINT_PAGES = 4096;
+/** After a checkpoint, truncate the WAL file back to this size so it does not stay at its peak. */
+const JOURNAL_SIZE_LIMIT = 32 * 1024 * 1024;
 
 /** Opens (creating when allowed) the event store in `file`. */
 export function openStore(file: string, opts: StoreOptions = {}): EventStore {
@@ -61,6 +68,8 @@ function openDatabase(file: string, opts: StoreOptions): Database.Database {
     if (!readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
+      db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+      db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
     }
     checkIdentity(db, file, readonly);
     return db;

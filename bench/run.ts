@@ -1,0 +1,73 @@
+// `npm run bench [-- --quick] [-- --only a,b] [-- --runs N] [-- --readme FILE]`: runs the scenarios in
+// order, prints one JSON line per figure as it is measured, then a Markdown table of them all.
+
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { appendBatched } from './scenarios/append-batched.js';
+import { appendSingle } from './scenarios/append-single.js';
+import { concurrency } from './scenarios/concurrency.js';
+import { makespan } from './scenarios/makespan.js';
+import { rebuild } from './scenarios/rebuild.js';
+import { unitOverhead } from './scenarios/unit-overhead.js';
+import type { Result, Scenario } from './support/measure.js';
+import { markdownTable, writeIntoReadme } from './support/table.js';
+
+export const SCENARIOS: Scenario[] = [
+  appendSingle,
+  appendBatched,
+  unitOverhead,
+  concurrency,
+  makespan,
+  rebuild,
+];
+
+function jsonLine(r: Result): string {
+  return JSON.stringify({ ...r, value: Number.isFinite(r.value) ? r.value : null });
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      runs: { type: 'string' },
+      readme: { type: 'string' },
+    },
+  });
+  const quick = values.quick ?? false;
+  const runs = values.runs ? Number(values.runs) : quick ? 3 : 5;
+  if (!Number.isInteger(runs) || runs < 1) {
+    process.stderr.write(`--runs must be a positive integer, got ${values.runs}\n`);
+    return 2;
+  }
+  const only = values.only?.split(',').map((s) => s.trim());
+  const chosen = only ? SCENARIOS.filter((s) => only.includes(s.id)) : SCENARIOS;
+  if (only && chosen.length !== only.length) {
+    process.stderr.write(`--only: unknown scenario; known: ${SCENARIOS.map((s) => s.id).join(', ')}\n`);
+    return 2;
+  }
+  const startLoad = loadavg();
+  const results: Result[] = [];
+  for (const s of chosen) {
+    for (const r of await s.run({ quick, runs })) {
+      results.push(r);
+      process.stdout.write(`${jsonLine(r)}\n`);
+    }
+  }
+  const table = markdownTable(results, { quick, startLoad });
+  process.stdout.write(`\n${table}\n`);
+  if (values.readme) writeIntoReadme(values.readme, table);
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(
+      `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);

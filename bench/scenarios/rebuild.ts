@@ -1,0 +1,86 @@
+// rebuild_ms_1e4/_1e5/_1e6: time to rebuild a run's live state (RunLog.open with verify, as resume does:
+// latest snapshot, chain check of the tail, tail replay) from logs of 10⁴, 10⁵, 10⁶ events;
+// verify_events_per_s: full `replay --verify` (whole hash chain + every event through a fresh machine).
+
+import { RunLog } from '../../src/engine/index.js';
+import { verifyRun } from '../../src/observe/index.js';
+import { openStore } from '../../store/index.js';
+import { writeLongRun } from '../support/long-run.js';
+import {
+  type BenchContext,
+  type Result,
+  repeat,
+  result,
+  type Scenario,
+  stats,
+  tempDir,
+} from '../support/measure.js';
+
+const SIZES: [name: string, full: number, quick: number][] = [
+  ['rebuild_ms_1e4', 10_000, 1_000],
+  ['rebuild_ms_1e5', 100_000, 10_000],
+  ['rebuild_ms_1e6', 1_000_000, 100_000],
+];
+
+export const rebuild: Scenario = {
+  id: 'rebuild',
+  names: [...SIZES.map((s) => s[0]), 'verify_events_per_s', 'long_log_write_events_per_s'],
+  async run(ctx: BenchContext) {
+    const out: Result[] = [];
+    const tmp = tempDir();
+    try {
+      let largest = { file: '', runId: '', events: 0 };
+      const writeRates: number[] = [];
+      for (const [name, full, quick] of SIZES) {
+        const n = ctx.quick ? quick : full;
+        const t0 = performance.now();
+        const run = writeLongRun(tmp.file(`${name}.db`), n);
+        writeRates.push(run.events / ((performance.now() - t0) / 1000));
+        largest = run;
+        const store = openStore(run.file, { readonly: true });
+        try {
+          const s = await repeat(ctx.runs, () => {
+            const t = performance.now();
+            const log = RunLog.open(store, run.runId, { verify: true });
+            const ms = performance.now() - t;
+            if (log.seq !== run.events) throw new Error(`rebuilt to seq ${log.seq}, expected ${run.events}`);
+            return ms;
+          });
+          const note = `${run.events} events${ctx.quick ? ' (quick: reduced size)' : ''}`;
+          out.push(result(name, 'ms', s, { atMost: 50 }, note));
+        } finally {
+          store.close();
+        }
+      }
+      out.push(
+        result(
+          'long_log_write_events_per_s',
+          'events/s',
+          stats(writeRates),
+          undefined,
+          'RunLog.commit, 1000/tx',
+        ),
+      );
+      const store = openStore(largest.file, { readonly: true });
+      try {
+        const runs = ctx.quick ? 1 : Math.min(ctx.runs, 3);
+        const s = await repeat(runs, () => {
+          const t = performance.now();
+          const rep = verifyRun(store, largest.runId);
+          const sec = (performance.now() - t) / 1000;
+          if (!rep.ok || rep.events !== largest.events)
+            throw new Error(`verify failed: ${JSON.stringify(rep)}`);
+          return rep.events / sec;
+        });
+        out.push(
+          result('verify_events_per_s', 'events/s', s, { atLeast: 50_000 }, `${largest.events} events`),
+        );
+      } finally {
+        store.close();
+      }
+      return out;
+    } finally {
+      tmp.done();
+    }
+  },
+};

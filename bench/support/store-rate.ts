@@ -1,0 +1,38 @@
+// Appends synthetic unit events through the real store (hash chain, units projection, runs row) and
+// reports events per second; shared by append_single and append_batched.
+
+import { openStore } from '../../store/index.js';
+import { unitEvent } from './events.js';
+
+export interface AppendRateOptions {
+  file: string;
+  events: number;
+  /** Events per append call (one transaction each). */
+  batch: number;
+  synchronous: 'NORMAL' | 'FULL';
+}
+
+export function storeAppendRate(o: AppendRateOptions): number {
+  const store = openStore(o.file, { synchronous: o.synchronous });
+  try {
+    const runId = `r${Math.random().toString(36).slice(2, 8)}`;
+    store.createRun({
+      runId,
+      planName: 'bench',
+      planHash: 'h',
+      planJson: '{}',
+      machineVersion: 'bench',
+      createdAt: new Date().toISOString(),
+    });
+    let seq = 0;
+    const t0 = performance.now();
+    for (let i = 0; i < o.events; i += o.batch) {
+      const n = Math.min(o.batch, o.events - i);
+      const out = store.append(runId, seq, () => Array.from({ length: n }, (_, j) => unitEvent(i + j)));
+      seq = out[out.length - 1].seq;
+    }
+    return o.events / ((performance.now() - t0) / 1000);
+  } finally {
+    store.close();
+  }
+}
