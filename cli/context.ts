@@ -28,7 +28,8 @@ export function logDir(g: GlobalOptions): string {
 
 export function openDb(g: GlobalOptions, opts: { readonly?: boolean } = {}): EventStore {
   const sync = g.synchronous ?? (process.env.PHASED_SYNCHRONOUS as GlobalOptions['synchronous']);
-  return openStore(dbPath(g), { readonly: opts.readonly, synchronous: sync });
+  const every = process.env.PHASED_SNAPSHOT_EVERY ? Number(process.env.PHASED_SNAPSHOT_EVERY) : undefined;
+  return openStore(dbPath(g), { readonly: opts.readonly, synchronous: sync, snapshotEvery: every });
 }
 
 export function print(text: string): void {

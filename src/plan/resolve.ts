@@ -1,11 +1,17 @@
 // Builds the ResolvedPlan from a validated document: defaults, one group for `steps`, gate defaults, the
 // overrides. It reports nothing: everything it relies on was checked by schema.ts and rules.ts.
 
+import { dirname } from 'node:path';
 import type { CommandSpec, GateSpec, PhaseSpec, ResolvedPlan, StepSpec } from '../../machines/index.js';
 import type { PlanOverrides } from './rules.js';
 import type { GateDocument, PlanDocument, StepDocument } from './schema.js';
 
-function resolveStep(s: StepDocument, partitionColumn: string, refillAll: boolean): StepSpec {
+function resolveStep(
+  s: StepDocument,
+  partitionColumn: string,
+  refillAll: boolean,
+  planDir: string,
+): StepSpec {
   const step: StepSpec = {
     id: s.id,
     table: s.table,
@@ -20,7 +26,8 @@ function resolveStep(s: StepDocument, partitionColumn: string, refillAll: boolea
   if (s.expect?.minRows !== undefined) step.expect = { minRows: s.expect.minRows };
   if (s.kind === 'command' && s.command) {
     const command: CommandSpec = { argv: s.command };
-    if (s.cwd !== undefined) command.cwd = s.cwd;
+    // Paths in a plan are relative to the plan file: so is a command's working directory.
+    command.cwd = s.cwd ?? planDir;
     if (s.env !== undefined) command.env = s.env;
     if (s.timeout !== undefined) command.timeoutMs = Math.round(s.timeout * 1000);
     step.command = command;
@@ -49,7 +56,7 @@ export function resolvePlan(doc: PlanDocument, source: string, overrides: PlanOv
     return {
       id: p.id,
       groups: groups.map((g) => ({
-        steps: g.steps.map((s) => resolveStep(s, doc.partitionColumn, refillAll)),
+        steps: g.steps.map((s) => resolveStep(s, doc.partitionColumn, refillAll, dirname(source))),
       })),
       gate: resolveGate(p.id, p.gate),
     };

@@ -16,6 +16,8 @@ export interface SyntheticOptions {
   /** Dates with no source rows (their units write nothing, lowering coverage). */
   holes?: string[];
   concurrency?: number;
+  /** Each command unit sleeps this long first (keeps a run alive while a test acts on it). */
+  sleepMs?: number;
 }
 
 export function dateList(n: number, start = '2024-01-01'): string[] {
@@ -65,6 +67,8 @@ const Database = require('better-sqlite3');
 const [partition] = process.argv.slice(2);
 const flaky = (process.env.FLAKY ?? '').split(',').filter(Boolean);
 const marker = join(process.env.MARKERS, partition);
+const sleepMs = Number(process.env.SLEEP_MS ?? 0);
+if (sleepMs > 0) await new Promise((r) => setTimeout(r, sleepMs));
 if (flaky.includes(partition) && !existsSync(marker)) {
   writeFileSync(marker, 'failed once');
   console.error('transient failure for ' + partition);
@@ -99,7 +103,7 @@ phases:
         table: c
         kind: command
         command: [node, flaky.mjs, "{partition}"]
-        env: { FLAKY: "${(o.flaky ?? []).join(',')}", MARKERS: "${join(dir, 'markers')}", WAREHOUSE: "${warehouse}", PHASED_PROJECT_ROOT: "${PROJECT_ROOT}" }
+        env: { FLAKY: "${(o.flaky ?? []).join(',')}", MARKERS: "${join(dir, 'markers')}", WAREHOUSE: "${warehouse}", SLEEP_MS: "${o.sleepMs ?? 0}", PHASED_PROJECT_ROOT: "${PROJECT_ROOT}" }
         ddl: "${ddl('c')}"
         concurrency: ${c}
         retries: 3
