@@ -13,7 +13,9 @@ export function runLogPath(dir: string, runId: string): string {
 
 export function createRunLogger(dir: string, runId: string, level = 'info'): Logger {
   mkdirSync(dir, { recursive: true });
-  const dest = pino.destination({ dest: runLogPath(dir, runId), sync: false, mkdir: true });
+  // Synchronous writes: unit events log at debug (skipped at the default level), so the few lines written
+  // cost little, and a line is never lost to an exit right after it.
+  const dest = pino.destination({ dest: runLogPath(dir, runId), sync: true, mkdir: true });
   return pino({ level, base: { run: runId } }, dest);
 }
 
