@@ -3,7 +3,10 @@ import { Driver } from '../src/engine/index.js';
 import {
   createRunLogger,
   formatRunSummary,
+  type InspectorBridge,
+  loadInspector,
   logEvents,
+  progressBars,
   reportProgress,
   runLogPath,
 } from '../src/observe/index.js';
@@ -14,6 +17,8 @@ export interface DriveCliOptions {
   quiet?: boolean;
   /** Print the before → after summary at the end (run, resume, demo). */
   summary?: boolean;
+  /** `--inspect[=PORT]`: stream the run's actor into the Stately inspector bridge on localhost. */
+  inspect?: string | boolean;
 }
 
 export async function driveRun(g: GlobalOptions, runId: string, o: DriveCliOptions = {}): Promise<number> {
@@ -31,11 +36,13 @@ export async function driveRun(g: GlobalOptions, runId: string, o: DriveCliOptio
   const t0 = Date.now();
   const logs = logDir(g);
   const logger = createRunLogger(logs, runId, g.logLevel ?? 'info');
-  const driver = new Driver({ store, runId, stop: stop.signal, logDir: logs });
+  const inspector = o.inspect === undefined ? undefined : await startBridge(o.inspect);
+  const driver = new Driver({ store, runId, stop: stop.signal, logDir: logs, inspect: inspector?.inspect });
   logEvents(logger, driver.events$);
-  if (!o.quiet) reportProgress(driver.events$, { write: (l) => process.stderr.write(`${l}\n`) });
+  const bars = !o.quiet && process.stderr.isTTY ? progressBars(driver.events$, process.stderr) : undefined;
+  if (!o.quiet && !bars) reportProgress(driver.events$, { write: (l) => process.stderr.write(`${l}\n`) });
   try {
-    const result = await driver.run();
+    const result = await driver.run().finally(() => bars?.stop());
     if (o.summary !== false && !o.quiet) {
       print(
         formatRunSummary(driver.log, {
@@ -53,5 +60,13 @@ export async function driveRun(g: GlobalOptions, runId: string, o: DriveCliOptio
     process.off('SIGTERM', onSignal);
     logger.flush();
     store.close();
+    await inspector?.close();
   }
+}
+
+async function startBridge(port: string | boolean): Promise<InspectorBridge> {
+  const { startInspector, inspectPort, inspectorBanner } = await loadInspector();
+  const bridge = await startInspector(inspectPort(port));
+  process.stderr.write(`${inspectorBanner(bridge)}\n`);
+  return bridge;
 }

@@ -55,7 +55,7 @@ export function registerReplay(program: Command): void {
           }
           if (o.inspect !== undefined) {
             const { replayIntoInspector } = await loadInspector();
-            return replayIntoInspector(store, runId, { port: o.inspect, speed: Number(o.speed) });
+            return await replayIntoInspector(store, runId, { port: o.inspect, speed: Number(o.speed) });
           }
           for (const e of store.events(runId)) {
             if (g.json) process.stdout.write(`${JSON.stringify(timelineEntry(e))}\n`);

@@ -11,25 +11,35 @@ export function registerResume(program: Command): void {
     .description('continue an interrupted, paused, failed or blocked run from its log')
     .argument('<run>', 'run id')
     .option('--accept-plan-change', 'continue with the plan file as it is now (the change is logged)')
+    .option(
+      '--inspect [port]',
+      'stream the run into the Stately inspector bridge on localhost (default port 8080)',
+    )
     .action(
-      action(async (runId: string, o: { acceptPlanChange?: boolean }, cmd: Command) => {
-        const g = globals(cmd);
-        const store = openDb(g);
-        try {
-          const run = store.requireRun(runId);
-          if (run.status === 'succeeded' || run.status === 'cancelled') {
-            throw new PhasedError(
-              'INVALID_COMMAND',
-              `run ${runId} is ${run.status}; there is nothing to resume. Start a new run with \`phased run PLAN\`.`,
-            );
+      action(
+        async (
+          runId: string,
+          o: { acceptPlanChange?: boolean; inspect?: string | boolean },
+          cmd: Command,
+        ) => {
+          const g = globals(cmd);
+          const store = openDb(g);
+          try {
+            const run = store.requireRun(runId);
+            if (run.status === 'succeeded' || run.status === 'cancelled') {
+              throw new PhasedError(
+                'INVALID_COMMAND',
+                `run ${runId} is ${run.status}; there is nothing to resume. Start a new run with \`phased run PLAN\`.`,
+              );
+            }
+            const changes = settlePlanChange(store, runId, o.acceptPlanChange === true, ownerId());
+            if (changes.length)
+              process.stderr.write(`plan change accepted and logged:\n  ${changes.join('\n  ')}\n`);
+          } finally {
+            store.close();
           }
-          const changes = settlePlanChange(store, runId, o.acceptPlanChange === true, ownerId());
-          if (changes.length)
-            process.stderr.write(`plan change accepted and logged:\n  ${changes.join('\n  ')}\n`);
-        } finally {
-          store.close();
-        }
-        return driveRun(g, runId);
-      }),
+          return driveRun(g, runId, { inspect: o.inspect });
+        },
+      ),
     );
 }

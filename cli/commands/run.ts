@@ -13,6 +13,7 @@ interface RunOptions {
   end?: string;
   refill?: string;
   detach?: boolean;
+  inspect?: string | boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -27,6 +28,10 @@ export function registerRun(program: Command): void {
     .option('--end <date>', 'override the plan range end (YYYY-MM-DD)')
     .option('--refill <mode>', 'missing (default) or all: recompute every partition')
     .option('--detach', 'create the run and return; `phased daemon` drives it')
+    .option(
+      '--inspect [port]',
+      'stream the run into the Stately inspector bridge on localhost (default port 8080)',
+    )
     .action(
       action(async (file: string, o: RunOptions, cmd: Command) => {
         const g = globals(cmd);
@@ -51,7 +56,7 @@ export function registerRun(program: Command): void {
           return 0;
         }
         process.stderr.write(`run ${runId}: ${plan.name}, ${plan.range.start} … ${plan.range.end}\n`);
-        return driveRun(g, runId);
+        return driveRun(g, runId, { inspect: o.inspect });
       }),
     );
 }

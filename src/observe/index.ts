@@ -1,4 +1,6 @@
 // Public surface of observation: run logs and progress output.
+
+export { progressBars } from './bars.js';
 export { createRunLogger, logEvents, runLogPath } from './logger.js';
 export { type ProgressSink, progressLine, reportProgress } from './progress.js';
 export {
