@@ -16,7 +16,7 @@ const cases: { name: string; edit: (plan: string) => string; message: RegExp }[]
   {
     name: 'duplicate step id',
     edit: (s) => s.replace('{ id: b,', '{ id: a,'),
-    message: /duplicate|already/i,
+    message: /unique across the plan, found .a. again/,
   },
   {
     name: 'missing SQL file',
