@@ -16,7 +16,7 @@ import {
 describe('control commands', () => {
   it('pause stops new units after PAUSED; resume finishes; a finished run refuses pause', async () => {
     const dir = tmp();
-    const { plan, dates } = slowProject(dir, { dates: 24, sleepMs: 150, concurrency: 1 });
+    const { plan, dates } = slowProject(dir, { dates: 12, sleepMs: 200, concurrency: 1 });
     const db = join(dir, 'phased.db');
     const run = start(db, ['run', plan, '--run-id', 'p1']);
     await waitFor(
@@ -71,7 +71,7 @@ describe('control commands', () => {
 
   it('cancel ends a live run as cancelled (exit 3); resume and control commands are refused after', async () => {
     const dir = tmp();
-    const { plan } = slowProject(dir, { dates: 24, sleepMs: 150, concurrency: 1 });
+    const { plan } = slowProject(dir, { dates: 12, sleepMs: 200, concurrency: 1 });
     const db = join(dir, 'phased.db');
     const run = start(db, ['run', plan, '--run-id', 'c1']);
     await waitFor(
