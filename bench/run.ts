@@ -3,23 +3,9 @@
 
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { appendBatched } from './scenarios/append-batched.js';
-import { appendSingle } from './scenarios/append-single.js';
-import { concurrency } from './scenarios/concurrency.js';
-import { makespan } from './scenarios/makespan.js';
-import { rebuild } from './scenarios/rebuild.js';
-import { unitOverhead } from './scenarios/unit-overhead.js';
-import type { Result, Scenario } from './support/measure.js';
+import { SCENARIOS } from './scenarios/index.js';
+import type { Result } from './support/measure.js';
 import { markdownTable, writeIntoReadme } from './support/table.js';
-
-export const SCENARIOS: Scenario[] = [
-  appendSingle,
-  appendBatched,
-  unitOverhead,
-  concurrency,
-  makespan,
-  rebuild,
-];
 
 function jsonLine(r: Result): string {
   return JSON.stringify({ ...r, value: Number.isFinite(r.value) ? r.value : null });

@@ -11,7 +11,7 @@ export const appendBatched: Scenario = {
   id: 'append-batched',
   names: ['append_batched', 'raw_insert_batched'],
   async run(ctx: BenchContext) {
-    const events = ctx.quick ? 20_000 : 200_000;
+    const events = ctx.quick ? 10_000 : 200_000;
     const raw: number[] = [];
     const tmp = tempDir();
     try {

@@ -70,10 +70,10 @@ export function result(name: string, unit: string, s: Stats, goal?: Goal, note?:
   return out;
 }
 
-/** A figure that could not be measured: value NaN prints as null, ok false, and the note says why. */
-export function unmeasured(name: string, unit: string, goal: Goal, note: string): Result {
+/** A figure not measured in this mode: value NaN (printed as null), no verdict, and the note says why. */
+export function skipped(name: string, unit: string, goal: Goal, note: string): Result {
   const target = 'atLeast' in goal ? `>= ${goal.atLeast}` : `<= ${goal.atMost}`;
-  return { name, value: Number.NaN, unit, target, ok: false, note };
+  return { name, value: Number.NaN, unit, target, note };
 }
 
 /** A fresh temp dir, removed by the returned cleanup. */

@@ -1,0 +1,23 @@
+// Every benchmark scenario, in the order `npm run bench` runs them (cheap store figures first, the demo last).
+import type { Scenario } from '../support/measure.js';
+import { appendBatched } from './append-batched.js';
+import { appendSingle } from './append-single.js';
+import { concurrency } from './concurrency.js';
+import { demo } from './demo.js';
+import { makespan } from './makespan.js';
+import { rebuild } from './rebuild.js';
+import { resume } from './resume.js';
+import { unitOverhead } from './unit-overhead.js';
+
+export const SCENARIOS: Scenario[] = [
+  appendSingle,
+  appendBatched,
+  unitOverhead,
+  concurrency,
+  makespan,
+  rebuild,
+  resume,
+  demo,
+];
+
+export { appendBatched, appendSingle, concurrency, demo, makespan, rebuild, resume, unitOverhead };

@@ -1,0 +1,25 @@
+// Child process for resume_to_first_unit_ms: does what `phased resume RUN` does (open the store, take the
+// lease, rebuild with verification, drive) with a no-op warehouse, prints the wall-clock time of the first
+// unit dispatch as JSON and exits. Usage: node resume-child.js DB RUN
+
+import { PhasedError } from '../../machines/index.js';
+import { Driver } from '../../src/engine/index.js';
+import { openStore } from '../../store/index.js';
+import { NoopWarehouse } from './noop-warehouse.js';
+
+const [file, runId] = process.argv.slice(2);
+if (!file || !runId) throw new PhasedError('BAD_ARGUMENT', 'usage: resume-child DB RUN');
+const store = openStore(file);
+const run = store.requireRun(runId);
+if (run.status === 'succeeded' || run.status === 'cancelled') {
+  throw new PhasedError('INVALID_COMMAND', `run ${runId} is ${run.status}; nothing to resume`);
+}
+const wh = new NoopWarehouse({
+  partitions: [],
+  onFirstUnit: () => {
+    const at = performance.timeOrigin + performance.now();
+    process.stdout.write(`${JSON.stringify({ firstUnitAt: at })}\n`, () => process.exit(0));
+  },
+});
+await new Driver({ store, runId, warehouse: wh }).run();
+throw new PhasedError('INTERNAL', `run ${runId} finished without dispatching a unit`);

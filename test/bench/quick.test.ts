@@ -1,0 +1,30 @@
+// `npm run bench -- --quick` still runs: every output line before the table is a JSON result, and every
+// scenario's figures appear. No timing assertions: the figures' values are not checked, only their shape.
+
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { SCENARIOS } from '../../bench/index.js';
+
+describe('bench --quick', () => {
+  it('prints one parsable JSON line per figure for every scenario, then the table', () => {
+    const r = spawnSync(process.execPath, ['dist/bench/run.js', '--quick'], {
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const cut = r.stdout.indexOf('\n\n');
+    const jsonPart = r.stdout.slice(0, cut);
+    const table = r.stdout.slice(cut);
+    const lines = jsonPart.trim().split('\n');
+    const results = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    for (const x of results) {
+      expect(Object.keys(x)).toEqual(expect.arrayContaining(['name', 'value', 'unit']));
+      expect(x.value === null || typeof x.value === 'number').toBe(true);
+      if (x.target !== undefined && x.value !== null) expect(typeof x.ok).toBe('boolean');
+    }
+    const names = results.map((x) => x.name);
+    for (const s of SCENARIOS) for (const n of s.names) expect(names).toContain(n);
+    expect(table).toContain('| scenario | median |');
+  }, 300_000);
+});
