@@ -50,5 +50,5 @@ describe('phased approve', () => {
     const after = events(db, 'g1').filter((e) => e.seq > (over?.seq ?? 0));
     expect(after.some((e) => e.type === 'UNIT_STARTED' && e.data.step === 'd')).toBe(true);
     expect(after.some((e) => e.type === 'GATE_FAILED' && e.data.gate === 'p2')).toBe(true);
-  });
+  }, 180_000);
 });

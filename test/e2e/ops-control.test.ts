@@ -67,7 +67,7 @@ describe('control commands', () => {
       expect(r.stderr).toMatch(/^phased: /);
     }
     expect(events(db, 'p1').length).toBe(n);
-  });
+  }, 180_000);
 
   it('cancel ends a live run as cancelled (exit 3); resume and control commands are refused after', async () => {
     const dir = tmp();
@@ -98,7 +98,7 @@ describe('control commands', () => {
     expect(cli(db, ['retry', 'c1', '--partition', '2024-13-45']).code).toBe(2);
     expect(cli(db, ['retry', 'c1', '--step', 'zz']).stderr).toContain('zz');
     expect(events(db, 'c1').length).toBe(n);
-  });
+  }, 180_000);
 
   it('cancel of a run no process drives settles it at once', () => {
     const dir = tmp();
@@ -109,5 +109,5 @@ describe('control commands', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('cancelled');
     expect(events(db, 'd1').map((e) => e.type)).toEqual(['RUN_CREATED', 'CANCEL_REQUESTED', 'CANCELLED']);
-  });
+  }, 180_000);
 });

@@ -33,5 +33,5 @@ describe('daemon SIGTERM', () => {
     const ok = successes(events(db, 's1'));
     expect(ok.size).toBe(50);
     expect([...ok.values()].every((n) => n === 1)).toBe(true);
-  });
+  }, 180_000);
 });

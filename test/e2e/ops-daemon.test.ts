@@ -100,12 +100,12 @@ describe('phased daemon', () => {
 
     d2.proc.kill('SIGTERM');
     expect(await d2.exit).toBe(143);
-  });
+  }, 180_000);
 
   it('refuses a public --http address without --http-public', () => {
     const dir = tmp();
     const r = cli(join(dir, 'phased.db'), ['daemon', '--http', '0.0.0.0:7420']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--http-public');
-  });
+  }, 180_000);
 });

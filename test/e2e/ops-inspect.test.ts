@@ -40,7 +40,7 @@ describe('--inspect', () => {
     checkDefinition(got);
     expect(got.some((m) => m.type === '@xstate.event' && m.event?.type === 'UNIT_SUCCEEDED')).toBe(true);
     expect(got.some((m) => m.type === '@xstate.snapshot')).toBe(true);
-  });
+  }, 180_000);
 
   it('replays a stored log through a fresh actor; a late viewer still gets the definition and the end', async () => {
     const dir = tmp();
@@ -61,5 +61,5 @@ describe('--inspect', () => {
     expect(snaps.at(-1)?.snapshot?.value).toBe('succeeded');
     replay.proc.kill('SIGTERM');
     expect(await replay.exit).toBe(0);
-  });
+  }, 180_000);
 });

@@ -71,5 +71,5 @@ describe('phased replay', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain(`seq ${mid}`);
     expect(cli(db, ['replay', 'nope']).code).toBe(2);
-  });
+  }, 180_000);
 });
