@@ -35,7 +35,7 @@ async function main(): Promise<number> {
   const startLoad = loadavg();
   const results: Result[] = [];
   for (const s of chosen) {
-    for (const r of await s.run({ quick, runs })) {
+    for (const r of await s.run({ quick, runs, runsGiven: values.runs !== undefined })) {
       results.push(r);
       process.stdout.write(`${jsonLine(r)}\n`);
     }

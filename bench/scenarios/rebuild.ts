@@ -65,7 +65,8 @@ export const rebuild: Scenario = {
       );
       const store = openStore(largest.file, { readonly: true });
       try {
-        const runs = ctx.quick ? 1 : Math.min(ctx.runs, 3);
+        // A full replay of 10⁶ events takes tens of seconds: at most 3 measured runs unless --runs says more.
+        const runs = ctx.quick ? 1 : ctx.runsGiven ? ctx.runs : 3;
         const s = await repeat(runs, () => {
           const t = performance.now();
           const rep = verifyRun(store, largest.runId);

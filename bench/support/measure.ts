@@ -22,6 +22,8 @@ export interface BenchContext {
   quick: boolean;
   /** Measured repetitions (after one warm-up). */
   runs: number;
+  /** --runs was given explicitly (scenarios that take minutes per run honour it, else run once). */
+  runsGiven: boolean;
 }
 
 export interface Scenario {
