@@ -2,9 +2,9 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { PhasedError } from '../../machines/index.js';
-import { createRun, openPlanWarehouse } from '../../src/engine/index.js';
+import { createRun, formatDryRun, openPlanWarehouse, planDryRun } from '../../src/engine/index.js';
 import { loadPlan } from '../../src/plan/index.js';
-import { action, badArgument, globals, logDir, openDb, print } from '../context.js';
+import { action, badArgument, globals, logDir, openDb, print, printJson } from '../context.js';
 import { driveRun } from '../drive.js';
 
 interface RunOptions {
@@ -14,6 +14,7 @@ interface RunOptions {
   refill?: string;
   detach?: boolean;
   inspect?: string | boolean;
+  dryRun?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -29,6 +30,10 @@ export function registerRun(program: Command): void {
     .option('--refill <mode>', 'missing (default) or all: recompute every partition')
     .option('--detach', 'create the run and return; `phased daemon` drives it')
     .option(
+      '--dry-run',
+      'print the plan, the units a run would start and the estimated bytes; create and change nothing (exit 1 if prerequisites would fail)',
+    )
+    .option(
       '--inspect [port]',
       'stream the run into the Stately inspector bridge on localhost (default port 8080)',
     )
@@ -41,6 +46,12 @@ export function registerRun(program: Command): void {
         if (!existsSync(file)) throw new PhasedError('PLAN_INVALID', `plan file ${file} does not exist`);
         const overrides = { start: o.start, end: o.end, refill: o.refill as 'missing' | 'all' | undefined };
         const plan = loadPlan(file, overrides);
+        if (o.dryRun) {
+          const report = await planDryRun(plan);
+          if (g.json) printJson(report);
+          else print(formatDryRun(plan, report));
+          return report.prerequisitesPassed ? 0 : 1;
+        }
         // Bad warehouse settings (missing file, credentials) are refused before any run exists.
         const wh = await openPlanWarehouse(plan, { logDir: logDir(g) });
         await wh.close();

@@ -3,4 +3,10 @@ export { type Baseline, type BaselineOptions, measureBaseline } from './baseline
 export { MinRowsCache, runCheck, truthy } from './checks.js';
 export { formatGateReport } from './format.js';
 export { evaluateGate, MISSING_SAMPLE, type TableCoverageResult } from './gate.js';
-export { checkPrerequisites, prerequisitesPassed } from './prerequisites.js';
+export {
+  checkPrerequisites,
+  dryRunCheck,
+  dryRunSteps,
+  prerequisitesPassed,
+  type StepDryRun,
+} from './prerequisites.js';

@@ -3,7 +3,7 @@
 
 import { performance } from 'node:perf_hooks';
 import type { BigQuery, BigQueryOptions, Query } from '@google-cloud/bigquery';
-import { type BigQueryWarehouseSpec, errorInfo, UnitError } from '../../machines/index.js';
+import { type BigQueryWarehouseSpec, errorInfo, PhasedError, UnitError } from '../../machines/index.js';
 import {
   type AuthClientOption,
   checkDefaultCredentials,
@@ -30,7 +30,7 @@ export interface BigQueryOpenOptions {
   /** Credentials to use instead of Application Default Credentials. */
   authClient?: AuthClientOption;
   retryPolicy?: Partial<RetryPolicy>;
-  /** Interval between job status polls (default 1 s). */
+  /** Interval between job status polls (default PHASED_BQ_POLL_MS, else 1 s). */
   pollMs?: number;
   /** Transient poll failures tolerated per wait (default 5). */
   pollRetries?: number;
@@ -61,6 +61,21 @@ function plainRow(row: Row): Row {
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)]));
 }
 
+/** A positive number from the environment (operational knobs: shorter quota waits, faster polls). */
+function envMs(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) {
+    throw new PhasedError('BAD_ARGUMENT', `${name}=${raw} is not valid: expected a number of milliseconds`);
+  }
+  return n;
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 const what = (unit: UnitRef) => `step ${unit.step.id} partition ${unit.partition}`;
 
 /** Open the BigQuery backend; credentials and projectId are checked here, before any unit starts. */
@@ -86,8 +101,15 @@ export async function openBigQueryWarehouse(
   const rt: JobRuntime = {
     bq,
     location: spec.location,
-    policy: { ...DEFAULT_RETRY_POLICY, ...opts.retryPolicy },
-    pollMs: opts.pollMs ?? 1_000,
+    policy: {
+      ...DEFAULT_RETRY_POLICY,
+      ...definedOnly({
+        quotaMs: envMs('PHASED_BQ_QUOTA_WAIT_MS'),
+        rateLimitMs: envMs('PHASED_BQ_RATE_LIMIT_WAIT_MS'),
+      }),
+      ...opts.retryPolicy,
+    },
+    pollMs: opts.pollMs ?? envMs('PHASED_BQ_POLL_MS') ?? 1_000,
     pollRetries: opts.pollRetries ?? 5,
   };
   const sqlJob = (sql: string, params?: SqlParams): Query => {

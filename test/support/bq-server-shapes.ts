@@ -147,3 +147,23 @@ export function rowsResponse(
     totalRows: String(totalRows ?? rows.length),
   };
 }
+
+export type QueryParams = Record<string, { type: string; value: string | null }>;
+
+export function paramsOf(raw: unknown): QueryParams {
+  const out: QueryParams = {};
+  for (const p of (raw as {
+    name: string;
+    parameterType: { type: string };
+    parameterValue?: { value?: string };
+  }[]) ?? []) {
+    out[p.name] = { type: p.parameterType.type, value: p.parameterValue?.value ?? null };
+  }
+  return out;
+}
+
+/** `dataset.table` a CREATE TABLE statement creates (DDL jobs make tables.get find it), if any. */
+export function ddlTable(text: string): string | undefined {
+  const m = /CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?`?(?:[\w-]+\.)?(\w+)\.(\w+)`?/i.exec(text);
+  return m ? `${m[1]}.${m[2]}` : undefined;
+}

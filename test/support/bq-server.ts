@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import {
   type Cell,
+  ddlTable,
   type ErrorSpec,
   errorBody,
   type FailureKind,
@@ -13,6 +14,8 @@ import {
   type JobReference,
   type JobState,
   jobResource,
+  paramsOf,
+  type QueryParams,
   rowsResponse,
 } from './bq-server-shapes.js';
 
@@ -50,20 +53,6 @@ export interface ScriptedFailure {
   times?: number;
 }
 
-type QueryParams = Record<string, { type: string; value: string | null }>;
-
-function paramsOf(raw: unknown): QueryParams {
-  const out: QueryParams = {};
-  for (const p of (raw as {
-    name: string;
-    parameterType: { type: string };
-    parameterValue?: { value?: string };
-  }[]) ?? []) {
-    out[p.name] = { type: p.parameterType.type, value: p.parameterValue?.value ?? null };
-  }
-  return out;
-}
-
 export interface BqServer {
   /** Pass as apiEndpoint (or BIGQUERY_EMULATOR_HOST). */
   readonly url: string;
@@ -92,6 +81,12 @@ export interface BqServer {
   answer(match: RegExp, rows: Record<string, Cell>[], columns?: string[]): void;
   /** Make tables.get find `dataset.table`. */
   addTable(table: string): void;
+  /** Partitions written by finished WRITE_TRUNCATE jobs, by `project.dataset.table` (coverage answers them). */
+  readonly written: Map<string, Set<string>>;
+  /** New jobs stay RUNNING (whatever keepRunning says) until release(). */
+  hold(): void;
+  /** Let held jobs finish on their next poll, and stop holding new ones. */
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -109,7 +104,27 @@ export async function startBqServer(): Promise<BqServer> {
   const counts = new Map<string, Record<string, number>>();
   const answers: { match: RegExp; rows: Record<string, Cell>[]; columns?: string[] }[] = [];
   const tables = new Set<string>();
+  const written = new Map<string, Set<string>>();
   let defaultPolls = 0;
+  let holding = false;
+
+  /** A job turned DONE: a materialize writes its partition (coverage sees it) and creates its table. */
+  function finished(state: JobState): void {
+    const rec = jobs.get(state.ref.jobId);
+    const dest = rec?.destination;
+    if (!rec || !dest || state.error) return;
+    const m = /^(.+)\$(\d{4})(\d{2})(\d{2})$/.exec(dest.tableId);
+    if (!m) return;
+    const key = `${dest.projectId}.${dest.datasetId}.${m[1]}`;
+    const day = `${m[2]}-${m[3]}-${m[4]}`;
+    const set = written.get(key) ?? new Set<string>();
+    set.add(day);
+    written.set(key, set);
+    const table = counts.get(key) ?? {};
+    table[day] = server.destinationRows;
+    counts.set(key, table);
+    tables.add(`${dest.datasetId}.${m[1]}`);
+  }
 
   function takeFailure(
     on: ScriptedFailure['on'],
@@ -212,12 +227,15 @@ export async function startBqServer(): Promise<BqServer> {
     const state: JobState = {
       ref: { ...ref, projectId: rec.projectId },
       configuration: conf,
-      pollsLeft: pollsFor.get(rec.jobId) ?? defaultPolls,
+      pollsLeft: holding ? Number.POSITIVE_INFINITY : (pollsFor.get(rec.jobId) ?? defaultPolls),
       done: false,
       error: failKind ? failureSpec(failKind, rec.jobId) : undefined,
     };
     state.done = state.pollsLeft <= 0 && !state.error;
     states.set(rec.jobId, state);
+    const created = rec.destination ? undefined : ddlTable(rec.query);
+    if (created) tables.add(created);
+    if (state.done) finished(state);
     if (f) return sendError(res, failureSpec(f.kind, rec.jobId));
     send(res, 200, jobResource(state));
   }
@@ -229,7 +247,10 @@ export async function startBqServer(): Promise<BqServer> {
     if (!state) return sendError(res, failureSpec('notFound', `Job ${jobId}`));
     if (!state.done) {
       if (state.pollsLeft > 0) state.pollsLeft -= 1;
-      else state.done = true;
+      else {
+        state.done = true;
+        finished(state);
+      }
     }
     send(res, 200, jobResource(state));
   }
@@ -355,6 +376,15 @@ export async function startBqServer(): Promise<BqServer> {
     setPartitionCounts: (t, c) => counts.set(t, c),
     answer: (match, rows, columns) => answers.push({ match, rows, columns }),
     addTable: (t) => tables.add(t),
+    written,
+    hold: () => {
+      holding = true;
+    },
+    release: () => {
+      holding = false;
+      for (const st of states.values())
+        if (!st.done && st.pollsLeft === Number.POSITIVE_INFINITY) st.pollsLeft = 0;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         http.closeAllConnections();
