@@ -1,5 +1,6 @@
 // Every benchmark scenario, in the order `npm run bench` runs them (cheap store figures first, the demo last).
 import type { Scenario } from '../support/measure.js';
+import { appendAnatomyScenario } from './append-anatomy.js';
 import { appendBatched } from './append-batched.js';
 import { appendSingle } from './append-single.js';
 import { concurrency } from './concurrency.js';
@@ -12,6 +13,7 @@ import { unitOverhead } from './unit-overhead.js';
 export const SCENARIOS: Scenario[] = [
   appendSingle,
   appendBatched,
+  appendAnatomyScenario,
   unitOverhead,
   concurrency,
   makespan,
@@ -20,4 +22,14 @@ export const SCENARIOS: Scenario[] = [
   demo,
 ];
 
-export { appendBatched, appendSingle, concurrency, demo, makespan, rebuild, resume, unitOverhead };
+export {
+  appendAnatomyScenario,
+  appendBatched,
+  appendSingle,
+  concurrency,
+  demo,
+  makespan,
+  rebuild,
+  resume,
+  unitOverhead,
+};
