@@ -2,16 +2,16 @@
 // The phased command line: global options and one registered command per file in cli/commands.
 import { Command } from 'commander';
 import { registerApprove } from './commands/approve.js';
-import { registerCancel } from './commands/cancel.js';
+
 import { registerCheck } from './commands/check.js';
 import { registerDaemon } from './commands/daemon.js';
 import { registerDemo } from './commands/demo.js';
-import { registerPause } from './commands/pause.js';
 import { registerReplay } from './commands/replay.js';
 import { registerResume } from './commands/resume.js';
 import { registerRetry } from './commands/retry.js';
 import { registerRun } from './commands/run.js';
 import { registerStatus } from './commands/status.js';
+import { registerCancel, registerPause } from './commands/stop.js';
 import { registerValidate } from './commands/validate.js';
 import { reportError } from './context.js';
 

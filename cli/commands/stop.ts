@@ -1,13 +1,19 @@
-// `phased pause RUN`: ask the run to pause (its driver drains in-flight units first); exit 2 when it cannot.
+// `phased pause RUN` and `phased cancel RUN`: ask the run to stop (its driver drains in-flight units first);
+// exit 2 when the run's state does not allow it.
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatControl, requestStop } from '../../src/daemon/index.js';
 import { action, dbPath, globals, openDb, print, printJson } from '../context.js';
 
-export function registerPause(program: Command): void {
+const DESCRIPTIONS = {
+  pause: 'pause a run: no new unit starts; in-flight units finish; `phased resume` continues it',
+  cancel: 'cancel a run: no new unit starts, in-flight units finish, and the run ends as cancelled',
+} as const;
+
+function registerStop(program: Command, kind: 'pause' | 'cancel'): void {
   program
-    .command('pause')
-    .description('pause a run: no new unit starts; in-flight units finish; `phased resume` continues it')
+    .command(kind)
+    .description(DESCRIPTIONS[kind])
     .argument('<run>', 'run id')
     .option('--reason <text>', 'why (goes on record)')
     .option('--json', 'machine-readable output')
@@ -17,7 +23,7 @@ export function registerPause(program: Command): void {
         // A missing database is reported (read-only open), never created by a control command.
         const store = openDb(g, { readonly: !existsSync(dbPath(g)) });
         try {
-          const r = requestStop(store, runId, 'pause', o.reason);
+          const r = requestStop(store, runId, kind, o.reason);
           if (g.json) printJson(r);
           else print(formatControl(r));
           return 0;
@@ -27,3 +33,6 @@ export function registerPause(program: Command): void {
       }),
     );
 }
+
+export const registerPause = (program: Command): void => registerStop(program, 'pause');
+export const registerCancel = (program: Command): void => registerStop(program, 'cancel');
