@@ -116,3 +116,12 @@ export async function runCliAsync(
   const r = await exited(child);
   return { ...r, stdout, stderr };
 }
+
+/** Poll `cond` every 20 ms until it holds; throw with `what` after `ms` (a hang, not a timing assertion). */
+export async function until(cond: () => boolean, what: string, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -83,10 +83,14 @@ export interface BqServer {
   addTable(table: string): void;
   /** Partitions written by finished WRITE_TRUNCATE jobs, by `project.dataset.table` (coverage answers them). */
   readonly written: Map<string, Set<string>>;
-  /** New jobs stay RUNNING (whatever keepRunning says) until release(). */
+  /** New materialize jobs (with a destination) stay RUNNING until release(); DDL and checks still finish. */
   hold(): void;
   /** Let held jobs finish on their next poll, and stop holding new ones. */
   release(): void;
+  /** Inserts of matching job ids are never answered nor accepted (lost in flight); undefined stops stalling. */
+  stall(match?: RegExp): void;
+  /** Insert requests stalled by stall(): received, never accepted (not in inserts or jobs). */
+  readonly stalled: RecordedJob[];
   close(): Promise<void>;
 }
 
@@ -107,6 +111,8 @@ export async function startBqServer(): Promise<BqServer> {
   const written = new Map<string, Set<string>>();
   let defaultPolls = 0;
   let holding = false;
+  let stallMatch: RegExp | undefined;
+  const stalled: RecordedJob[] = [];
 
   /** A job turned DONE: a materialize writes its partition (coverage sees it) and creates its table. */
   function finished(state: JobState): void {
@@ -198,6 +204,10 @@ export async function startBqServer(): Promise<BqServer> {
       dryRun: conf.dryRun === true,
       maximumBytesBilled: q.maximumBytesBilled as string | undefined,
     };
+    if (stallMatch?.test(rec.jobId) && !rec.dryRun) {
+      stalled.push(rec);
+      return;
+    }
     inserts.push(rec);
     const f = takeFailure('insert', rec.jobId, rec.query);
     if (f && f.kind !== 'unavailableAfterAccept') return sendError(res, failureSpec(f.kind, rec.query));
@@ -227,7 +237,8 @@ export async function startBqServer(): Promise<BqServer> {
     const state: JobState = {
       ref: { ...ref, projectId: rec.projectId },
       configuration: conf,
-      pollsLeft: holding ? Number.POSITIVE_INFINITY : (pollsFor.get(rec.jobId) ?? defaultPolls),
+      pollsLeft:
+        holding && rec.destination ? Number.POSITIVE_INFINITY : (pollsFor.get(rec.jobId) ?? defaultPolls),
       done: false,
       error: failKind ? failureSpec(failKind, rec.jobId) : undefined,
     };
@@ -377,6 +388,10 @@ export async function startBqServer(): Promise<BqServer> {
     answer: (match, rows, columns) => answers.push({ match, rows, columns }),
     addTable: (t) => tables.add(t),
     written,
+    stalled,
+    stall: (match) => {
+      stallMatch = match;
+    },
     hold: () => {
       holding = true;
     },
