@@ -140,8 +140,15 @@ export class Driver {
     }
     events.push({ type: 'DRIVER_ATTACHED', pid: process.pid, host, version });
     this.log.commit(events);
-    if (this.opts.resumePaused !== false && runStatus(this.log.snapshot) === 'paused') {
-      this.log.commit([{ type: 'RESUMED', by: this.owner, reason: 'resume' }]);
+    if (this.opts.resumePaused !== false) {
+      const snap = this.log.snapshot;
+      // A pause that was requested but never completed (its driver died) completes now, then resumes.
+      if (runStatus(snap) === 'running' && snap.context.pauseRequested && !snap.context.cancelRequested) {
+        this.log.commit([{ type: 'PAUSED', by: this.owner, reason: 'requested before the previous driver stopped' }]);
+      }
+      if (runStatus(this.log.snapshot) === 'paused') {
+        this.log.commit([{ type: 'RESUMED', by: this.owner, reason: 'resume' }]);
+      }
     }
     // Failed units are retried on resume, never skipped; a failed run starts over from where it failed.
     const reopen = failedUnitsToReopen(this.log, 'resume');
