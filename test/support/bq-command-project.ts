@@ -16,7 +16,9 @@ const attempt = mine.length + 1;
 // Was any earlier attempt of this unit still alive when this one started?
 const prevAlive = mine.some((f) => {
   const pid = Number(readFileSync(join(markers, f), 'utf8').split(' ')[0]);
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try { process.kill(pid, 0); } catch { return false; }
+  // A zombie (killed, not yet reaped by init) is not alive.
+  try { return !/\\) Z /.test(readFileSync('/proc/' + pid + '/stat', 'utf8')); } catch { return true; }
 });
 writeFileSync(join(markers, mode + '.' + partition + '.' + attempt), process.pid + ' prevAlive=' + prevAlive);
 const write = () => {
