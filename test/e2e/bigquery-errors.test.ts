@@ -2,12 +2,28 @@
 // attach after a lost insert answer, a failure with the message; a 403 accessDenied fails at once and the gate shows the gap.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expectedJobId, makeBqProject, runCliAsync } from '../support/bq-e2e.js';
 import { type BqServer, startBqServer } from '../support/bq-server.js';
 import { type LoggedRow, readEvents, tempDir } from '../support/cli.js';
 
 const QUOTA_WAIT_MS = 400;
+
+/** The logged time (ms since epoch) of each event of a run, by seq. */
+function atOf(db: string, runId: string): (seq: number) => number {
+  const d = new Database(db, { readonly: true });
+  try {
+    const rows = d.prepare('SELECT seq, at FROM events WHERE run_id = ?').all(runId) as {
+      seq: number;
+      at: string;
+    }[];
+    const by = new Map(rows.map((r) => [r.seq, Date.parse(r.at)]));
+    return (seq) => by.get(seq) ?? Number.NaN;
+  } finally {
+    d.close();
+  }
+}
 const RATE_WAIT_MS = 60;
 
 describe('bigquery error policies end to end', () => {
@@ -68,6 +84,11 @@ describe('bigquery error policies end to end', () => {
     expect(quota.retryInMs).toBeGreaterThanOrEqual(QUOTA_WAIT_MS);
     expect(quota.error.message).toMatch(/quota exhausted; retrying after/);
     expect(succeededAt('team', d2)).toEqual([2]);
+    // Honoured: the retry's UNIT_STARTED was logged no sooner than the wait after the failure.
+    const at = atOf(p.db, 'bq3');
+    const failedSeq = of('team', d2, 'UNIT_FAILED')[0].seq;
+    const retrySeq = of('team', d2, 'UNIT_STARTED')[1].seq;
+    expect(at(retrySeq) - at(failedSeq)).toBeGreaterThanOrEqual(QUOTA_WAIT_MS);
     const log = readFileSync(join(p.dir, 'logs', 'bq3.log'), 'utf8')
       .split('\n')
       .filter(Boolean)
