@@ -126,9 +126,11 @@ describe('bigquery error policies end to end', () => {
 
     // The gate reports the gap: player is missing exactly the two failed partitions; phase 4 never starts.
     const gate = events.find((e: LoggedRow) => e.type === 'GATE_FAILED');
-    const tables = (
-      gate?.data.report as { tables: { step: string; missing: number; missingSample: string[] }[] }
-    ).tables;
+    expect(gate, 'the p3 gate failed').toBeDefined();
+    const report = gate?.data.report as {
+      tables: { step: string; missing: number; missingSample: string[] }[];
+    };
+    const tables = report.tables;
     expect(tables.find((t) => t.step === 'player')).toMatchObject({ missing: 2, missingSample: [d2, d3] });
     expect(tables.find((t) => t.step === 'team')).toMatchObject({ missing: 0 });
     expect(events.some((e) => e.type === 'UNIT_STARTED' && e.data.step === 'features')).toBe(false);
