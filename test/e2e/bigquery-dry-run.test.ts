@@ -69,6 +69,21 @@ describe('run --dry-run', () => {
     expect(existsSync(p.db)).toBe(false);
   });
 
+  it('does not fail a step whose SQL reads a table the plan itself creates', async () => {
+    const p = partlyFilled(tempDir('phased-bq-dry-'));
+    // On a fresh dataset, phase 4's SQL reads phase 3's tables, which do not exist yet.
+    server.fail({ on: 'insert', match: /JOIN an\.player_summary/, kind: 'notFound' });
+    const r = await runCliAsync(['--db', p.db, 'run', p.plan, '--dry-run'], p.env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /ok {3}step features SQL dry run \(2024-03-01\): not dry-run: reads team_summary, which a step of this plan creates/,
+    );
+    expect(r.stdout).toContain(
+      'features: 4 expected, 0 present, 4 missing, 4 to run (not estimated: reads team_summary',
+    );
+    expect(r.stdout).toContain('estimated bytes processed: 6.0 MiB (6291456 bytes)');
+  });
+
   it('on SQLite counts the units and says bytes are not estimated, creating no table', () => {
     const dir = tempDir('phased-sqlite-dry-');
     const s = makeSyntheticProject(dir, { dates: 5 });
