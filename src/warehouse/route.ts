@@ -2,6 +2,7 @@
 // It adds no behaviour of its own; each backend keeps its own retry and reconcile semantics.
 
 import { PhasedError } from '../../machines/index.js';
+import type { BigQueryWarehouse } from './bigquery.js';
 import type { UnitRef, Warehouse } from './types.js';
 
 function missingCommandBackend(unit: UnitRef): PhasedError {
@@ -18,7 +19,10 @@ export function routeWarehouse(base: Warehouse, command?: Warehouse): Warehouse 
     if (!command) throw missingCommandBackend(unit);
     return command;
   };
+  // BigQuery's dry run stays reachable through the router (prerequisites dry-run every step).
+  const dryRun = (base as Partial<BigQueryWarehouse>).dryRun;
   return {
+    ...(dryRun ? { dryRun: dryRun.bind(base) } : {}),
     kind: base.kind,
     query: (sql, params) => base.query(sql, params),
     listPartitions: (sql, params) => base.listPartitions(sql, params),
