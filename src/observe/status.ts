@@ -30,6 +30,41 @@ export interface RunView {
   createdAt: string;
   updatedAt: string | null;
   failure: string | null;
+  /** Units waiting to be retried (a failed attempt with another to come), with the error and when. */
+  retrying: RetryingUnit[];
+}
+
+export interface RetryingUnit {
+  step: string;
+  partition: string;
+  attempt: number;
+  error: { code: string; message: string };
+  retryAt?: string;
+}
+
+const RETRYING_SHOWN = 20;
+
+/** Pending units whose last attempt failed: the wait before their next attempt is read from that event. */
+function retryingUnits(store: EventStore, runId: string): RetryingUnit[] {
+  const out: RetryingUnit[] = [];
+  for (const u of store.units(runId, { status: ['pending'] })) {
+    if (!u.error || out.length >= RETRYING_SHOWN) continue;
+    const [e] = [...store.events(runId, { fromSeq: u.lastSeq, toSeq: u.lastSeq })];
+    const data = e?.type === 'UNIT_FAILED' ? (JSON.parse(e.data) as { retryInMs?: number }) : {};
+    const retryAt =
+      e && data.retryInMs !== undefined
+        ? new Date(Date.parse(e.at) + data.retryInMs).toISOString()
+        : undefined;
+    const error = JSON.parse(u.error) as { code: string; message: string };
+    out.push({
+      step: u.step,
+      partition: u.partition,
+      attempt: u.attempts,
+      error,
+      ...(retryAt ? { retryAt } : {}),
+    });
+  }
+  return out;
 }
 
 export function runView(store: EventStore, runId: string, atSeq?: number): RunView {
@@ -54,6 +89,7 @@ export function runView(store: EventStore, runId: string, atSeq?: number): RunVi
     createdAt: log.run.createdAt,
     updatedAt: log.run.updatedAt,
     failure: ctx.failure,
+    retrying: atSeq === undefined ? retryingUnits(store, runId) : [],
   };
 }
 
@@ -75,6 +111,12 @@ export function formatRunView(v: RunView): string {
     if (g.report) lines.push(formatGateReport(g.report as never).replace(/^/gm, '  '));
   }
   if (v.failure) lines.push(`failure: ${v.failure}`);
+  for (const r of v.retrying) {
+    const when = r.retryAt ? `retry at ${r.retryAt}` : 'retry pending';
+    lines.push(
+      `waiting: ${r.step} ${r.partition} attempt ${r.attempt} failed (${r.error.code}: ${r.error.message}); ${when}`,
+    );
+  }
   return lines.join('\n');
 }
 
