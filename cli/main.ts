@@ -1,19 +1,37 @@
 #!/usr/bin/env node
 // The phased command line: global options and one registered command per file in cli/commands.
+// Only the command being run is loaded (a resume should not pay for zod, prom-client or the inspector).
 import { Command } from 'commander';
-import { registerApprove } from './commands/approve.js';
-
-import { registerCheck } from './commands/check.js';
-import { registerDaemon } from './commands/daemon.js';
-import { registerDemo } from './commands/demo.js';
-import { registerReplay } from './commands/replay.js';
-import { registerResume } from './commands/resume.js';
-import { registerRetry } from './commands/retry.js';
-import { registerRun } from './commands/run.js';
-import { registerStatus } from './commands/status.js';
-import { registerCancel, registerPause } from './commands/stop.js';
-import { registerValidate } from './commands/validate.js';
 import { reportError } from './context.js';
+
+type Register = (program: Command) => void;
+
+const COMMANDS: Record<string, () => Promise<Register[]>> = {
+  run: async () => [(await import('./commands/run.js')).registerRun],
+  resume: async () => [(await import('./commands/resume.js')).registerResume],
+  status: async () => [(await import('./commands/status.js')).registerStatus],
+  check: async () => [(await import('./commands/check.js')).registerCheck],
+  demo: async () => [(await import('./commands/demo.js')).registerDemo],
+  validate: async () => [(await import('./commands/validate.js')).registerValidate],
+  daemon: async () => [(await import('./commands/daemon.js')).registerDaemon],
+  pause: async () => [(await import('./commands/stop.js')).registerPause],
+  cancel: async () => [(await import('./commands/stop.js')).registerCancel],
+  retry: async () => [(await import('./commands/retry.js')).registerRetry],
+  approve: async () => [(await import('./commands/approve.js')).registerApprove],
+  replay: async () => [(await import('./commands/replay.js')).registerReplay],
+};
+
+/** Global options that take a value, so their value is not mistaken for the command name. */
+const VALUED = new Set(['--db', '--log-level']);
+
+function commandName(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (VALUED.has(a)) i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
 
 const program = new Command('phased')
   .description('multi-phase data backfills as an event-sourced statechart: resumable, gated, auditable')
@@ -23,23 +41,11 @@ const program = new Command('phased')
   .showHelpAfterError()
   .exitOverride();
 
-for (const register of [
-  registerRun,
-  registerResume,
-  registerStatus,
-  registerCheck,
-  registerDemo,
-  registerValidate,
-  registerDaemon,
-  registerPause,
-  registerCancel,
-  registerRetry,
-  registerApprove,
-  registerReplay,
-])
-  register(program);
-
 try {
+  const name = commandName(process.argv.slice(2));
+  // An unknown or missing command loads them all, so help and "did you mean" see every command.
+  const loaders = name && COMMANDS[name] ? [COMMANDS[name]] : Object.values(COMMANDS);
+  for (const load of loaders) for (const register of await load()) register(program);
   await program.parseAsync(process.argv);
 } catch (err) {
   const code = (err as { code?: string; exitCode?: number }).code;
