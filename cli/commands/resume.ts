@@ -32,7 +32,7 @@ export function registerResume(program: Command): void {
                 `run ${runId} is ${run.status}; there is nothing to resume. Start a new run with \`phased run PLAN\`.`,
               );
             }
-            const changes = settlePlanChange(store, runId, o.acceptPlanChange === true, ownerId());
+            const changes = await settlePlanChange(store, runId, o.acceptPlanChange === true, ownerId());
             if (changes.length)
               process.stderr.write(`plan change accepted and logged:\n  ${changes.join('\n  ')}\n`);
           } finally {

@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { MACHINE_VERSION, PhasedError, type ResolvedPlan } from '../../machines/index.js';
 import type { EventStore } from '../../store/index.js';
-import { type PlanOverrides, planHash } from '../plan/index.js';
+import { planHash } from '../plan/hash.js';
+import type { PlanOverrides } from '../plan/index.js';
 import { freezePlan } from './plan-change.js';
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;

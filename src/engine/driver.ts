@@ -144,7 +144,9 @@ export class Driver {
       const snap = this.log.snapshot;
       // A pause that was requested but never completed (its driver died) completes now, then resumes.
       if (runStatus(snap) === 'running' && snap.context.pauseRequested && !snap.context.cancelRequested) {
-        this.log.commit([{ type: 'PAUSED', by: this.owner, reason: 'requested before the previous driver stopped' }]);
+        this.log.commit([
+          { type: 'PAUSED', by: this.owner, reason: 'requested before the previous driver stopped' },
+        ]);
       }
       if (runStatus(this.log.snapshot) === 'paused') {
         this.log.commit([{ type: 'RESUMED', by: this.owner, reason: 'resume' }]);
@@ -158,6 +160,8 @@ export class Driver {
   private async loop(): Promise<DriveResult> {
     const runId = this.log.runId;
     for (;;) {
+      // Results queued by units that already gave up their slot are made durable before state is read.
+      this.flush();
       if (this.fatal) throw this.fatal;
       const snap = this.log.snapshot;
       const status = runStatus(snap);
@@ -287,6 +291,12 @@ export class Driver {
       range: plan.range,
       wh: this.wh,
       commit: (event) => this.enqueue(event),
+      commitLater: (event) => {
+        this.enqueue(event).catch((err) => {
+          this.fatal ??= err;
+          this.poke();
+        });
+      },
       stopping: () => this.stopping(),
       abort: this.cancel.signal,
     };
@@ -311,6 +321,7 @@ export class Driver {
 
   private flush(): void {
     this.flushScheduled = false;
+    if (this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
     try {
@@ -332,6 +343,7 @@ export class Driver {
 
   private detach(result: DriveResult, reason: string): DriveResult {
     for (const s of this.dispatchers.values()) s.unsubscribe();
+    this.flush();
     const host = this.owner.split('@')[1] ?? '';
     this.log.commit([
       {

@@ -9,7 +9,8 @@ import {
   prerequisitesPassed,
   type StepDryRun,
 } from '../gates/index.js';
-import { describePlan } from '../plan/index.js';
+// Direct module imports: the plan index pulls in zod and yaml, which a resume never needs.
+import { describePlan } from '../plan/describe.js';
 import { openWarehouse, type Warehouse } from '../warehouse/index.js';
 
 export interface DryRunStep {

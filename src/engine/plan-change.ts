@@ -4,7 +4,9 @@
 import { existsSync } from 'node:fs';
 import { PhasedError, type ResolvedPlan } from '../../machines/index.js';
 import type { EventStore } from '../../store/index.js';
-import { diffPlans, loadPlan, type PlanOverrides, planHash } from '../plan/index.js';
+import { diffPlans } from '../plan/diff.js';
+import { planHash } from '../plan/hash.js';
+import type { PlanOverrides } from '../plan/index.js';
 import { RunLog } from './run-log.js';
 
 /** The frozen plan as stored in the run, with the overrides the run was created with. */
@@ -28,10 +30,12 @@ export interface PlanChange {
 }
 
 /** Compare the run's frozen plan with its source file; undefined when unchanged or the file is gone. */
-export function detectPlanChange(store: EventStore, runId: string): PlanChange | undefined {
+export async function detectPlanChange(store: EventStore, runId: string): Promise<PlanChange | undefined> {
   const run = store.requireRun(runId);
   const frozen = JSON.parse(run.planJson) as FrozenPlan;
   if (!frozen.source || !existsSync(frozen.source)) return undefined;
+  // Loaded on demand: the YAML and zod parsers are only needed when there is a plan file to compare.
+  const { loadPlan } = await import('../plan/index.js');
   const current = loadPlan(frozen.source, frozen.overrides ?? {});
   const newHash = planHash(current);
   if (newHash === run.planHash) return undefined;
@@ -40,8 +44,13 @@ export function detectPlanChange(store: EventStore, runId: string): PlanChange |
 }
 
 /** Refuse a changed plan (PLAN_CHANGED), or, when accepted, replace the frozen copy and log the change. */
-export function settlePlanChange(store: EventStore, runId: string, accept: boolean, by: string): string[] {
-  const change = detectPlanChange(store, runId);
+export async function settlePlanChange(
+  store: EventStore,
+  runId: string,
+  accept: boolean,
+  by: string,
+): Promise<string[]> {
+  const change = await detectPlanChange(store, runId);
   if (!change) return [];
   const run = store.requireRun(runId);
   const frozen = JSON.parse(run.planJson) as FrozenPlan;

@@ -13,6 +13,12 @@ export interface UnitHost {
   wh: Warehouse;
   /** Durably append (group-committed with whatever else arrives in the same turn). */
   commit(event: RunEvent): Promise<void>;
+  /**
+   * Queue a unit's final event without waiting for it to be durable, freeing the unit's slot one commit sooner.
+   * Safe: the queue is ordered, so it is durable no later than the next unit's UNIT_STARTED, before which no
+   * work begins; and the driver flushes the queue before it reads state again.
+   */
+  commitLater(event: RunEvent): void;
   /** True once no new attempt may begin (pause, cancel, signal). */
   stopping(): boolean;
   /** Aborted on cancel: in-flight work should stop. */
@@ -68,7 +74,7 @@ export async function runUnit(host: UnitHost, step: StepSpec, unit: UnitRow): Pr
       const res = await host.wh.materialize(unitRef, host.abort);
       failpoint('after-warehouse-commit');
       const ms = Math.round(res.ms ?? performance.now() - t0);
-      await host.commit({ type: 'UNIT_SUCCEEDED', step: step.id, partition, attempt, rows: res.rows, ms });
+      host.commitLater({ type: 'UNIT_SUCCEEDED', step: step.id, partition, attempt, rows: res.rows, ms });
       return 'succeeded';
     } catch (err) {
       const info = errorInfo(err);
@@ -78,7 +84,7 @@ export async function runUnit(host: UnitHost, step: StepSpec, unit: UnitRow): Pr
       const retryAfter = details?.retryAfterMs;
       reuseAttempt = details?.reuseJobId === true;
       const wait = final || cancelled ? undefined : backoffMs(tries, retryAfter);
-      await host.commit({
+      const failed: RunEvent = {
         type: 'UNIT_FAILED',
         step: step.id,
         partition,
@@ -86,7 +92,9 @@ export async function runUnit(host: UnitHost, step: StepSpec, unit: UnitRow): Pr
         error: info,
         final,
         ...(wait === undefined ? {} : { retryInMs: wait }),
-      });
+      };
+      if (final) host.commitLater(failed);
+      else await host.commit(failed);
       if (final) return 'failed';
       if (cancelled || wait === undefined) return 'left-pending';
       if (!(await sleep(wait, host.abort))) return 'left-pending';
