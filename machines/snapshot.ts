@@ -3,7 +3,7 @@
 
 import { type AnyMachineSnapshot, createActor, type InspectionEvent, type Snapshot } from 'xstate';
 import type { RunContext } from './context.js';
-import type { RunEvent } from './events.js';
+import { EVENT_TYPES, type RunEvent } from './events.js';
 import type { Effect, RunMachine } from './run-machine.js';
 
 export type RunStatus = 'created' | 'running' | 'paused' | 'blocked' | 'failed' | 'succeeded' | 'cancelled';
@@ -37,6 +37,8 @@ export function accepts(snap: RunSnapshot, event: RunEvent): boolean {
 /** A live actor over a run: restore a persisted snapshot (or start fresh), then apply events in log order. */
 export class RunCursor {
   private readonly actor;
+  /** Event types some state handles; others (UNIT_STARTED, DRIVER_*) cannot change the snapshot. */
+  private readonly skip: ReadonlySet<string>;
   constructor(
     machine: RunMachine,
     persisted?: Snapshot<unknown>,
@@ -46,9 +48,13 @@ export class RunCursor {
       ...(persisted ? { snapshot: persisted } : {}),
       inspect: opts.inspect,
     });
+    // Skipping events no state handles saves a macrostep on the hot path; an inspector still sees them all.
+    const handled = new Set<string>(machine.events);
+    this.skip = opts.inspect ? new Set() : new Set(EVENT_TYPES.filter((t) => !handled.has(t)));
     this.actor.start();
   }
   apply(event: RunEvent): RunSnapshot {
+    if (this.skip.has(event.type)) return this.actor.getSnapshot() as RunSnapshot;
     this.actor.send(event);
     return this.actor.getSnapshot() as RunSnapshot;
   }
