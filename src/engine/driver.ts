@@ -1,7 +1,12 @@
 // The level-triggered reconciler: take the lease, rebuild the run, do what the active states declare,
 // log every result before acting on it. The same code drives a fresh run and a resumed one.
 
-import { from, mergeMap, Subject, type Subscription } from 'rxjs';
+import type { Subscription } from 'rxjs';
+// rxjs's package root loads its whole CommonJS bundle (~150 ms); these documented subpath exports load only
+// what the driver uses, which keeps a resume's start-up short.
+import { from } from 'rxjs/internal/observable/from';
+import { mergeMap } from 'rxjs/internal/operators/mergeMap';
+import { Subject } from 'rxjs/internal/Subject';
 import {
   activeEffects,
   allSteps,
