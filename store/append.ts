@@ -18,6 +18,7 @@ export class Appender {
   private readonly headStmt: Database.Statement;
   private readonly insertStmt: Database.Statement;
   private readonly runStmt: Database.Statement;
+  private readonly headUpdateStmt: Database.Statement;
   private readonly tx: Database.Transaction<
     (runId: string, expectedSeq: number, build: BuildEvents) => StoredEvent[]
   >;
@@ -28,13 +29,16 @@ export class Appender {
     private readonly reader: Reader,
     private readonly projection: UnitsProjection,
   ) {
-    this.headStmt = db.prepare('SELECT head_seq AS seq, head_hash AS hash FROM runs WHERE run_id = ?');
+    this.headStmt = db.prepare(
+      'SELECT head_seq AS seq, head_hash AS hash, status, state_json AS state FROM run_heads WHERE run_id = ?',
+    );
     this.insertStmt = db.prepare(
       'INSERT INTO events (run_id, seq, at, type, data, state, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    this.runStmt = db.prepare(
-      'UPDATE runs SET status = ?, state_json = ?, head_seq = ?, head_hash = ?, updated_at = ? WHERE run_id = ?',
+    this.headUpdateStmt = db.prepare(
+      'UPDATE run_heads SET status = ?, state_json = ?, head_seq = ?, head_hash = ?, updated_at = ? WHERE run_id = ?',
     );
+    this.runStmt = db.prepare('UPDATE runs SET status = ?, state_json = ? WHERE run_id = ?');
     this.tx = db.transaction((runId, expectedSeq, build) => this.inTransaction(runId, expectedSeq, build));
   }
 
@@ -43,7 +47,9 @@ export class Appender {
   }
 
   private inTransaction(runId: string, expectedSeq: number, build: BuildEvents): StoredEvent[] {
-    const head = this.headStmt.get(runId) as { seq: number; hash: string } | undefined;
+    const head = this.headStmt.get(runId) as
+      | { seq: number; hash: string; status: string; state: string | null }
+      | undefined;
     if (!head) throw this.runs.notFound(runId);
     if (!Number.isInteger(expectedSeq) || expectedSeq < 0 || expectedSeq > head.seq) {
       throw new PhasedError(
@@ -89,7 +95,12 @@ export class Appender {
       prevHash = hash;
       last = { state, status: e.status, at: e.at };
     }
-    if (last) this.runStmt.run(last.status, last.state, seq, prevHash, last.at, runId);
+    if (last) {
+      this.headUpdateStmt.run(last.status, last.state, seq, prevHash, last.at, runId);
+      // The runs row (with its frozen plan) is rewritten only when its status or state changes.
+      if (last.status !== head.status || last.state !== head.state)
+        this.runStmt.run(last.status, last.state, runId);
+    }
     return out;
   }
 }

@@ -5,12 +5,14 @@ import type Database from 'better-sqlite3';
 import { PhasedError } from '../machines/index.js';
 import type { NewRun, RunRow } from './types.js';
 
-const RUN_COLUMNS = `run_id AS runId, plan_name AS planName, plan_hash AS planHash, plan_json AS planJson,
-  machine_version AS machineVersion, created_at AS createdAt, status, state_json AS stateJson, owner,
-  lease_expires_at AS leaseExpiresAt, head_seq AS headSeq, updated_at AS updatedAt`;
+const RUN_COLUMNS = `r.run_id AS runId, r.plan_name AS planName, r.plan_hash AS planHash, r.plan_json AS planJson,
+  r.machine_version AS machineVersion, r.created_at AS createdAt, r.status, r.state_json AS stateJson, r.owner,
+  r.lease_expires_at AS leaseExpiresAt, h.head_seq AS headSeq, h.updated_at AS updatedAt`;
+const RUN_FROM = 'runs r JOIN run_heads h ON h.run_id = r.run_id';
 
 export class Runs {
   private readonly insertStmt: Database.Statement;
+  private readonly insertHeadStmt: Database.Statement;
   private readonly getStmt: Database.Statement;
   private readonly listStmt: Database.Statement;
   private readonly idsStmt: Database.Statement;
@@ -24,8 +26,11 @@ export class Runs {
       `INSERT INTO runs (run_id, plan_name, plan_hash, plan_json, machine_version, created_at, status)
        VALUES (@runId, @planName, @planHash, @planJson, @machineVersion, @createdAt, 'created')`,
     );
-    this.getStmt = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`);
-    this.listStmt = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY created_at DESC, rowid DESC`);
+    this.insertHeadStmt = db.prepare('INSERT INTO run_heads (run_id) VALUES (?)');
+    this.getStmt = db.prepare(`SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} WHERE r.run_id = ?`);
+    this.listStmt = db.prepare(
+      `SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} ORDER BY r.created_at DESC, r.rowid DESC`,
+    );
     this.idsStmt = db.prepare('SELECT run_id FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?').pluck();
     this.planStmt = db.prepare('UPDATE runs SET plan_json = ?, plan_hash = ? WHERE run_id = ?');
   }
@@ -46,6 +51,7 @@ export class Runs {
         machineVersion: r.machineVersion,
         createdAt: r.createdAt,
       });
+      this.insertHeadStmt.run(r.runId);
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
         throw new PhasedError(

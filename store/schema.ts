@@ -19,11 +19,19 @@ export const MIGRATIONS: readonly string[] = [
     status           TEXT NOT NULL DEFAULT 'created',
     state_json       TEXT,
     owner            TEXT,
-    lease_expires_at TEXT,
-    head_seq         INTEGER NOT NULL DEFAULT 0,
-    head_hash        TEXT NOT NULL DEFAULT '',
-    updated_at       TEXT
+    lease_expires_at TEXT
   );
+  -- The hot part of a run, written by every append: kept apart from runs, whose row carries the frozen
+  -- plan (tens of KB) and would be rewritten in full on each commit. runs.status/state_json are updated
+  -- in the same transaction whenever they change; status/state_json here are the copies compared against.
+  CREATE TABLE run_heads (
+    run_id     TEXT PRIMARY KEY,
+    head_seq   INTEGER NOT NULL DEFAULT 0,
+    head_hash  TEXT NOT NULL DEFAULT '',
+    updated_at TEXT,
+    status     TEXT NOT NULL DEFAULT 'created',
+    state_json TEXT
+  ) WITHOUT ROWID;
   CREATE TABLE events (
     run_id    TEXT NOT NULL,
     seq       INTEGER NOT NULL,

@@ -17,7 +17,7 @@ export class ChainVerifier {
     private readonly db: Database.Database,
     private readonly runs: Runs,
   ) {
-    this.headStmt = db.prepare('SELECT head_seq AS seq, head_hash AS hash FROM runs WHERE run_id = ?');
+    this.headStmt = db.prepare('SELECT head_seq AS seq, head_hash AS hash FROM run_heads WHERE run_id = ?');
     this.hashAt = db.prepare('SELECT hash FROM events WHERE run_id = ? AND seq = ?').pluck();
   }
 
