@@ -11,8 +11,6 @@ import {
   activeEffects,
   allSteps,
   type Effect,
-  errorInfo,
-  type GateReport,
   MACHINE_VERSION,
   PhasedError,
   type RunEvent,
@@ -22,9 +20,10 @@ import {
   type StepSpec,
 } from '../../machines/index.js';
 import type { EventStore, StoredEvent } from '../../store/index.js';
-import { checkPrerequisites, evaluateGate, measureBaseline, prerequisitesPassed } from '../gates/index.js';
 import type { Warehouse } from '../warehouse/index.js';
 import { sleep } from './backoff.js';
+import { CommitQueue } from './commit-queue.js';
+import { baselineEvent, finishEvent, gateEvent, prerequisitesEvent } from './effects.js';
 import { failpoint } from './failpoints.js';
 import { LEASE_MS, ownerId, takeLease } from './lease.js';
 import { failedUnitsToReopen } from './reopen.js';
@@ -85,8 +84,7 @@ export class Driver {
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly cancel = new AbortController();
   private waiters: (() => void)[] = [];
-  private queue: { event: RunEvent; resolve: () => void; reject: (e: unknown) => void }[] = [];
-  private flushScheduled = false;
+  private queue!: CommitQueue;
   private fatal: unknown;
   private cap!: Semaphore;
 
@@ -101,6 +99,7 @@ export class Driver {
       this.log = RunLog.open(store, runId, { verify: true, inspect: this.opts.inspect });
       this.log.onEvent = (stored, event, snap) => this.events$.next({ stored, event, snap });
       this.cap = new Semaphore(this.log.plan.maxConcurrency);
+      this.queue = new CommitQueue(this.log, () => this.poke());
       if (this.opts.warehouse) this.wh = this.opts.warehouse;
       else {
         this.wh = await openPlanWarehouse(this.log.plan, { logDir: this.opts.logDir ?? '.phased/logs' });
@@ -166,7 +165,7 @@ export class Driver {
     const runId = this.log.runId;
     for (;;) {
       // Results queued by units that already gave up their slot are made durable before state is read.
-      this.flush();
+      this.queue.flush();
       if (this.fatal) throw this.fatal;
       const snap = this.log.snapshot;
       const status = runStatus(snap);
@@ -197,57 +196,28 @@ export class Driver {
 
   /** Do one declared effect; true when it logged something synchronously (the loop looks again at once). */
   private async perform(e: Effect): Promise<boolean> {
-    const plan = this.log.plan;
-    const params = { start: plan.range.start, end: plan.range.end, run_id: this.log.runId };
+    const { plan, runId } = this.log;
     switch (e.effect) {
-      case 'checkPrerequisites': {
-        const checks = await checkPrerequisites(plan, this.wh);
-        this.log.commit([
-          { type: prerequisitesPassed(checks) ? 'PREREQS_PASSED' : 'PREREQS_FAILED', checks },
-        ]);
+      case 'checkPrerequisites':
+        this.log.commit([await prerequisitesEvent(plan, this.wh)]);
         return true;
-      }
-      case 'measureBaseline': {
-        try {
-          const refill = allSteps(plan).every((s) => s.refill === 'all') ? 'all' : undefined;
-          const b = await measureBaseline(plan, this.wh, { refill, createTables: true });
-          this.log.commit([{ type: 'BASELINE_RECORDED', partitions: b.partitions.length, steps: b.steps }]);
-        } catch (err) {
-          this.log.commit([{ type: 'RUN_FAILED', reason: `baseline: ${errorInfo(err).message}` }]);
-        }
+      case 'measureBaseline':
+        this.log.commit([await baselineEvent(plan, this.wh)]);
         return true;
-      }
       case 'runStep':
         this.dispatch(e.step);
         return false;
       case 'evaluateGate': {
-        const report = await this.gateReport(e.phase, e.gate, params);
+        const event = await gateEvent(plan, this.wh, runId, e.phase, e.gate);
         failpoint('after-gate-evaluated');
-        this.log.commit([{ type: report.ok ? 'GATE_PASSED' : 'GATE_FAILED', gate: e.gate, report }]);
+        this.log.commit([event]);
         return true;
       }
-      case 'finish': {
-        const summary: Record<string, { done: number; failed: number; total: number }> = {};
-        for (const [id, c] of Object.entries(this.log.snapshot.context.steps)) {
-          summary[id] = { done: c.done, failed: c.failed, total: c.total };
-        }
-        this.log.commit([{ type: 'RUN_SUCCEEDED', summary }]);
+      case 'finish':
+        this.log.commit([finishEvent(this.log.snapshot)]);
         return true;
-      }
       case 'blocked':
         return false;
-    }
-  }
-
-  /** A query that fails makes the gate err (and block): never a number read from an error. */
-  private async gateReport(phase: string, gate: string, params: Record<string, string>): Promise<GateReport> {
-    try {
-      const calendar = await this.wh.listPartitions(this.log.plan.partitionsSql, params);
-      return await evaluateGate(this.log.plan, phase, this.wh, calendar);
-    } catch (err) {
-      const minCoverage = this.log.plan.phases.find((p) => p.id === phase)?.gate.minCoverage ?? 1;
-      const error = `gate ${gate}: ${errorInfo(err).message}`;
-      return { gate, ok: false, minCoverage, tables: [], notNull: [], checks: [], error };
     }
   }
 
@@ -295,9 +265,9 @@ export class Driver {
       runId: this.log.runId,
       range: plan.range,
       wh: this.wh,
-      commit: (event) => this.enqueue(event),
+      commit: (event) => this.queue.commit(event),
       commitLater: (event) => {
-        this.enqueue(event).catch((err) => {
+        this.queue.commit(event).catch((err) => {
           this.fatal ??= err;
           this.poke();
         });
@@ -314,33 +284,6 @@ export class Driver {
     );
   }
 
-  /** Group commit: events that arrive in the same turn share one transaction. */
-  private enqueue(event: RunEvent): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ event, resolve, reject });
-      if (this.flushScheduled) return;
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
-    });
-  }
-
-  private flush(): void {
-    this.flushScheduled = false;
-    if (this.queue.length === 0) return;
-    const batch = this.queue;
-    this.queue = [];
-    try {
-      this.log.commit(
-        batch.map((b) => b.event),
-        'after-append-before-send',
-      );
-      for (const b of batch) b.resolve();
-    } catch (err) {
-      for (const b of batch) b.reject(err);
-    }
-    this.poke();
-  }
-
   private async drain(graceMs: number): Promise<void> {
     const all = Promise.allSettled([...this.inflight]);
     await Promise.race([all, sleep(graceMs)]);
@@ -348,7 +291,7 @@ export class Driver {
 
   private detach(result: DriveResult, reason: string): DriveResult {
     for (const s of this.dispatchers.values()) s.unsubscribe();
-    this.flush();
+    this.queue.flush();
     const host = this.owner.split('@')[1] ?? '';
     this.log.commit([
       {

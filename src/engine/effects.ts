@@ -1,0 +1,58 @@
+// The one-shot effects the run's states declare (prerequisites, baseline, gate, finish), each computed
+// against the warehouse and returned as the event to log. Logging it, and crash points, are the driver's.
+
+import {
+  allSteps,
+  errorInfo,
+  type GateReport,
+  type ResolvedPlan,
+  type RunEvent,
+  type RunSnapshot,
+} from '../../machines/index.js';
+import { checkPrerequisites, evaluateGate, measureBaseline, prerequisitesPassed } from '../gates/index.js';
+import type { Warehouse } from '../warehouse/index.js';
+
+export async function prerequisitesEvent(plan: ResolvedPlan, wh: Warehouse): Promise<RunEvent> {
+  const checks = await checkPrerequisites(plan, wh);
+  return { type: prerequisitesPassed(checks) ? 'PREREQS_PASSED' : 'PREREQS_FAILED', checks };
+}
+
+/** The baseline, or RUN_FAILED when it cannot be measured (a missing table without ddl, say). */
+export async function baselineEvent(plan: ResolvedPlan, wh: Warehouse): Promise<RunEvent> {
+  try {
+    const refill = allSteps(plan).every((s) => s.refill === 'all') ? 'all' : undefined;
+    const b = await measureBaseline(plan, wh, { refill, createTables: true });
+    return { type: 'BASELINE_RECORDED', partitions: b.partitions.length, steps: b.steps };
+  } catch (err) {
+    return { type: 'RUN_FAILED', reason: `baseline: ${errorInfo(err).message}` };
+  }
+}
+
+/** A query that fails makes the gate err (and block): never a number read from an error. */
+export async function gateEvent(
+  plan: ResolvedPlan,
+  wh: Warehouse,
+  runId: string,
+  phase: string,
+  gate: string,
+): Promise<RunEvent> {
+  const params = { start: plan.range.start, end: plan.range.end, run_id: runId };
+  let report: GateReport;
+  try {
+    const calendar = await wh.listPartitions(plan.partitionsSql, params);
+    report = await evaluateGate(plan, phase, wh, calendar);
+  } catch (err) {
+    const minCoverage = plan.phases.find((p) => p.id === phase)?.gate.minCoverage ?? 1;
+    const error = `gate ${gate}: ${errorInfo(err).message}`;
+    report = { gate, ok: false, minCoverage, tables: [], notNull: [], checks: [], error };
+  }
+  return { type: report.ok ? 'GATE_PASSED' : 'GATE_FAILED', gate, report };
+}
+
+export function finishEvent(snap: RunSnapshot): RunEvent {
+  const summary: Record<string, { done: number; failed: number; total: number }> = {};
+  for (const [id, c] of Object.entries(snap.context.steps)) {
+    summary[id] = { done: c.done, failed: c.failed, total: c.total };
+  }
+  return { type: 'RUN_SUCCEEDED', summary };
+}
