@@ -2,6 +2,7 @@
 // facts and the location of the shipped plan. The `phased demo` command wires these together.
 export type { BaselineResult } from './baseline.js';
 export { BASELINE_PRESENT, fillBaseline, presentDates } from './baseline.js';
+export { STAT_KEYS, type StatKey } from './boxscores.js';
 export type { GameDay, SeasonType } from './calendar.js';
 export { buildCalendar, NBA_CALENDAR } from './calendar.js';
 export type { GenerateOptions, GenerateResult, Scenario } from './generate.js';

@@ -1,25 +1,9 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateWarehouse } from '../../../src/demo/index.js';
+import { generateWarehouse, STAT_KEYS } from '../../../src/demo/index.js';
 import { query, tempDir } from './helpers.js';
 
-const STATS = [
-  'minutes',
-  'points',
-  'fga',
-  'fgm',
-  'fg3a',
-  'fg3m',
-  'fta',
-  'ftm',
-  'paint_attempts',
-  'paint_makes',
-  'mid_range_attempts',
-  'mid_range_makes',
-  'turnovers',
-  'rebounds',
-  'assists',
-];
+const STATS = STAT_KEYS;
 
 describe('generated box scores are consistent', () => {
   let file: string;
