@@ -22,3 +22,4 @@ export type {
   UnitStatus,
 } from './types.js';
 export { RUN_STATUSES, UNIT_STATUSES } from './types.js';
+export type { VerifyOptions, VisitEvent } from './verify.js';

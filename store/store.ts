@@ -20,7 +20,7 @@ import type {
   UnitRow,
   UnitStatus,
 } from './types.js';
-import { ChainVerifier } from './verify.js';
+import { ChainVerifier, type VerifyOptions } from './verify.js';
 
 export class EventStore {
   readonly file: string;
@@ -126,7 +126,7 @@ export class EventStore {
     this.projection.rebuild(runId);
   }
 
-  verifyChain(runId: string, opts?: { fromSeq?: number }): ChainReport {
+  verifyChain(runId: string, opts?: VerifyOptions): ChainReport {
     return this.verifier.verify(runId, opts);
   }
 

@@ -7,7 +7,16 @@ import { eventHash } from './hash.js';
 import type { Runs } from './runs.js';
 import type { ChainReport } from './types.js';
 
-type Row = [seq: number, type: string, data: string, prevHash: string, hash: string];
+type Row = [seq: number, type: string, data: string, prevHash: string, hash: string, state: string];
+
+/** Called for each event whose hash checks out, in seq order; a returned string fails the walk at that seq. */
+export type VisitEvent = (seq: number, type: string, data: string, state: string) => string | undefined;
+
+export interface VerifyOptions {
+  fromSeq?: number;
+  /** Check more per event in the same pass (replay --verify folds the events through the machine). */
+  visit?: VisitEvent;
+}
 
 export class ChainVerifier {
   private readonly headStmt: Database.Statement;
@@ -21,16 +30,16 @@ export class ChainVerifier {
     this.hashAt = db.prepare('SELECT hash FROM events WHERE run_id = ? AND seq = ?').pluck();
   }
 
-  verify(runId: string, opts: { fromSeq?: number } = {}): ChainReport {
+  verify(runId: string, opts: VerifyOptions = {}): ChainReport {
     const fromSeq = opts.fromSeq ?? 1;
     if (!Number.isInteger(fromSeq) || fromSeq < 1) {
       throw new PhasedError('BAD_ARGUMENT', `verifyChain fromSeq must be an integer ≥ 1, got ${fromSeq}`);
     }
     // One read transaction, so the head and the rows come from the same state of the file.
-    return this.db.transaction(() => this.walk(runId, fromSeq)).deferred();
+    return this.db.transaction(() => this.walk(runId, fromSeq, opts.visit)).deferred();
   }
 
-  private walk(runId: string, fromSeq: number): ChainReport {
+  private walk(runId: string, fromSeq: number, visit?: VisitEvent): ChainReport {
     const head = this.headStmt.get(runId) as { seq: number; hash: string } | undefined;
     if (!head) throw this.runs.notFound(runId);
     let prev = '';
@@ -42,12 +51,15 @@ export class ChainVerifier {
     }
     const stmt = this.db
       .prepare(
-        'SELECT seq, type, data, prev_hash, hash FROM events WHERE run_id = ? AND seq >= ? ORDER BY seq',
+        'SELECT seq, type, data, prev_hash, hash, state FROM events WHERE run_id = ? AND seq >= ? ORDER BY seq',
       )
       .raw();
     let expected = fromSeq;
     let count = 0;
-    for (const [seq, type, data, prevHash, hash] of stmt.iterate(runId, fromSeq) as IterableIterator<Row>) {
+    for (const [seq, type, data, prevHash, hash, state] of stmt.iterate(
+      runId,
+      fromSeq,
+    ) as IterableIterator<Row>) {
       if (seq !== expected) {
         return bad(
           count,
@@ -65,6 +77,8 @@ export class ChainVerifier {
       if (eventHash(prevHash, runId, seq, type, data) !== hash) {
         return bad(count, seq, `seq ${seq}: hash mismatch (data or type changed)`);
       }
+      const problem = visit?.(seq, type, data, state);
+      if (problem !== undefined) return bad(count, seq, problem);
       prev = hash;
       count++;
       expected++;

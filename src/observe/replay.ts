@@ -107,34 +107,28 @@ export interface VerifyReport {
  * start must reach the state recorded beside each one.
  */
 export function verifyRun(store: EventStore, runId: string): VerifyReport {
-  const chain = store.verifyChain(runId);
   const run = store.requireRun(runId);
-  if (!chain.ok)
-    return { ok: false, events: chain.count, firstBadSeq: chain.firstBadSeq, reason: chain.reason };
   const cursor = new RunCursor(createRunMachine(JSON.parse(run.planJson) as ResolvedPlan));
-  let n = 0;
   try {
-    for (const e of store.events(runId)) {
-      let event: RunEvent;
-      try {
-        event = eventFromRow(e.type, e.data);
-      } catch {
-        return { ok: false, events: n, firstBadSeq: e.seq, reason: `seq ${e.seq}: data is not JSON` };
-      }
-      const snap = cursor.apply(event);
-      const got = JSON.stringify(snap.value);
-      if (got !== e.state) {
-        return {
-          ok: false,
-          events: n,
-          firstBadSeq: e.seq,
-          reason: `seq ${e.seq} (${e.type}): the machine reaches ${got}, but the log recorded ${e.state}`,
-        };
-      }
-      n++;
-    }
+    // One pass: the store checks seq continuity and the hash chain, and each event it vouches for is folded
+    // through a fresh machine whose state must match the one recorded with it.
+    const chain = store.verifyChain(runId, {
+      visit: (seq, type, data, state) => {
+        let event: RunEvent;
+        try {
+          event = eventFromRow(type, data);
+        } catch {
+          return `seq ${seq}: data is not JSON`;
+        }
+        const got = JSON.stringify(cursor.apply(event).value);
+        if (got === state) return undefined;
+        return `seq ${seq} (${type}): the machine reaches ${got}, but the log recorded ${state}`;
+      },
+    });
+    if (!chain.ok)
+      return { ok: false, events: chain.count, firstBadSeq: chain.firstBadSeq, reason: chain.reason };
+    return { ok: true, events: chain.count };
   } finally {
     cursor.stop();
   }
-  return { ok: true, events: n };
 }
