@@ -30,7 +30,7 @@ export function formatRunSummary(
   }
   const lines = [`run ${log.runId} (${log.plan.name}): ${runStatus(snap)}`];
   lines.push(
-    `  ${'step'.padEnd(34)} ${'before'.padStart(16)}   ${'after (gate)'.padStart(16)}   units done/failed/total`,
+    `  ${'step'.padEnd(34)} ${'before: of all'.padStart(16)}   ${'after: of expected'.padStart(18)}   units done/failed/total`,
   );
   for (const [id, c] of Object.entries(ctx.steps)) {
     const b = base.get(id);
@@ -38,13 +38,16 @@ export function formatRunSummary(
     const before = b ? `${b.present}/${b.expected} ${pct(b.present, b.expected)}` : '-';
     const after = a ? `${a.present}/${a.expected} ${pct(a.present, a.expected)}` : '-';
     lines.push(
-      `  ${id.padEnd(34)} ${before.padStart(16)} → ${after.padStart(16)}   ${c.done}/${c.failed}/${c.total}`,
+      `  ${id.padEnd(34)} ${before.padStart(16)} → ${after.padStart(18)}   ${c.done}/${c.failed}/${c.total}`,
     );
   }
   for (const [id, g] of Object.entries(ctx.gates)) {
     lines.push(`gate ${id}: ${g.status}${g.reason ? ` (${g.reason})` : ''}`);
     if (g.report && g.status === 'failed') lines.push(formatGateReport(g.report).replace(/^/gm, '  '));
   }
+  lines.push(
+    '  (before: partitions present of every date in the range; after: of the dates the gate expects, exclusions removed)',
+  );
   if (ctx.failure) lines.push(`failure: ${ctx.failure}`);
   if (o.wallMs !== undefined) lines.push(`wall time ${(o.wallMs / 1000).toFixed(1)} s`);
   if (o.logPath) lines.push(`log: ${o.logPath}`);
