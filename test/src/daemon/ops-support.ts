@@ -1,35 +1,23 @@
 // Helpers for the operations tests: a slow synthetic project, the compiled CLI as a child process,
 // polling for conditions (no wall-clock assertions) and reading a run's log back.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { makeSyntheticProject, PROJECT_ROOT, type SyntheticOptions } from '../../support/synthetic.js';
+import { CLI, tempDir, testEnv } from '../../support/cli.js';
+import { makeSyntheticProject, type SyntheticOptions } from '../../support/synthetic.js';
 
-export const CLI = join(PROJECT_ROOT, 'dist/cli/main.js');
+export { CLI };
 
 export function tmp(prefix = 'phased-ops-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return tempDir(prefix);
 }
 
 /** A synthetic project whose command step sleeps `sleepMs` per unit (keeps the run alive while a test acts). */
-export function slowProject(dir: string, o: SyntheticOptions & { sleepMs?: number } = {}) {
-  const p = makeSyntheticProject(dir, o);
-  const script = join(dir, 'flaky.mjs');
-  const text = readFileSync(script, 'utf8').replace(
-    'const [partition] = process.argv.slice(2);',
-    `await new Promise((r) => setTimeout(r, ${o.sleepMs ?? 0}));\nconst [partition] = process.argv.slice(2);`,
-  );
-  writeFileSync(script, text);
-  return p;
+export function slowProject(dir: string, o: SyntheticOptions = {}) {
+  return makeSyntheticProject(dir, o);
 }
 
 function env(): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, PHASED_BACKOFF_BASE_MS: '20', PHASED_LEASE_MS: '3000' };
-  delete e.PHASED_DB;
-  delete e.PHASED_CRASH_AT;
-  return e;
+  return testEnv({ PHASED_LEASE_MS: '3000' });
 }
 
 export interface Result {
