@@ -6,12 +6,15 @@ import { runStatus } from '../../machines/index.js';
 import type { RunLog } from '../engine/index.js';
 import { formatGateReport } from '../gates/index.js';
 
+/**
+ * The run's baseline. A run records it once, near the start (a failed baseline logs RUN_FAILED instead), so
+ * the scan stops at the first one rather than reading a long log to its end.
+ */
 export function baselineOf(log: RunLog): StepBaseline[] | undefined {
-  let found: StepBaseline[] | undefined;
   for (const e of log.store.events(log.runId)) {
-    if (e.type === 'BASELINE_RECORDED') found = (JSON.parse(e.data) as { steps: StepBaseline[] }).steps;
+    if (e.type === 'BASELINE_RECORDED') return (JSON.parse(e.data) as { steps: StepBaseline[] }).steps;
   }
-  return found;
+  return undefined;
 }
 
 const pct = (n: number, d: number) => (d === 0 ? '   -  ' : `${((100 * n) / d).toFixed(1).padStart(5)}%`);
