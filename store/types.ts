@@ -99,6 +99,6 @@ export type LeaseResult = { ok: true } | { ok: false; owner: string; expiresAt: 
 export interface StoreOptions {
   synchronous?: 'NORMAL' | 'FULL';
   readonly?: boolean;
-  /** How often (in events) callers should save a snapshot; default 1000. */
+  /** How often (in events) callers should save a snapshot; default 250. */
   snapshotEvery?: number;
 }

@@ -2,16 +2,10 @@
 // It reads the warehouse only (no run, no event log, no DDL); the same baseline measurement as the driver.
 
 import { allSteps, type CheckResult, type ResolvedPlan } from '../../machines/index.js';
-import {
-  checkPrerequisites,
-  dryRunSteps,
-  measureBaseline,
-  prerequisitesPassed,
-  type StepDryRun,
-} from '../gates/index.js';
+import type { StepDryRun } from '../gates/index.js';
 // Direct module imports: the plan index pulls in zod and yaml, which a resume never needs.
 import { describePlan } from '../plan/describe.js';
-import { openWarehouse, type Warehouse } from '../warehouse/index.js';
+import type { Warehouse } from '../warehouse/index.js';
 
 export interface DryRunStep {
   step: string;
@@ -56,6 +50,11 @@ export async function planDryRun(
   plan: ResolvedPlan,
   opts: { warehouse?: Warehouse } = {},
 ): Promise<DryRunReport> {
+  // Loaded here, not at the top: the engine's index re-exports this module, and a resume needs neither.
+  const { checkPrerequisites, dryRunSteps, measureBaseline, prerequisitesPassed } = await import(
+    '../gates/index.js'
+  );
+  const { openWarehouse } = await import('../warehouse/index.js');
   const wh = opts.warehouse ?? (await openWarehouse(plan.warehouse, { poolSize: 1 }));
   try {
     const dryRuns = await dryRunSteps(plan, wh);

@@ -9,10 +9,13 @@ import {
   type RunEvent,
   type RunSnapshot,
 } from '../../machines/index.js';
-import { checkPrerequisites, evaluateGate, measureBaseline, prerequisitesPassed } from '../gates/index.js';
 import type { Warehouse } from '../warehouse/index.js';
 
+/** The gates module loads when a run first needs it: a resume into a running phase starts without it. */
+const gates = () => import('../gates/index.js');
+
 export async function prerequisitesEvent(plan: ResolvedPlan, wh: Warehouse): Promise<RunEvent> {
+  const { checkPrerequisites, prerequisitesPassed } = await gates();
   const checks = await checkPrerequisites(plan, wh);
   return { type: prerequisitesPassed(checks) ? 'PREREQS_PASSED' : 'PREREQS_FAILED', checks };
 }
@@ -21,6 +24,7 @@ export async function prerequisitesEvent(plan: ResolvedPlan, wh: Warehouse): Pro
 export async function baselineEvent(plan: ResolvedPlan, wh: Warehouse): Promise<RunEvent> {
   try {
     const refill = allSteps(plan).every((s) => s.refill === 'all') ? 'all' : undefined;
+    const { measureBaseline } = await gates();
     const b = await measureBaseline(plan, wh, { refill, createTables: true });
     return { type: 'BASELINE_RECORDED', partitions: b.partitions.length, steps: b.steps };
   } catch (err) {
@@ -38,6 +42,7 @@ export async function gateEvent(
 ): Promise<RunEvent> {
   const params = { start: plan.range.start, end: plan.range.end, run_id: runId };
   let report: GateReport;
+  const { evaluateGate } = await gates();
   try {
     const calendar = await wh.listPartitions(plan.partitionsSql, params);
     report = await evaluateGate(plan, phase, wh, calendar);

@@ -37,7 +37,11 @@ export function failedUnitsToReopen(log: RunLog, by: string, scope: RetryScope =
   const wanted = scope.step ? steps.filter((s) => s === scope.step) : steps;
   const only = scope.partitions ? new Set(scope.partitions) : undefined;
   const reopened: { step: string; count: number }[] = [];
+  const counters = log.snapshot.context.steps;
   for (const step of wanted) {
+    // The machine counts final failures per step; a step with none has no failed rows to look for (a resume
+    // of a long run would otherwise scan every unit of the step).
+    if (counters[step]?.failed === 0) continue;
     const failed = log.store.units(log.runId, { step, status: ['failed'] });
     const count = only ? failed.filter((u) => only.has(u.partition)).length : failed.length;
     if (count > 0) reopened.push({ step, count });

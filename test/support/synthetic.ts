@@ -18,6 +18,8 @@ export interface SyntheticOptions {
   concurrency?: number;
   /** Each command unit sleeps this long first (keeps a run alive while a test acts on it). */
   sleepMs?: number;
+  /** Retries of the command step (default 3; 0 makes a flaky date's first failure final). */
+  retries?: number;
 }
 
 export function dateList(n: number, start = '2024-01-01'): string[] {
@@ -106,7 +108,7 @@ phases:
         env: { FLAKY: "${(o.flaky ?? []).join(',')}", MARKERS: "${join(dir, 'markers')}", WAREHOUSE: "${warehouse}", SLEEP_MS: "${o.sleepMs ?? 0}", PHASED_PROJECT_ROOT: "${PROJECT_ROOT}" }
         ddl: "${ddl('c')}"
         concurrency: ${c}
-        retries: 3
+        retries: ${o.retries ?? 3}
         timeout: 60
     gate: { minCoverage: ${o.minCoverage ?? 1} }
   - id: p2
