@@ -7,7 +7,7 @@ import { RunLog } from '../../src/engine/index.js';
 import { verifyRun } from '../../src/observe/index.js';
 import { openStore } from '../../store/index.js';
 import { lastJson, runNode, SUPPORT_DIR } from '../support/child.js';
-import { writeLongRun } from '../support/long-run.js';
+import { LONG_RUN_BATCH, writeLongRun } from '../support/long-run.js';
 import {
   type BenchContext,
   type Result,
@@ -60,7 +60,7 @@ export const rebuild: Scenario = {
           'events/s',
           stats(writeRates),
           undefined,
-          'RunLog.commit, 1000/tx',
+          `RunLog.commit, ${LONG_RUN_BATCH}/tx`,
         ),
       );
       const store = openStore(largest.file, { readonly: true });

@@ -16,7 +16,9 @@ export interface LongRun {
   pendingUnits: number;
 }
 
-const BATCH = 1000;
+// The driver's group commits hold at most about two events per concurrent unit; write the log the same way,
+// so its snapshots fall where a driven run's would.
+export const LONG_RUN_BATCH = 32;
 const STEPS = 2;
 const LEFT_PENDING = 8;
 
@@ -64,7 +66,7 @@ export function writeLongRun(file: string, events: number): LongRun {
         batch.push({ type: 'UNIT_SUCCEEDED', step, partition, attempt: 1, rows: 1, ms: 1 });
         written += 2;
       }
-      if (batch.length >= BATCH) {
+      if (batch.length >= LONG_RUN_BATCH) {
         log.commit(batch);
         batch = [];
       }
