@@ -46,7 +46,11 @@ export class NoopWarehouse implements Warehouse {
   async execute(_sql: string): Promise<void> {}
 
   async partitionCounts(table: string): Promise<Map<string, number>> {
-    if (this.opts.completeAll) return new Map(this.opts.partitions.map((p) => [p, 1]));
+    if (this.opts.completeAll) {
+      const all = new Map<string, number>();
+      for (const p of this.opts.partitions) all.set(p, 1);
+      return all;
+    }
     return new Map(this.done.get(table) ?? []);
   }
 
