@@ -10,13 +10,22 @@ export type RunStatus = 'created' | 'running' | 'paused' | 'blocked' | 'failed' 
 
 export type RunSnapshot = Omit<AnyMachineSnapshot, 'context'> & { context: RunContext };
 
+/**
+ * The run's status from its top-level state (the root is not parallel, so the value is one top-level key:
+ * a string for the final states, an object otherwise). Read on every append, so no `matches()` walks here.
+ */
 export function runStatus(snap: RunSnapshot): RunStatus {
-  if (snap.matches('succeeded')) return 'succeeded';
-  if (snap.matches('cancelled')) return 'cancelled';
-  if (snap.matches('failed')) return 'failed';
-  if (snap.matches('paused')) return 'paused';
-  if (snap.hasTag('blocked')) return 'blocked';
-  return 'running';
+  const value = snap.value;
+  const top = typeof value === 'string' ? value : Object.keys(value)[0];
+  switch (top) {
+    case 'succeeded':
+    case 'cancelled':
+    case 'failed':
+    case 'paused':
+      return top;
+    default:
+      return snap.hasTag('blocked') ? 'blocked' : 'running';
+  }
 }
 
 /** The work the active states declare, in document order. */
