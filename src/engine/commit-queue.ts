@@ -2,7 +2,26 @@
 // It owns ordering and batching only; what to append and when work may start is the caller's business.
 
 import type { RunEvent } from '../../machines/index.js';
+import type { StoredEvent } from '../../store/index.js';
 import type { RunLog } from './run-log.js';
+
+/** Events that record a unit's progress; on their own they give the driver's loop nothing new to do. */
+const UNIT_PROGRESS: ReadonlySet<string> = new Set(['UNIT_STARTED', 'UNIT_SUCCEEDED', 'UNIT_FAILED']);
+
+/**
+ * Whether a flush may have given the driver's loop something to do: any event other than unit progress
+ * (folded-in pause, cancel or retry requests included), or a change of the run's state (a step or group
+ * settling). A failed flush (undefined) always does.
+ */
+export function wakesLoop(stateBefore: string, stored: StoredEvent[] | undefined): boolean {
+  if (!stored) return true;
+  let state = stateBefore;
+  for (const e of stored) {
+    if (!UNIT_PROGRESS.has(e.type) || e.state !== state) return true;
+    state = e.state;
+  }
+  return false;
+}
 
 interface Pending {
   event: RunEvent;
@@ -16,7 +35,7 @@ export class CommitQueue {
 
   constructor(
     private readonly log: RunLog,
-    /** Called after every flush (the driver wakes its loop). */
+    /** Called after every flush that may have given the driver's loop something to do (see wakesLoop). */
     private readonly flushed: () => void,
   ) {}
 
@@ -36,8 +55,10 @@ export class CommitQueue {
     if (this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
+    const before = this.log.stateText;
+    let stored: StoredEvent[] | undefined;
     try {
-      this.log.commit(
+      stored = this.log.commit(
         batch.map((b) => b.event),
         'after-append-before-send',
       );
@@ -45,6 +66,6 @@ export class CommitQueue {
     } catch (err) {
       for (const b of batch) b.reject(err);
     }
-    this.flushed();
+    if (wakesLoop(before, stored)) this.flushed();
   }
 }

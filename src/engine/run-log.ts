@@ -31,6 +31,8 @@ export class RunLog {
   readonly machine: RunMachine;
   private cursor: RunCursor;
   private seqNow: number;
+  /** The state column of the latest event, once known (computed on demand after a rebuild). */
+  private stateNow: string | undefined;
   /** Called with every event the log gains (own and other processes'), after it is durable. */
   onEvent?: (stored: StoredEvent, event: RunEvent, snap: RunSnapshot) => void;
 
@@ -95,6 +97,11 @@ export class RunLog {
   get snapshot(): RunSnapshot {
     return this.cursor.snapshot;
   }
+  /** The run's state value as JSON, as the latest event recorded it. */
+  get stateText(): string {
+    this.stateNow ??= JSON.stringify(this.cursor.snapshot.value);
+    return this.stateNow;
+  }
 
   /**
    * Append events in one transaction. Events other processes appended meanwhile are applied first;
@@ -124,6 +131,7 @@ export class RunLog {
     });
     if (stored.length === 0) return stored;
     this.seqNow = stored[stored.length - 1].seq;
+    this.stateNow = stored[stored.length - 1].state;
     this.maybeSnapshot(stored);
     if (crash) failpoint(crash);
     const on = this.onEvent;
@@ -144,6 +152,7 @@ export class RunLog {
       const event = eventFromRow(e.type, e.data);
       const snap = this.cursor.apply(event);
       this.seqNow = e.seq;
+      this.stateNow = e.state;
       n++;
       this.onEvent?.(e, event, snap);
     }

@@ -1,0 +1,81 @@
+// The driver's group commit: events queued in one turn share a transaction, and the loop is woken only
+// when a flush may have given it something to do. Real store, real RunLog, real machine.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../../machines/index.js';
+import { CommitQueue, createRun, RunLog, wakesLoop } from '../../../src/engine/index.js';
+import { openStore, type StoredEvent } from '../../../store/index.js';
+import { tempDir } from '../../support/cli.js';
+import { twoPhasePlan } from '../../support/plans.js';
+
+const row = (type: string, state: string): StoredEvent => ({ type, state }) as unknown as StoredEvent;
+
+describe('wakesLoop', () => {
+  it('stays asleep for unit progress that leaves the state as it was', () => {
+    const s = '{"active":"x"}';
+    expect(wakesLoop(s, [row('UNIT_SUCCEEDED', s), row('UNIT_STARTED', s), row('UNIT_FAILED', s)])).toBe(
+      false,
+    );
+  });
+  it('wakes on a state change, on any other event, and on a failed flush', () => {
+    const s = '{"active":"x"}';
+    expect(wakesLoop(s, [row('UNIT_SUCCEEDED', s), row('UNIT_SUCCEEDED', '{"active":"y"}')])).toBe(true);
+    expect(wakesLoop(s, [row('UNIT_SUCCEEDED', '{"active":"y"}')])).toBe(true);
+    expect(wakesLoop(s, [row('PAUSE_REQUESTED', s)])).toBe(true);
+    expect(wakesLoop(s, [row('UNIT_STARTED', s), row('RETRY_REQUESTED', s)])).toBe(true);
+    expect(wakesLoop(s, undefined)).toBe(true);
+  });
+});
+
+describe('CommitQueue', () => {
+  it('commits one turn in one transaction and wakes the loop only when the step settles', async () => {
+    const store = openStore(join(tempDir('phased-queue-'), 'phased.db'));
+    const partitions = ['2024-01-01', '2024-01-02'];
+    const runId = createRun(store, twoPhasePlan(), { runId: 'q' });
+    const log = RunLog.open(store, runId);
+    const baseline = (step: string, toRun: string[]) => ({
+      step,
+      expected: 2,
+      present: 2 - toRun.length,
+      missing: toRun.length,
+      toRun,
+    });
+    log.commit([
+      { type: 'PREREQS_PASSED', checks: [] },
+      // Step b has nothing to run: a's units alone decide when phase p1's group settles.
+      { type: 'BASELINE_RECORDED', partitions: 2, steps: [baseline('a', partitions), baseline('b', [])] },
+    ]);
+    let wakes = 0;
+    const q = new CommitQueue(log, () => wakes++);
+    const started = (p: string): RunEvent => ({
+      type: 'UNIT_STARTED',
+      step: 'a',
+      partition: p,
+      attempt: 1,
+      reason: 'first',
+    });
+    const done = (p: string): RunEvent => ({
+      type: 'UNIT_SUCCEEDED',
+      step: 'a',
+      partition: p,
+      attempt: 1,
+      rows: 1,
+      ms: 1,
+    });
+
+    const before = log.seq;
+    await Promise.all(partitions.map((p) => q.commit(started(p))));
+    // Both starts arrived in one turn and are durable when their promises resolve.
+    expect(log.seq).toBe(before + 2);
+    expect(wakes).toBe(0);
+    await q.commit(done(partitions[0]));
+    expect(wakes).toBe(0);
+    const stateBefore = log.stateText;
+    await q.commit(done(partitions[1]));
+    // The last unit settles the step: the state moves on and the loop must look.
+    expect(log.stateText).not.toBe(stateBefore);
+    expect(wakes).toBe(1);
+    expect(log.seq).toBe(before + 4);
+    store.close();
+  });
+});
