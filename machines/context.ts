@@ -2,6 +2,7 @@
 // Pure reducers over events; the statechart wires them in as assign actions.
 
 import type { RunEvent } from './events.js';
+import { countPartitions } from './partitions.js';
 import type { ResolvedPlan } from './plan.js';
 import { allSteps } from './plan.js';
 import type { GateReport } from './report.js';
@@ -65,7 +66,7 @@ export function stepsAfter(ctx: RunContext, event: RunEvent): Record<string, Ste
       const steps = { ...ctx.steps };
       for (const b of event.steps) {
         if (!steps[b.step]) continue;
-        const pending = b.toRun.length;
+        const pending = countPartitions(b.toRun);
         steps[b.step] = { total: b.expected, done: b.expected - pending, failed: 0, pending };
       }
       return steps;

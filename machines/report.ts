@@ -52,7 +52,10 @@ export interface StepBaseline {
   expected: number;
   present: number;
   missing: number;
-  /** Partitions this run will compute (missing ones, or all with refill: all). */
+  /**
+   * Partitions this run will compute (missing ones, or all with refill: all). In the logged event, runs of
+   * consecutive days are written `first..last` (see partitions.ts); count and expand with its helpers.
+   */
   toRun: string[];
   /** The step's ddl created its table during the baseline. */
   createdTable?: boolean;

@@ -2,6 +2,7 @@
 // The same apply() serves append (incrementally) and rebuild (replaying the log); queries live here too.
 
 import type Database from 'better-sqlite3';
+import { expandPartitions } from '../machines/index.js';
 import { UNIT_STATUSES, type UnitFilter, type UnitRow, type UnitStatus } from './types.js';
 
 /** Event types that change the projection; every other type leaves it alone. */
@@ -81,7 +82,7 @@ export class UnitsProjection {
     switch (type) {
       case 'BASELINE_RECORDED':
         for (const s of (data.steps as BaselineStep[] | undefined) ?? []) {
-          for (const p of s.toRun ?? []) this.pending.run(runId, s.step, p, seq);
+          for (const p of expandPartitions(s.toRun ?? [])) this.pending.run(runId, s.step, p, seq);
         }
         return;
       case 'UNIT_STARTED':

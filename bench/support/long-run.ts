@@ -2,7 +2,7 @@
 // appends it (hash chain, projection, runs row) and saves snapshots every store.snapshotEvery events,
 // exactly as the driver would. A few units per step are left pending so the run can be resumed.
 
-import type { RunEvent } from '../../machines/index.js';
+import { compactPartitions, type RunEvent } from '../../machines/index.js';
 import { createRun, RunLog } from '../../src/engine/index.js';
 import { openStore } from '../../store/index.js';
 import { benchPlan, calendar } from './plan.js';
@@ -52,7 +52,8 @@ export function writeLongRun(file: string, events: number): LongRun {
           expected: partitions.length,
           present: 0,
           missing: partitions.length,
-          toRun: partitions,
+          // As the driver logs it (src/engine/effects.ts): consecutive days as one range.
+          toRun: compactPartitions(partitions),
         })),
       },
     ]);

@@ -3,6 +3,7 @@
 
 import {
   allSteps,
+  compactPartitions,
   errorInfo,
   type GateReport,
   type ResolvedPlan,
@@ -26,7 +27,9 @@ export async function baselineEvent(plan: ResolvedPlan, wh: Warehouse): Promise<
     const refill = allSteps(plan).every((s) => s.refill === 'all') ? 'all' : undefined;
     const { measureBaseline } = await gates();
     const b = await measureBaseline(plan, wh, { refill, createTables: true });
-    return { type: 'BASELINE_RECORDED', partitions: b.partitions.length, steps: b.steps };
+    // Runs of consecutive days are logged as ranges: a long daily calendar costs bytes, not megabytes.
+    const steps = b.steps.map((s) => ({ ...s, toRun: compactPartitions(s.toRun) }));
+    return { type: 'BASELINE_RECORDED', partitions: b.partitions.length, steps };
   } catch (err) {
     return { type: 'RUN_FAILED', reason: `baseline: ${errorInfo(err).message}` };
   }

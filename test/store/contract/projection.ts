@@ -1,6 +1,7 @@
 // Contract: the units projection follows unit events, and a rebuild from the log gives the same rows.
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { compactPartitions } from '../../../machines/index.js';
 import type { StoreCtx } from '../contract.js';
 import { appendAll, baseline, createRun, dates, ev, failed, started, succeeded } from '../helpers.js';
 
@@ -59,6 +60,19 @@ export function projectionSuite({ make }: StoreCtx): void {
       });
       appendAll(store, run, [ev('RETRY_REQUESTED', { by: 'cli', reopened: [{ step: 'a', count: 1 }] })]);
       expect(store.unitCounts(run).a).toEqual({ pending: 3, started: 0, succeeded: 1, failed: 0 });
+    });
+
+    it('expands day ranges in a baseline to one pending unit per date, also on rebuild', () => {
+      const store = make();
+      const run = createRun(store);
+      const days = dates(40);
+      const toRun = [...compactPartitions(days.slice(0, 30)), days[35]];
+      expect(toRun).toEqual([`${days[0]}..${days[29]}`, days[35]]);
+      appendAll(store, run, [baseline({ a: toRun })]);
+      const pending = () => store.units(run, { step: 'a', status: ['pending'] }).map((u) => u.partition);
+      expect(pending()).toEqual([...days.slice(0, 30), days[35]]);
+      store.rebuildProjection(run);
+      expect(pending()).toEqual([...days.slice(0, 30), days[35]]);
     });
 
     it('restricts a retry to data.step when given', () => {
