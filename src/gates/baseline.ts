@@ -54,7 +54,7 @@ async function stepBaseline(
   return {
     step: step.id,
     expected: calendar.length,
-    present: present.length,
+    present,
     missing: missing.length,
     toRun: refillAll ? [...calendar] : missing,
     ...(createdTable ? { createdTable } : {}),

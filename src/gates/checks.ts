@@ -71,7 +71,8 @@ export class MinRowsCache {
 }
 
 /**
- * Partitions of `expected` that count as present: rows, and at least min_rows when the step expects some.
+ * How many partitions of `expected` count as present (rows, and at least min_rows when the step expects
+ * some), and which are missing or short.
  * Synchronous for partitions without rows or without a minRows query; only the rest wait on a query, so a
  * calendar of 10^5 dates costs a byte per date here, not a promise per date.
  */
@@ -79,7 +80,7 @@ export async function presentPartitions(
   expected: string[],
   counts: Map<string, number>,
   minRows: { stepId: string; sql?: string; cache: MinRowsCache },
-): Promise<{ present: string[]; missing: string[]; short: string[] }> {
+): Promise<{ present: number; missing: string[]; short: string[] }> {
   // Verdicts: 0 missing (the array's initial value), 1 present, 2 short.
   const PRESENT = 1;
   const SHORT = 2;
@@ -98,12 +99,12 @@ export async function presentPartitions(
       );
   }
   await Promise.all(pending);
-  const present: string[] = [];
+  let present = 0;
   const missing: string[] = [];
   const short: string[] = [];
   for (let i = 0; i < expected.length; i++) {
     const v = verdicts[i];
-    if (v === PRESENT) present.push(expected[i]);
+    if (v === PRESENT) present++;
     else {
       missing.push(expected[i]);
       if (v === SHORT) short.push(expected[i]);
