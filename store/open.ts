@@ -11,6 +11,12 @@ import type { StoreOptions } from './types.js';
 
 const SQLITE_HEADER = 'SQLite format 3\u0000';
 const BUSY_TIMEOUT_MS = 5000;
+/**
+ * SQLite's page cache for a store connection, in KiB (better-sqlite3 sets 16 MiB). The store's hot set is a few
+ * pages (the log's right edge, the run's head, the units being updated) and its long reads are sequential scans
+ * the OS cache serves, so 4 MiB loses nothing and keeps a long replay's memory down.
+ */
+const PAGE_CACHE_KIB = 4096;
 // A resume replays at most this many events after the latest snapshot (about 10 ms cold); a snapshot costs
 // one small row, so writing one every 250 events costs far less than replaying 1000 on every resume.
 const DEFAULT_SNAPSHOT_EVERY = 250;
@@ -67,6 +73,7 @@ function openDatabase(file: string, opts: StoreOptions): Database.Database {
   try {
     db = new Database(file, { readonly, fileMustExist: readonly });
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
     if (!readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
