@@ -20,7 +20,7 @@ export const demo: Scenario = {
       const note = 'not run with --quick: the full demo takes minutes';
       return [
         skipped('demo_wall_s', 's', WALL, note),
-        skipped('demo_run_s', 's', WALL, note),
+        skipped('demo_run_s', 's', undefined, note),
         skipped('demo_overhead_share', 'share', SHARE, note),
       ];
     }

@@ -1,16 +1,18 @@
 // makespan_efficiency: simulated 10 ms units at concurrency 16; ideal (units × 10 ms ÷ 16) over the
-// measured span from the first UNIT_STARTED to the last UNIT_SUCCEEDED.
+// measured span from the first UNIT_STARTED to the last UNIT_SUCCEEDED. wave_commit_us / wave_machine_us:
+// what each wave of 16 pays on the critical path between one unit's end and its successor's start.
 
 import { driveNoop } from '../support/drive.js';
-import { type BenchContext, repeat, result, type Scenario, tempDir } from '../support/measure.js';
+import { type BenchContext, repeat, result, type Scenario, stats, tempDir } from '../support/measure.js';
 import { timerPoolMs } from '../support/timer-pool.js';
+import { waveCost } from '../support/wave.js';
 
 const UNIT_MS = 10;
 const C = 16;
 
 export const makespan: Scenario = {
   id: 'makespan',
-  names: ['makespan_efficiency', 'makespan_timer_floor'],
+  names: ['makespan_efficiency', 'makespan_timer_floor', 'wave_commit_us', 'wave_machine_us'],
   async run(ctx: BenchContext) {
     const units = ctx.quick ? 400 : 2_000;
     const ideal = (units * UNIT_MS) / C;
@@ -21,7 +23,18 @@ export const makespan: Scenario = {
         return ideal / t.unitsMs;
       });
       const floor = await repeat(ctx.runs, async () => ideal / (await timerPoolMs(units, UNIT_MS, C)));
+      const waves = ctx.quick ? 200 : 1_000;
+      const costs: { commitUs: number; machineUs: number }[] = [];
+      const commit = await repeat(ctx.runs, (i) => {
+        const c = waveCost(tmp.file(`w${i}.db`), waves);
+        if (i >= 0) costs.push(c);
+        return c.commitUs;
+      });
+      const machine = stats(costs.map((c) => c.machineUs));
+      const waveNote = `${C} UNIT_SUCCEEDED + ${C} UNIT_STARTED in one RunLog.commit, ${waves} waves`;
       return [
+        result('wave_commit_us', 'µs/wave', commit, undefined, waveNote),
+        result('wave_machine_us', 'µs/wave', machine, undefined, 'of which the statechart (RunCursor.apply)'),
         result('makespan_timer_floor', 'ideal/actual', floor, undefined, 'plain setTimeout pool, no phased'),
         result(
           'makespan_efficiency',

@@ -73,7 +73,8 @@ export function result(name: string, unit: string, s: Stats, goal?: Goal, note?:
 }
 
 /** A figure not measured in this mode: value NaN (printed as null), no verdict, and the note says why. */
-export function skipped(name: string, unit: string, goal: Goal, note: string): Result {
+export function skipped(name: string, unit: string, goal: Goal | undefined, note: string): Result {
+  if (!goal) return { name, value: Number.NaN, unit, note };
   const target = 'atLeast' in goal ? `>= ${goal.atLeast}` : `<= ${goal.atMost}`;
   return { name, value: Number.NaN, unit, target, note };
 }
