@@ -11,6 +11,7 @@ import {
   runLogPath,
 } from '../src/observe/index.js';
 
+import type { Warehouse } from '../src/warehouse/index.js';
 import { type GlobalOptions, logDir, openDb, print } from './context.js';
 
 export interface DriveCliOptions {
@@ -19,10 +20,31 @@ export interface DriveCliOptions {
   summary?: boolean;
   /** `--inspect[=PORT]`: stream the run's actor into the Stately inspector bridge on localhost. */
   inspect?: string | boolean;
+  /** A warehouse the caller already opened for the run's plan (closed here when the drive ends). */
+  warehouse?: Warehouse;
 }
 
 export async function driveRun(g: GlobalOptions, runId: string, o: DriveCliOptions = {}): Promise<number> {
-  const store = openDb(g);
+  let inspector: InspectorBridge | undefined;
+  let store: ReturnType<typeof openDb> | undefined;
+  try {
+    inspector = o.inspect === undefined ? undefined : await startBridge(o.inspect);
+    store = openDb(g);
+    return await drive(g, store, runId, o, inspector);
+  } finally {
+    store?.close();
+    await o.warehouse?.close().catch(() => undefined);
+    await inspector?.close();
+  }
+}
+
+async function drive(
+  g: GlobalOptions,
+  store: ReturnType<typeof openDb>,
+  runId: string,
+  o: DriveCliOptions,
+  inspector: InspectorBridge | undefined,
+): Promise<number> {
   const stop = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
     if (stop.signal.aborted) return;
@@ -36,8 +58,14 @@ export async function driveRun(g: GlobalOptions, runId: string, o: DriveCliOptio
   const t0 = Date.now();
   const logs = logDir(g);
   const logger = createRunLogger(logs, runId, g.logLevel ?? 'info');
-  const inspector = o.inspect === undefined ? undefined : await startBridge(o.inspect);
-  const driver = new Driver({ store, runId, stop: stop.signal, logDir: logs, inspect: inspector?.inspect });
+  const driver = new Driver({
+    store,
+    runId,
+    stop: stop.signal,
+    logDir: logs,
+    inspect: inspector?.inspect,
+    warehouse: o.warehouse,
+  });
   logEvents(logger, driver.events$);
   const bars = !o.quiet && process.stderr.isTTY ? progressBars(driver.events$, process.stderr) : undefined;
   if (!o.quiet && !bars) reportProgress(driver.events$, { write: (l) => process.stderr.write(`${l}\n`) });
@@ -59,8 +87,6 @@ export async function driveRun(g: GlobalOptions, runId: string, o: DriveCliOptio
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     logger.flush();
-    store.close();
-    await inspector?.close();
   }
 }
 

@@ -52,22 +52,28 @@ export function registerRun(program: Command): void {
           else print(formatDryRun(plan, report));
           return report.prerequisitesPassed ? 0 : 1;
         }
-        // Bad warehouse settings (missing file, credentials) are refused before any run exists.
+        // Bad warehouse settings (missing file, credentials) are refused before any run exists; the
+        // warehouse opened for that check is the one the run then uses.
         const wh = await openPlanWarehouse(plan, { logDir: logDir(g) });
-        await wh.close();
-        const store = openDb(g);
         let runId: string;
         try {
-          runId = createRun(store, plan, { runId: o.runId, overrides });
-        } finally {
-          store.close();
+          const store = openDb(g);
+          try {
+            runId = createRun(store, plan, { runId: o.runId, overrides });
+          } finally {
+            store.close();
+          }
+        } catch (err) {
+          await wh.close();
+          throw err;
         }
         if (o.detach) {
+          await wh.close();
           print(`run ${runId} created; \`phased daemon\` will drive it (status: phased status ${runId})`);
           return 0;
         }
         process.stderr.write(`run ${runId}: ${plan.name}, ${plan.range.start} … ${plan.range.end}\n`);
-        return driveRun(g, runId, { inspect: o.inspect });
+        return driveRun(g, runId, { inspect: o.inspect, warehouse: wh });
       }),
     );
 }
