@@ -3,7 +3,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { phased, tempDir } from '../src/demo/demo-cli.js';
+import { phased, tempDir } from '../support/demo.js';
 
 describe('phased demo, bad input', () => {
   it('refuses --scenario nonsense with exit 2, naming the valid scenarios', async () => {

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loggedEvents, phased, tempDir } from '../src/demo/demo-cli.js';
+import { loggedEvents, phased, tempDir } from '../support/demo.js';
 
 describe('a demo plan with a SQL syntax error', () => {
   it('fails the units with QUERY, not retried, and the run ends blocked', async () => {

@@ -2,7 +2,7 @@
 // the report names team_offense_game_summary and PGS's usage_rate, and no phase4 unit ever starts.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { byStep, type GateReportJson, loggedEvents, phased, tempDir } from '../src/demo/demo-cli.js';
+import { byStep, type GateReportJson, loggedEvents, phased, tempDir } from '../support/demo.js';
 
 const PHASE4 = [
   'team_defense_zone_analysis',

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { byStep, type GateReportJson, loggedEvents, phased, rows, tempDir } from '../src/demo/demo-cli.js';
+import { byStep, type GateReportJson, loggedEvents, phased, rows, tempDir } from '../support/demo.js';
 
 const TOGS = 'nba_analytics_team_offense_game_summary';
 

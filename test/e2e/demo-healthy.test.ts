@@ -3,7 +3,7 @@
 // `phased validate --gate phase3` now passes.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { byStep, type GateReportJson, loggedEvents, phased, rows, tempDir } from '../src/demo/demo-cli.js';
+import { byStep, type GateReportJson, loggedEvents, phased, rows, tempDir } from '../support/demo.js';
 
 describe('phased demo (healthy, full range)', () => {
   it('runs the NBA plan to succeeded with both gates passed', async () => {

@@ -2,7 +2,7 @@
 // approving a gate that is not blocked, an unknown gate or without a reason exits 2 and appends nothing.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, events, slowProject, tmp } from '../src/daemon/ops-support.js';
+import { cli, events, slowProject, tmp } from '../support/ops.js';
 import { dateList } from '../support/synthetic.js';
 
 describe('phased approve', () => {

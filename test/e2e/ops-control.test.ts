@@ -2,16 +2,7 @@
 // (wrong run id, wrong state) with exit 2 and an unchanged log.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  cli,
-  events,
-  runStatusOf,
-  slowProject,
-  start,
-  successes,
-  tmp,
-  waitFor,
-} from '../src/daemon/ops-support.js';
+import { cli, events, runStatusOf, slowProject, start, successes, tmp, waitFor } from '../support/ops.js';
 
 describe('control commands', () => {
   it('pause stops new units after PAUSED; resume finishes; a finished run refuses pause', async () => {

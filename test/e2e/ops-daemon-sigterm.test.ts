@@ -1,7 +1,7 @@
 // SIGTERM to a daemon mid-run: in-flight units finish, DRIVER_DETACHED is logged, exit 143; resume finishes.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, events, slowProject, start, successes, tmp, waitFor } from '../src/daemon/ops-support.js';
+import { cli, events, slowProject, start, successes, tmp, waitFor } from '../support/ops.js';
 
 describe('daemon SIGTERM', () => {
   it('drains in-flight units, detaches with exit 143, and a later resume finishes', async () => {

@@ -12,7 +12,7 @@ import {
   successes,
   tmp,
   waitFor,
-} from '../src/daemon/ops-support.js';
+} from '../support/ops.js';
 
 const PROM_LINE =
   /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*",?)*\})? (-?[0-9.e+-]+|NaN|\+Inf|-Inf)$/;

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { createWebSocketReceiver } from '@statelyai/inspect';
 import { describe, expect, it } from 'vitest';
-import { cli, slowProject, start, tmp, waitFor } from '../src/daemon/ops-support.js';
+import { cli, slowProject, start, tmp, waitFor } from '../support/ops.js';
 
 interface Msg {
   type: string;

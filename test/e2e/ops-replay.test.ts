@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { cli, events, slowProject, tmp } from '../src/daemon/ops-support.js';
+import { cli, events, slowProject, tmp } from '../support/ops.js';
 
 describe('phased replay', () => {
   it('prints the timeline, rebuilds the past and verifies the log', () => {

@@ -3,7 +3,7 @@
 import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { byStep, type GateReportJson, phased, tempDir } from '../src/demo/demo-cli.js';
+import { byStep, type GateReportJson, phased, tempDir } from '../support/demo.js';
 
 describe('phased validate', () => {
   let dir: string;

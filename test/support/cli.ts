@@ -49,6 +49,26 @@ export function startCli(
   });
 }
 
+/** `runCli` without blocking the test's event loop: for long runs (the demo) and tests that serve HTTP meanwhile. */
+export function runCliAsync(
+  args: string[],
+  opts: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = startCli(args, opts);
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (b: Buffer) => {
+      stdout += b.toString();
+    });
+    child.stderr?.on('data', (b: Buffer) => {
+      stderr += b.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
 export function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null)

@@ -1,12 +1,9 @@
 // Shared fixtures for the demo tests: temp directories and small SQLite helpers over a generated warehouse.
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 
-export function tempDir(prefix = 'phased-demo-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
+export { tempDir } from '../../support/cli.js';
 
 export function query<T = Record<string, unknown>>(
   file: string,
