@@ -10,6 +10,7 @@ import {
   type RunEvent,
 } from '../../machines/index.js';
 import type { EventStore, StoredEvent } from '../../store/index.js';
+import { JsonTextCache } from './json-text.js';
 
 export interface TimelineEntry {
   seq: number;
@@ -109,6 +110,7 @@ export interface VerifyReport {
 export function verifyRun(store: EventStore, runId: string): VerifyReport {
   const run = store.requireRun(runId);
   const cursor = new RunCursor(createRunMachine(JSON.parse(run.planJson) as ResolvedPlan));
+  const texts = new JsonTextCache();
   try {
     // One pass: the store checks seq continuity and the hash chain, and each event it vouches for is folded
     // through a fresh machine whose state must match the one recorded with it.
@@ -120,7 +122,7 @@ export function verifyRun(store: EventStore, runId: string): VerifyReport {
         } catch {
           return `seq ${seq}: data is not JSON`;
         }
-        const got = JSON.stringify(cursor.apply(event).value);
+        const got = texts.textOf(cursor.apply(event).value);
         if (got === state) return undefined;
         return `seq ${seq} (${type}): the machine reaches ${got}, but the log recorded ${state}`;
       },
