@@ -17,6 +17,8 @@ export class Runs {
   private readonly listStmt: Database.Statement;
   private readonly idsStmt: Database.Statement;
   private readonly planStmt: Database.Statement;
+  /** The runs row and its head row, together or not at all. */
+  private readonly insertTx: Database.Transaction<(r: NewRun) => void>;
 
   constructor(
     db: Database.Database,
@@ -27,6 +29,17 @@ export class Runs {
        VALUES (@runId, @planName, @planHash, @planJson, @machineVersion, @createdAt, 'created')`,
     );
     this.insertHeadStmt = db.prepare('INSERT INTO run_heads (run_id) VALUES (?)');
+    this.insertTx = db.transaction((r: NewRun) => {
+      this.insertStmt.run({
+        runId: r.runId,
+        planName: r.planName,
+        planHash: r.planHash,
+        planJson: r.planJson,
+        machineVersion: r.machineVersion,
+        createdAt: r.createdAt,
+      });
+      this.insertHeadStmt.run(r.runId);
+    });
     this.getStmt = db.prepare(`SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} WHERE r.run_id = ?`);
     this.listStmt = db.prepare(
       `SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} ORDER BY r.created_at DESC, r.rowid DESC`,
@@ -43,15 +56,7 @@ export class Runs {
       );
     }
     try {
-      this.insertStmt.run({
-        runId: r.runId,
-        planName: r.planName,
-        planHash: r.planHash,
-        planJson: r.planJson,
-        machineVersion: r.machineVersion,
-        createdAt: r.createdAt,
-      });
-      this.insertHeadStmt.run(r.runId);
+      this.insertTx.immediate(r);
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
         throw new PhasedError(

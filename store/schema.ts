@@ -19,19 +19,11 @@ export const MIGRATIONS: readonly string[] = [
     status           TEXT NOT NULL DEFAULT 'created',
     state_json       TEXT,
     owner            TEXT,
-    lease_expires_at TEXT
+    lease_expires_at TEXT,
+    head_seq         INTEGER NOT NULL DEFAULT 0,
+    head_hash        TEXT NOT NULL DEFAULT '',
+    updated_at       TEXT
   );
-  -- The hot part of a run, written by every append: kept apart from runs, whose row carries the frozen
-  -- plan (tens of KB) and would be rewritten in full on each commit. runs.status/state_json are updated
-  -- in the same transaction whenever they change; status/state_json here are the copies compared against.
-  CREATE TABLE run_heads (
-    run_id     TEXT PRIMARY KEY,
-    head_seq   INTEGER NOT NULL DEFAULT 0,
-    head_hash  TEXT NOT NULL DEFAULT '',
-    updated_at TEXT,
-    status     TEXT NOT NULL DEFAULT 'created',
-    state_json TEXT
-  ) WITHOUT ROWID;
   CREATE TABLE events (
     run_id    TEXT NOT NULL,
     seq       INTEGER NOT NULL,
@@ -63,6 +55,24 @@ export const MIGRATIONS: readonly string[] = [
     last_seq    INTEGER NOT NULL,
     PRIMARY KEY (run_id, step, "partition")
   ) WITHOUT ROWID;
+  `,
+  // Version 2: the run's hot head moves out of runs, whose row carries the frozen plan (tens of KB) and was rewritten in
+  // full on every append. runs.status/state_json stay the record and are updated in the append's transaction
+  // only when they change; run_heads keeps copies to compare against.
+  `
+  CREATE TABLE run_heads (
+    run_id     TEXT PRIMARY KEY,
+    head_seq   INTEGER NOT NULL DEFAULT 0,
+    head_hash  TEXT NOT NULL DEFAULT '',
+    updated_at TEXT,
+    status     TEXT NOT NULL DEFAULT 'created',
+    state_json TEXT
+  ) WITHOUT ROWID;
+  INSERT INTO run_heads (run_id, head_seq, head_hash, updated_at, status, state_json)
+    SELECT run_id, head_seq, head_hash, updated_at, status, state_json FROM runs;
+  ALTER TABLE runs DROP COLUMN head_seq;
+  ALTER TABLE runs DROP COLUMN head_hash;
+  ALTER TABLE runs DROP COLUMN updated_at;
   `,
 ];
 
