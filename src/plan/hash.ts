@@ -24,11 +24,14 @@ export function portablePlan(plan: ResolvedPlan): PortablePlan {
   const phases = rest.phases.map((phase) => ({
     ...phase,
     groups: phase.groups.map((group) => ({
-      steps: group.steps.map((step) =>
-        step.command?.cwd === undefined
-          ? step
-          : { ...step, command: { ...step.command, cwd: relative(dir, step.command.cwd) } },
-      ),
+      steps: group.steps.map((step) => {
+        if (step.command?.cwd === undefined) return step;
+        // The plan's own folder is the default working directory: written or not, the plan is the same (and runs
+        // frozen before the default existed keep their hash).
+        const { cwd, ...command } = step.command;
+        const rel = relative(dir, cwd);
+        return { ...step, command: rel === '.' ? command : { ...command, cwd: rel } };
+      }),
     })),
   }));
   return { ...rest, warehouse, phases };

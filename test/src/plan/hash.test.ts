@@ -2,6 +2,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPlan, planHash } from '../../../src/plan/index.js';
+import { makeSyntheticProject } from '../../support/synthetic.js';
 import { copyFixture, editPlan, FIXTURE, tempDir } from './helpers.js';
 
 describe('planHash', () => {
@@ -70,5 +71,22 @@ describe('planHash', () => {
     const shuffled = reversed(original) as typeof original;
     expect(JSON.stringify(shuffled)).not.toBe(JSON.stringify(original));
     expect(planHash(shuffled)).toBe(planHash(original));
+  });
+});
+
+describe('planHash and a command step working directory', () => {
+  it('is the same whether the default (the plan folder) is written out or absent, and changes with another one', () => {
+    const p = makeSyntheticProject(tempDir());
+    const plan = loadPlan(p.plan);
+    const step = plan.phases[0].groups[0].steps.find((s) => s.kind === 'command');
+    expect(step?.command?.cwd).toBe(path.dirname(p.plan));
+    // As a run frozen before the default existed stores it: no cwd at all.
+    const frozen = JSON.parse(JSON.stringify(plan)) as typeof plan;
+    for (const s of frozen.phases[0].groups[0].steps) if (s.command) delete s.command.cwd;
+    expect(planHash(frozen)).toBe(planHash(plan));
+    const elsewhere = JSON.parse(JSON.stringify(plan)) as typeof plan;
+    for (const s of elsewhere.phases[0].groups[0].steps)
+      if (s.command) s.command.cwd = path.join(path.dirname(p.plan), 'scripts');
+    expect(planHash(elsewhere)).not.toBe(planHash(plan));
   });
 });
