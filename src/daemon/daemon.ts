@@ -6,7 +6,7 @@ import { PhasedError } from '../../machines/index.js';
 import type { EventStore } from '../../store/index.js';
 import { Driver, type DriverOptions, liveOwner } from '../engine/index.js';
 import { createRunLogger, logEvents } from '../observe/index.js';
-import { countingRenewals, Metrics } from './metrics.js';
+import { Metrics } from './metrics.js';
 
 export interface DaemonOptions {
   store: EventStore;
@@ -30,7 +30,6 @@ interface Driven {
 
 export class Daemon {
   readonly metrics: Metrics;
-  private readonly store: EventStore;
   private readonly driving = new Map<string, Driven>();
   private readonly notBefore = new Map<string, number>();
   private timer?: NodeJS.Timeout;
@@ -38,7 +37,6 @@ export class Daemon {
 
   constructor(private readonly opts: DaemonOptions) {
     this.metrics = new Metrics(opts.store, () => this.driving.size);
-    this.store = countingRenewals(opts.store, this.metrics);
   }
 
   start(): void {
@@ -70,13 +68,14 @@ export class Daemon {
     const stop = new AbortController();
     const logger = createRunLogger(this.opts.logDir, runId, this.opts.logLevel ?? 'info');
     const driver = new Driver({
-      store: this.store,
+      store: this.opts.store,
       runId,
       stop: stop.signal,
       logDir: this.opts.logDir,
       graceMs: this.opts.graceMs,
       resumePaused: false,
       inspect: this.opts.inspect,
+      onLeaseRenewed: (ok) => this.metrics.leaseRenewed(ok),
     });
     logEvents(logger, driver.events$);
     this.metrics.observe(driver.events$);

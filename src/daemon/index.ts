@@ -9,4 +9,4 @@ export {
 } from './control.js';
 export { Daemon, type DaemonOptions } from './daemon.js';
 export { type HttpAddress, parseHttpAddress, serveHttp } from './http.js';
-export { countingRenewals, Metrics } from './metrics.js';
+export { Metrics } from './metrics.js';

@@ -100,20 +100,3 @@ export class Metrics {
     this.renewals.inc({ result: ok ? 'ok' : 'lost' });
   }
 }
-
-/** The store as drivers see it, with lease renewals counted (the driver renews through `store.renewLease`). */
-export function countingRenewals(store: EventStore, metrics: Metrics): EventStore {
-  return new Proxy(store, {
-    get(target, prop) {
-      if (prop === 'renewLease') {
-        return (runId: string, owner: string, ttlMs: number) => {
-          const ok = target.renewLease(runId, owner, ttlMs);
-          metrics.leaseRenewed(ok);
-          return ok;
-        };
-      }
-      const v = Reflect.get(target, prop, target);
-      return typeof v === 'function' ? v.bind(target) : v;
-    },
-  });
-}

@@ -50,6 +50,8 @@ export interface DriverOptions {
   resumePaused?: boolean;
   /** Observe the live actor (the Stately inspector bridge). */
   inspect?: OpenOptions['inspect'];
+  /** Told of every lease renewal and whether it held (the daemon's metrics). */
+  onLeaseRenewed?: (ok: boolean) => void;
 }
 
 export interface DriveResult {
@@ -307,7 +309,9 @@ export class Driver {
   }
 
   private renew(): void {
-    if (!this.log.store.renewLease(this.log.runId, this.owner, LEASE_MS)) {
+    const ok = this.log.store.renewLease(this.log.runId, this.owner, LEASE_MS);
+    this.opts.onLeaseRenewed?.(ok);
+    if (!ok) {
       this.fatal = new PhasedError(
         'LEASE_HELD',
         `run ${this.log.runId}: lost the lease to another process; stopping`,

@@ -86,6 +86,11 @@ describe('phased daemon', () => {
     expect(counters(metrics, 'phased_units_total')).toEqual(expected);
     expect(metrics).toMatch(/^phased_runs\{status="succeeded"\} 3$/m);
     expect(metrics).toMatch(/^phased_gate_results_total\{gate="p1",result="passed"\} \d+$/m);
+    // r3 alone runs eight command units one after another (a node process each, plus a sleep), longer than the
+    // 1 s renewal interval a 3 s lease gives: the driver reported its renewals to the daemon's metrics.
+    expect(Number(/^phased_lease_renewals_total\{result="ok"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(
+      0,
+    );
 
     const runs = (await (await fetch(`${url}/api/runs`)).json()) as { runId: string; status: string }[];
     expect(runs.map((r) => [r.runId, r.status]).sort()).toEqual([
