@@ -35,6 +35,7 @@ export class UnitsProjection {
   private readonly byRun: Database.Statement;
   private readonly byStep: Database.Statement;
   private readonly counts: Database.Statement;
+  private readonly retrying: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
     const insert =
@@ -71,6 +72,10 @@ export class UnitsProjection {
     );
     this.byStep = db.prepare(
       `SELECT ${UNIT_COLUMNS} FROM units WHERE run_id = ? AND step = ? AND ${statusFilter} ORDER BY "partition"`,
+    );
+    this.retrying = db.prepare(
+      `SELECT ${UNIT_COLUMNS} FROM units WHERE run_id = ? AND status = 'pending' AND error IS NOT NULL
+       ORDER BY step, "partition" LIMIT ?`,
     );
     this.counts = db.prepare(
       'SELECT step, status, count(*) AS n FROM units WHERE run_id = ? GROUP BY step, status',
@@ -141,6 +146,11 @@ export class UnitsProjection {
         ? this.byRun.all(runId, status, status)
         : this.byStep.all(runId, filter.step, status, status);
     return rows as UnitRow[];
+  }
+
+  /** Pending units whose last attempt failed (they wait for a retry), at most `limit`. */
+  retryingUnits(runId: string, limit: number): UnitRow[] {
+    return this.retrying.all(runId, limit) as UnitRow[];
   }
 
   unitCounts(runId: string): Record<string, Record<UnitStatus, number>> {

@@ -117,6 +117,11 @@ export class EventStore {
     return this.projection.units(runId, filter);
   }
 
+  /** Pending units whose last attempt failed, in step and partition order, at most `limit`. */
+  retryingUnits(runId: string, limit: number): UnitRow[] {
+    return this.projection.retryingUnits(runId, limit);
+  }
+
   unitCounts(runId: string): Record<string, Record<UnitStatus, number>> {
     return this.projection.unitCounts(runId);
   }

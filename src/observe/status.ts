@@ -47,15 +47,14 @@ const RETRYING_SHOWN = 20;
 /** Pending units whose last attempt failed: the wait before their next attempt is read from that event. */
 function retryingUnits(store: EventStore, runId: string): RetryingUnit[] {
   const out: RetryingUnit[] = [];
-  for (const u of store.units(runId, { status: ['pending'] })) {
-    if (!u.error || out.length >= RETRYING_SHOWN) continue;
+  for (const u of store.retryingUnits(runId, RETRYING_SHOWN)) {
     const [e] = [...store.events(runId, { fromSeq: u.lastSeq, toSeq: u.lastSeq })];
     const data = e?.type === 'UNIT_FAILED' ? (JSON.parse(e.data) as { retryInMs?: number }) : {};
     const retryAt =
       e && data.retryInMs !== undefined
         ? new Date(Date.parse(e.at) + data.retryInMs).toISOString()
         : undefined;
-    const error = JSON.parse(u.error) as { code: string; message: string };
+    const error = JSON.parse(u.error ?? 'null') as { code: string; message: string };
     out.push({
       step: u.step,
       partition: u.partition,

@@ -75,6 +75,25 @@ export function projectionSuite({ make }: StoreCtx): void {
       expect(pending()).toEqual([...days.slice(0, 30), days[35]]);
     });
 
+    it('lists the pending units whose last attempt failed, up to a limit', () => {
+      const store = make();
+      const run = createRun(store);
+      const [d1, d2, d3, d4] = dates(4);
+      appendAll(store, run, [
+        baseline({ a: [d1, d2, d3, d4] }),
+        started('a', d1),
+        failed('a', d1, false),
+        started('a', d2),
+        failed('a', d2, true),
+        started('a', d3),
+        failed('a', d3, false),
+        started('a', d4),
+        succeeded('a', d4, 1),
+      ]);
+      expect(store.retryingUnits(run, 10).map((u) => u.partition)).toEqual([d1, d3]);
+      expect(store.retryingUnits(run, 1).map((u) => u.partition)).toEqual([d1]);
+    });
+
     it('restricts a retry to data.step when given', () => {
       const store = make();
       const run = createRun(store);
