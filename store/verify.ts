@@ -49,9 +49,10 @@ export class ChainVerifier {
         return bad(0, fromSeq - 1, `seq ${fromSeq - 1}: missing (cannot start the walk after it)`);
       prev = p;
     }
+    // The state column is read only for a visitor (replay --verify); resume's tail check skips it.
     const stmt = this.db
       .prepare(
-        'SELECT seq, type, data, prev_hash, hash, state FROM events WHERE run_id = ? AND seq >= ? ORDER BY seq',
+        `SELECT seq, type, data, prev_hash, hash${visit ? ', state' : ''} FROM events WHERE run_id = ? AND seq >= ? ORDER BY seq`,
       )
       .raw();
     let expected = fromSeq;
