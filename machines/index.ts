@@ -6,7 +6,7 @@ export type { ErrorCode } from './errors.js';
 export { errorInfo, exitCodeFor, PhasedError, PlanError, UnitError } from './errors.js';
 export type { ActorInfo, EventOf, RunEvent, RunEventType, UnitErrorInfo, UnitStartReason } from './events.js';
 export { EVENT_TYPES, eventData, eventFromRow } from './events.js';
-export { compactPartitions, countPartitions, expandPartitions } from './partitions.js';
+export { compactPartitions, countPartitions, expandPartitions, isCalendarDate } from './partitions.js';
 export type {
   BigQueryWarehouseSpec,
   CheckSpec,

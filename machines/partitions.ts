@@ -40,6 +40,11 @@ function dayOf(date: string): number | undefined {
   return dateOf(n) === date ? n : undefined;
 }
 
+/** True for a real calendar date written YYYY-MM-DD (2021-02-30 is not). */
+export function isCalendarDate(value: string): boolean {
+  return dayOf(value) !== undefined;
+}
+
 /** A range entry's first and last day numbers, or undefined when the entry is a single partition. */
 function rangeOf(entry: string): [number, number] | undefined {
   const m = RANGE.exec(entry);

@@ -4,6 +4,7 @@
 import {
   accepts,
   allSteps,
+  isCalendarDate,
   MACHINE_VERSION,
   PhasedError,
   type RunEvent,
@@ -24,8 +25,6 @@ export interface ControlResult {
   /** What the operator should do next, if anything. */
   hint?: string;
 }
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function invalid(message: string): PhasedError {
   return new PhasedError('INVALID_COMMAND', message);
@@ -110,7 +109,7 @@ export function requestRetry(store: EventStore, runId: string, r: RetryRequest =
     );
   }
   for (const p of r.partitions ?? []) {
-    if (!DATE.test(p) || Number.isNaN(Date.parse(`${p}T00:00:00Z`))) {
+    if (!isCalendarDate(p)) {
       throw new PhasedError('BAD_ARGUMENT', `--partition ${p} is not a date: expected YYYY-MM-DD`);
     }
   }

@@ -3,7 +3,7 @@
 
 import path from 'node:path';
 import * as z from 'zod';
-import type { Dialect } from '../../machines/index.js';
+import { type Dialect, isCalendarDate } from '../../machines/index.js';
 import { show, unknownKeysMessage } from './issues.js';
 import { readSqlRef } from './sql-ref.js';
 
@@ -18,15 +18,8 @@ export const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const STEP_ID = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** True for a real calendar date written YYYY-MM-DD (2021-02-30 is not). */
-export function isCalendarDate(value: string): boolean {
-  const m = DATE.exec(value);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === value;
-}
+export { isCalendarDate };
 
 function strict<T extends z.ZodRawShape>(shape: T) {
   const allowed = Object.keys(shape);

@@ -87,6 +87,10 @@ describe('control commands', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('nope');
     expect(cli(db, ['retry', 'c1', '--partition', '2024-13-45']).code).toBe(2);
+    // Shaped like a date but not one: refused too, not silently matched against no unit.
+    const feb30 = cli(db, ['retry', 'c1', '--partition', '2024-02-30']);
+    expect(feb30.code).toBe(2);
+    expect(feb30.stderr).toContain('2024-02-30 is not a date');
     expect(cli(db, ['retry', 'c1', '--step', 'zz']).stderr).toContain('zz');
     expect(events(db, 'c1').length).toBe(n);
   }, 180_000);

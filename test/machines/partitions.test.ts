@@ -1,7 +1,12 @@
 // toRun lists in the log: consecutive days compact to `first..last`, and counting or expanding gives back
 // exactly the dates that went in (month, year and leap-day boundaries included).
 import { describe, expect, it } from 'vitest';
-import { compactPartitions, countPartitions, expandPartitions } from '../../machines/index.js';
+import {
+  compactPartitions,
+  countPartitions,
+  expandPartitions,
+  isCalendarDate,
+} from '../../machines/index.js';
 import { prng } from '../support/cli.js';
 import { dateList } from '../support/synthetic.js';
 
@@ -51,5 +56,12 @@ describe('toRun partition lists', () => {
     expect([...expandPartitions(odd)]).toEqual(odd);
     // Logs written before ranges existed list every date: they read the same.
     expect(countPartitions(['2024-01-01', '2024-01-02', '2024-01-03'])).toBe(3);
+  });
+
+  it('tells real calendar dates from strings shaped like one', () => {
+    expect(['2024-02-29', '2000-02-29', '1999-12-31'].map(isCalendarDate)).toEqual([true, true, true]);
+    expect(
+      ['2023-02-29', '1900-02-29', '2024-02-30', '2024-13-01', '2024-1-01', 'x'].map(isCalendarDate),
+    ).toEqual([false, false, false, false, false, false]);
   });
 });
