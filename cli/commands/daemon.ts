@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { Daemon, parseHttpAddress, serveHttp } from '../../src/daemon/index.js';
 import { type InspectorBridge, loadInspector } from '../../src/observe/index.js';
-import { action, globals, logDir, openDb } from '../context.js';
+import { action, badArgument, globals, logDir, openDb } from '../context.js';
 
 interface DaemonCliOptions {
   http?: string | boolean;
@@ -25,6 +25,12 @@ export function registerDaemon(program: Command): void {
     .action(
       action(async (o: DaemonCliOptions, cmd: Command) => {
         const g = globals(cmd);
+        const graceMs = Number(o.graceMs);
+        if (!Number.isInteger(graceMs) || graceMs < 0) {
+          throw badArgument(
+            `--grace-ms ${o.graceMs} is not valid: expected a whole number of milliseconds ≥ 0`,
+          );
+        }
         const addr =
           o.http === undefined
             ? undefined
@@ -40,7 +46,7 @@ export function registerDaemon(program: Command): void {
           store,
           logDir: logDir(g),
           logLevel: g.logLevel,
-          graceMs: Number(o.graceMs),
+          graceMs,
           inspect: inspector?.inspect,
           say,
         });

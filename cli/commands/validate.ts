@@ -3,8 +3,8 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { PhasedError } from '../../machines/index.js';
-import { openPlanWarehouse } from '../../src/engine/index.js';
-import { evaluateGate, formatGateReport } from '../../src/gates/index.js';
+import { gateEvent, openPlanWarehouse } from '../../src/engine/index.js';
+import { formatGateReport } from '../../src/gates/index.js';
 import { loadPlan } from '../../src/plan/index.js';
 import { action, badArgument, globals, logDir, print, printJson } from '../context.js';
 
@@ -34,9 +34,11 @@ export function registerValidate(program: Command): void {
         }
         const wh = await openPlanWarehouse(plan, { logDir: logDir(g) });
         try {
-          const params = { start: plan.range.start, end: plan.range.end };
-          const calendar = await wh.listPartitions(plan.partitionsSql, params);
-          const report = await evaluateGate(plan, phase.id, wh, calendar);
+          // The driver's own gate evaluation: a failing query (the calendar's included) makes the report err.
+          const event = await gateEvent(plan, wh, '', phase.id, phase.gate.id);
+          const report =
+            event.type === 'GATE_PASSED' || event.type === 'GATE_FAILED' ? event.report : undefined;
+          if (!report) throw new PhasedError('INTERNAL', `gate ${phase.gate.id}: no report was produced`);
           if (o.json || g.json) printJson(report);
           else print(formatGateReport(report));
           return report.ok ? 0 : 1;

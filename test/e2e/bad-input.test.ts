@@ -108,3 +108,10 @@ it('a missing warehouse file exits 2 before any run exists', () => {
     store.close();
   }
 });
+
+it('a daemon --grace-ms that is not a number of milliseconds exits 2 before driving anything', () => {
+  const db = join(tempDir('phased-bad-'), 'phased.db');
+  const r = runCli(['--db', db, 'daemon', '--grace-ms', 'soon']);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/--grace-ms soon is not valid/);
+});

@@ -1,9 +1,11 @@
 // `phased validate PLAN --gate ID`: one gate against the warehouse as it stands. Before any run it reproduces
 // NBA.md's baseline (and blocks, exit 1); bad gate ids and missing warehouses are bad input (exit 2).
-import { cpSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
 import { byStep, type GateReportJson, phased, tempDir } from '../support/demo.js';
+import { makeSyntheticProject } from '../support/synthetic.js';
 
 describe('phased validate', () => {
   let dir: string;
@@ -49,5 +51,17 @@ describe('phased validate', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/warehouse file .*warehouse\.db does not exist/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reports a failing calendar query as the gate erring (exit 1), not as an internal error', () => {
+    const p = makeSyntheticProject(tempDir());
+    const plan = readFileSync(p.plan, 'utf8');
+    writeFileSync(p.plan, plan.replace('FROM calendar WHERE', 'FROM no_such_calendar WHERE'));
+    const r = runCli(['validate', p.plan, '--gate', 'p1', '--json']);
+    expect(r.code, r.stderr).toBe(1);
+    const report = JSON.parse(r.stdout) as GateReportJson & { error?: string };
+    expect(report.ok).toBe(false);
+    expect(report.error).toMatch(/no_such_calendar/);
+    expect(r.stderr).not.toMatch(/internal error/);
   });
 });
