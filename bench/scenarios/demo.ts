@@ -1,6 +1,6 @@
 // demo_wall_s: `phased demo` (sample NBA warehouse + the NBA plan) as a child process, spawn to exit;
 // demo_overhead_share: the share of the driven span with no warehouse SQL in flight (read from the log).
-// The demo takes minutes, so --quick reports it as not run rather than a reduced figure.
+// The demo takes most of a minute, so --quick reports it as not run rather than a reduced figure.
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ export const demo: Scenario = {
   names: ['demo_wall_s', 'demo_run_s', 'demo_overhead_share'],
   async run(ctx: BenchContext) {
     if (ctx.quick) {
-      const note = 'not run with --quick: the full demo takes minutes';
+      const note = 'not run with --quick: the full demo takes most of a minute';
       return [
         skipped('demo_wall_s', 's', WALL, note),
         skipped('demo_run_s', 's', undefined, note),
@@ -27,7 +27,7 @@ export const demo: Scenario = {
     const walls: number[] = [];
     const runs: number[] = [];
     const shares: number[] = [];
-    // Each demo run takes minutes: one run unless --runs asks for more (no warm-up: every run regenerates
+    // Each demo run takes most of a minute: one run unless --runs asks for more (no warm-up: every run regenerates
     // the warehouse from scratch anyway).
     const n = ctx.runsGiven ? ctx.runs : 1;
     for (let i = 0; i < n; i++) {

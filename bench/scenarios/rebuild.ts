@@ -30,6 +30,9 @@ export const rebuild: Scenario = {
   async run(ctx: BenchContext) {
     const out: Result[] = [];
     const tmp = tempDir();
+    // --quick shrinks the logs, so figures whose targets are about their size get no verdict there.
+    const sized = <G>(goal: G): G | undefined => (ctx.quick ? undefined : goal);
+    const quickNote = ctx.quick ? ' (quick: reduced size, no verdict)' : '';
     try {
       let largest = { file: '', runId: '', events: 0, partitions: [] as string[] };
       const writeRates: number[] = [];
@@ -39,20 +42,20 @@ export const rebuild: Scenario = {
         const run = writeLongRun(tmp.file(`${name}.db`), n);
         writeRates.push(run.events / ((performance.now() - t0) / 1000));
         largest = run;
-        const store = openStore(run.file, { readonly: true });
-        try {
-          const s = await repeat(ctx.runs, () => {
-            const t = performance.now();
+        // As a resume does it: a fresh connection (its page cache cold), then the verified rebuild.
+        const s = await repeat(ctx.runs, () => {
+          const t = performance.now();
+          const store = openStore(run.file, { readonly: true });
+          try {
             const log = RunLog.open(store, run.runId, { verify: true });
             const ms = performance.now() - t;
             if (log.seq !== run.events) throw new Error(`rebuilt to seq ${log.seq}, expected ${run.events}`);
             return ms;
-          });
-          const note = `${run.events} events${ctx.quick ? ' (quick: reduced size)' : ''}`;
-          out.push(result(name, 'ms', s, { atMost: 50 }, note));
-        } finally {
-          store.close();
-        }
+          } finally {
+            store.close();
+          }
+        });
+        out.push(result(name, 'ms', s, sized({ atMost: 50 }), `${run.events} events${quickNote}`));
       }
       out.push(
         result(
@@ -76,7 +79,13 @@ export const rebuild: Scenario = {
           return rep.events / sec;
         });
         out.push(
-          result('verify_events_per_s', 'events/s', s, { atLeast: 50_000 }, `${largest.events} events`),
+          result(
+            'verify_events_per_s',
+            'events/s',
+            s,
+            sized({ atLeast: 50_000 }),
+            `${largest.events} events${quickNote}`,
+          ),
         );
       } finally {
         store.close();
@@ -89,8 +98,8 @@ export const rebuild: Scenario = {
       ]);
       const got = lastJson<{ status: string; maxRssMb: number }>(rss.stdout);
       if (got.status !== 'succeeded') throw new Error(`rss child: run ended ${got.status}`);
-      const note = `${largest.events} events, replay --verify then drive to the end; one run`;
-      out.push(result('rss_mb_1e6', 'MB', stats([got.maxRssMb]), { atMost: 150 }, note));
+      const note = `${largest.events} events, replay --verify then drive to the end; one run${quickNote}`;
+      out.push(result('rss_mb_1e6', 'MB', stats([got.maxRssMb]), sized({ atMost: 150 }), note));
       return out;
     } finally {
       tmp.done();

@@ -1,6 +1,6 @@
-// Child process for resume_to_first_unit_ms: does what `phased resume RUN` does (open the store, take the
-// lease, rebuild with verification, drive) with a no-op warehouse, prints the wall-clock time of the first
-// unit dispatch as JSON and exits. Usage: node resume-child.js DB RUN
+// Child process for resume_to_first_unit_ms: the engine's part of `phased resume RUN` (open the store, take the
+// lease, rebuild with verification, drive; not the CLI's option parsing, plan-change check or run logger) with a
+// no-op warehouse; prints the wall-clock time of the first unit dispatch as JSON and exits. Usage: node resume-child.js DB RUN
 
 import { PhasedError } from '../../machines/index.js';
 import { Driver } from '../../src/engine/index.js';

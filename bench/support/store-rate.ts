@@ -1,4 +1,4 @@
-// Appends synthetic unit events through the real store (hash chain, units projection, runs row) and
+// Appends synthetic unit events through the real store (hash chain, units projection, run head) and
 // reports events per second; shared by append_single and append_batched.
 
 import { openStore } from '../../store/index.js';
