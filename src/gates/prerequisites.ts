@@ -37,7 +37,9 @@ export async function dryRunSteps(plan: ResolvedPlan, wh: Warehouse): Promise<St
         return { step: s.id, partition, bytes: bytesProcessed };
       } catch (err) {
         const info = errorInfo(err);
-        const reads = produced.find((t) => info.message.includes(t));
+        // Whole names only: a plan that writes `games` must not excuse a missing `games_raw`.
+        const named = new Set(info.message.split(/[^A-Za-z0-9_$-]+/));
+        const reads = produced.find((t) => named.has(t));
         if (info.code === 'NOT_FOUND' && reads) {
           return { step: s.id, partition, skipped: `reads ${reads}, which a step of this plan creates` };
         }
