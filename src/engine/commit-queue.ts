@@ -49,14 +49,15 @@ export class CommitQueue {
     });
   }
 
-  /** Make everything queued durable now, in one transaction. */
-  flush(): void {
+  /** Make everything queued durable now, in one transaction. Returns the commit's error, if it failed. */
+  flush(): unknown {
     this.scheduled = false;
-    if (this.queue.length === 0) return;
+    if (this.queue.length === 0) return undefined;
     const batch = this.queue;
     this.queue = [];
     const before = this.log.stateText;
     let stored: StoredEvent[] | undefined;
+    let failure: unknown;
     try {
       stored = this.log.commit(
         batch.map((b) => b.event),
@@ -64,8 +65,10 @@ export class CommitQueue {
       );
       for (const b of batch) b.resolve();
     } catch (err) {
+      failure = err;
       for (const b of batch) b.reject(err);
     }
     if (wakesLoop(before, stored)) this.flushed();
+    return failure;
   }
 }

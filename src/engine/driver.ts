@@ -168,7 +168,9 @@ export class Driver {
     const runId = this.log.runId;
     for (;;) {
       // Results queued by units that already gave up their slot are made durable before state is read.
-      this.queue.flush();
+      // A failed commit is fatal now, not when its promises' handlers run.
+      const failed = this.queue.flush();
+      if (failed !== undefined) this.fatal ??= failed;
       if (this.fatal) throw this.fatal;
       const snap = this.log.snapshot;
       const status = runStatus(snap);

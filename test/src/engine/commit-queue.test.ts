@@ -78,4 +78,18 @@ describe('CommitQueue', () => {
     expect(log.seq).toBe(before + 4);
     store.close();
   });
+
+  it('returns a failed commit to the caller of flush, rejects the waiters and wakes the loop', async () => {
+    const store = openStore(join(tempDir('phased-queue-'), 'phased.db'));
+    const runId = createRun(store, twoPhasePlan(), { runId: 'q' });
+    const log = RunLog.open(store, runId);
+    let wakes = 0;
+    const q = new CommitQueue(log, () => wakes++);
+    const pending = q.commit({ type: 'PREREQS_PASSED', checks: [] });
+    store.close();
+    const failed = q.flush();
+    expect(failed).toBeInstanceOf(Error);
+    await expect(pending).rejects.toBe(failed);
+    expect(wakes).toBe(1);
+  });
 });
