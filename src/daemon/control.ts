@@ -5,7 +5,6 @@ import {
   accepts,
   allSteps,
   isCalendarDate,
-  MACHINE_VERSION,
   PhasedError,
   type RunEvent,
   type RunSnapshot,
@@ -28,23 +27,6 @@ export interface ControlResult {
 
 function invalid(message: string): PhasedError {
   return new PhasedError('INVALID_COMMAND', message);
-}
-
-/** A run that no driver has attached to yet has no RUN_CREATED; a command that settles it must add it first. */
-function createdEvent(log: RunLog): RunEvent[] {
-  if (log.seq > 0) return [];
-  const refill = allSteps(log.plan).every((s) => s.refill === 'all') ? 'all' : 'missing';
-  return [
-    {
-      type: 'RUN_CREATED',
-      runId: log.runId,
-      planName: log.plan.name,
-      planHash: log.run.planHash,
-      range: log.plan.range,
-      machineVersion: log.run.machineVersion ?? MACHINE_VERSION,
-      refill,
-    },
-  ];
 }
 
 function result(log: RunLog, appended: string[], driver: string | null, hint?: string): ControlResult {
@@ -75,7 +57,7 @@ export function requestStop(
       );
     }
     driver = liveOwner(store, runId) ?? null;
-    const events = [...createdEvent(log), request];
+    const events = [...log.createdEvents(), request];
     if (!driver) {
       const by2 = { by, reason };
       events.push(kind === 'pause' ? { type: 'PAUSED', ...by2 } : { type: 'CANCELLED', ...by2 });

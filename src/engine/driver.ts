@@ -131,22 +131,10 @@ export class Driver {
   private attach(): void {
     const version = this.opts.version ?? MACHINE_VERSION;
     const host = this.owner.split('@')[1] ?? '';
-    const events: RunEvent[] = [];
-    if (this.log.seq === 0) {
-      const plan = this.log.plan;
-      const refill = allSteps(plan).every((s) => s.refill === 'all') ? 'all' : 'missing';
-      events.push({
-        type: 'RUN_CREATED',
-        runId: this.log.runId,
-        planName: plan.name,
-        planHash: this.log.run.planHash,
-        range: plan.range,
-        machineVersion: this.log.run.machineVersion,
-        refill,
-      });
-    }
-    events.push({ type: 'DRIVER_ATTACHED', pid: process.pid, host, version });
-    this.log.commit(events);
+    this.log.commit([
+      ...this.log.createdEvents(),
+      { type: 'DRIVER_ATTACHED', pid: process.pid, host, version },
+    ]);
     if (this.opts.resumePaused !== false) {
       const snap = this.log.snapshot;
       // A pause that was requested but never completed (its driver died) completes now, then resumes.

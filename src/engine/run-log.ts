@@ -3,6 +3,7 @@
 
 import type { InspectionEvent } from 'xstate';
 import {
+  allSteps,
   createRunMachine,
   eventData,
   eventFromRow,
@@ -86,6 +87,23 @@ export class RunLog {
       );
     }
     return log;
+  }
+
+  /** RUN_CREATED when the log has no event yet (whoever writes first adds it), else nothing. */
+  createdEvents(): RunEvent[] {
+    if (this.seqNow > 0) return [];
+    const refill = allSteps(this.plan).every((s) => s.refill === 'all') ? 'all' : 'missing';
+    return [
+      {
+        type: 'RUN_CREATED',
+        runId: this.runId,
+        planName: this.plan.name,
+        planHash: this.run.planHash,
+        range: this.plan.range,
+        machineVersion: this.run.machineVersion,
+        refill,
+      },
+    ];
   }
 
   get runId(): string {
