@@ -3,9 +3,9 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeBqProject, runCliAsync } from '../support/bq-e2e.js';
+import { makeBqProject } from '../support/bq-e2e.js';
 import { type BqServer, startBqServer } from '../support/bq-server.js';
-import { runCli, tempDir } from '../support/cli.js';
+import { runCli, runCliAsync, tempDir } from '../support/cli.js';
 import { makeSyntheticProject } from '../support/synthetic.js';
 
 describe('run --dry-run', () => {
@@ -25,7 +25,7 @@ describe('run --dry-run', () => {
 
   it('on BigQuery prints the units to run per step and the bytes from dry runs, submitting no real job', async () => {
     const p = partlyFilled(tempDir('phased-bq-dry-'));
-    const r = await runCliAsync(['--db', p.db, 'run', p.plan, '--dry-run'], p.env);
+    const r = await runCliAsync(['--db', p.db, 'run', p.plan, '--dry-run'], { env: p.env });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/plan bq-e2e/);
@@ -43,7 +43,7 @@ describe('run --dry-run', () => {
 
   it('--json gives the same figures as data', async () => {
     const p = partlyFilled(tempDir('phased-bq-dry-'));
-    const r = await runCliAsync(['--db', p.db, '--json', 'run', p.plan, '--dry-run'], p.env);
+    const r = await runCliAsync(['--db', p.db, '--json', 'run', p.plan, '--dry-run'], { env: p.env });
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as {
       units: number;
@@ -62,7 +62,7 @@ describe('run --dry-run', () => {
   it('reports a step whose SQL fails its dry run and exits 1', async () => {
     const p = partlyFilled(tempDir('phased-bq-dry-'));
     server.fail({ on: 'insert', match: /FROM raw\.box/, kind: 'accessDenied' });
-    const r = await runCliAsync(['--db', p.db, 'run', p.plan, '--dry-run'], p.env);
+    const r = await runCliAsync(['--db', p.db, 'run', p.plan, '--dry-run'], { env: p.env });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAIL step player SQL dry run \(2024-03-01\): .*Access Denied/);
     expect(r.stdout).toMatch(/prerequisites would fail/);
@@ -73,7 +73,7 @@ describe('run --dry-run', () => {
     const p = partlyFilled(tempDir('phased-bq-dry-'));
     // On a fresh dataset, phase 4's SQL reads phase 3's tables, which do not exist yet.
     server.fail({ on: 'insert', match: /JOIN an\.player_summary/, kind: 'notFound' });
-    const r = await runCliAsync(['--db', p.db, 'run', p.plan, '--dry-run'], p.env);
+    const r = await runCliAsync(['--db', p.db, 'run', p.plan, '--dry-run'], { env: p.env });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
       /ok {3}step features SQL dry run \(2024-03-01\): not dry-run: reads team_summary, which a step of this plan creates/,

@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { expectedJobId, makeBqProject, runCliAsync } from '../support/bq-e2e.js';
+import { expectedJobId, makeBqProject } from '../support/bq-e2e.js';
 import { type BqServer, startBqServer } from '../support/bq-server.js';
-import { type LoggedRow, readEvents, tempDir } from '../support/cli.js';
+import { type LoggedRow, readEvents, runCliAsync, tempDir } from '../support/cli.js';
 
 const QUOTA_WAIT_MS = 400;
 
@@ -54,7 +54,7 @@ describe('bigquery error policies end to end', () => {
       PHASED_BQ_QUOTA_WAIT_MS: String(QUOTA_WAIT_MS),
       PHASED_BQ_RATE_LIMIT_WAIT_MS: String(RATE_WAIT_MS),
     };
-    const r = await runCliAsync(['--db', p.db, 'run', p.plan, '--run-id', 'bq3'], env);
+    const r = await runCliAsync(['--db', p.db, 'run', p.plan, '--run-id', 'bq3'], { env });
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(1);
 

@@ -1,8 +1,8 @@
 // kill -9 while BigQuery jobs run, then resume: accepted jobs are attached by id, lost inserts are submitted once.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { expectedJobId, makeBqProject, runCliAsync, until } from '../support/bq-e2e.js';
+import { expectedJobId, makeBqProject } from '../support/bq-e2e.js';
 import { type BqServer, startBqServer } from '../support/bq-server.js';
-import { exited, readEvents, startCli, tempDir } from '../support/cli.js';
+import { exited, readEvents, runCliAsync, startCli, tempDir, waitFor } from '../support/cli.js';
 import { checkExactlyOnce } from '../support/log-checks.js';
 
 describe('bigquery resume after kill -9', () => {
@@ -19,7 +19,7 @@ describe('bigquery resume after kill -9', () => {
     server.stall(new RegExp(`^${lost}$`));
     const materialized = () => [...server.jobs.values()].filter((j) => j.destination);
     const child = startCli(['--db', p.db, 'run', p.plan, '--run-id', 'bq2'], { env: p.env });
-    await until(
+    await waitFor(
       () => materialized().length >= 3 && server.stalled.length === 1,
       'three held jobs and one lost insert',
     );
@@ -34,7 +34,7 @@ describe('bigquery resume after kill -9', () => {
 
     server.stall(undefined);
     server.release();
-    const r = await runCliAsync(['--db', p.db, 'resume', 'bq2'], p.env);
+    const r = await runCliAsync(['--db', p.db, 'resume', 'bq2'], { env: p.env });
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
 

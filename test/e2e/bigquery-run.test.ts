@@ -1,15 +1,8 @@
 // A two-phase plan on the BigQuery backend runs to `succeeded` through the real CLI against the local server.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  BQ_DATASET,
-  BQ_PROJECT,
-  expectedJobId,
-  makeBqProject,
-  runCliAsync,
-  STEP_SQL,
-} from '../support/bq-e2e.js';
+import { BQ_DATASET, BQ_PROJECT, expectedJobId, makeBqProject, STEP_SQL } from '../support/bq-e2e.js';
 import { type BqServer, startBqServer } from '../support/bq-server.js';
-import { readEvents, tempDir } from '../support/cli.js';
+import { readEvents, runCliAsync, tempDir } from '../support/cli.js';
 
 describe('bigquery run end to end', () => {
   let server: BqServer;
@@ -23,7 +16,7 @@ describe('bigquery run end to end', () => {
     for (const [step, table] of Object.entries(p.tables)) {
       server.expectMaterialize(`${BQ_DATASET}.${table}`, STEP_SQL[step as keyof typeof STEP_SQL]);
     }
-    const r = await runCliAsync(['--db', p.db, 'run', p.plan, '--run-id', 'bq1'], p.env);
+    const r = await runCliAsync(['--db', p.db, 'run', p.plan, '--run-id', 'bq1'], { env: p.env });
     expect(r.stderr + r.stdout).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
     expect(server.violations).toEqual([]);

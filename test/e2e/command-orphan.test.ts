@@ -3,8 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeCommandProject } from '../support/bq-command-project.js';
-import { until } from '../support/bq-e2e.js';
-import { exited, readEvents, runCli, startCli, tempDir } from '../support/cli.js';
+import { exited, readEvents, runCli, startCli, tempDir, waitFor } from '../support/cli.js';
 import { checkExactlyOnce } from '../support/log-checks.js';
 
 function alive(pid: number): boolean {
@@ -29,7 +28,7 @@ describe('command step orphaned by kill -9', () => {
     const [d] = p.dates;
     const first = join(p.markers, `orphan.${d}.1`);
     const child = startCli(['--db', p.db, 'run', p.plan, '--run-id', 'cmd2']);
-    await until(
+    await waitFor(
       () => existsSync(first) && readFileSync(first, 'utf8').includes('prevAlive'),
       'the script to start',
     );

@@ -4,7 +4,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BqServer } from './bq-server.js';
-import { exited, startCli } from './cli.js';
 import { dateList } from './synthetic.js';
 
 export const BQ_PROJECT = 'phased-e2e';
@@ -94,34 +93,4 @@ ${step('features', 'features', STEP_SQL.features).replace('      - ', '         
 /** The job id the backend gives a unit's attempt (mirrors bigquery-naming's rule for these simple ids). */
 export function expectedJobId(runId: string, step: string, partition: string, attempt = 1): string {
   return `phased_${runId}_${step}_${partition}_a${attempt}`.replace(/[^A-Za-z0-9_-]/g, '_');
-}
-
-/**
- * Run the CLI without blocking this process (the server answers from this process's event loop,
- * so spawnSync would deadlock): resolves with the exit code and output.
- */
-export async function runCliAsync(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  const child = startCli(args, { env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (b: Buffer) => {
-    stdout += b.toString('utf8');
-  });
-  child.stderr?.on('data', (b: Buffer) => {
-    stderr += b.toString('utf8');
-  });
-  const r = await exited(child);
-  return { ...r, stdout, stderr };
-}
-
-/** Poll `cond` every 20 ms until it holds; throw with `what` after `ms` (a hang, not a timing assertion). */
-export async function until(cond: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

@@ -129,6 +129,21 @@ export function headSeq(db: string, runId: string): number {
   }
 }
 
+/** Poll `probe` until it gives a value; throw naming `what` after `limitMs` (a hang guard, not a timing assertion). */
+export async function waitFor<T>(
+  probe: () => T | undefined | false,
+  what: string,
+  limitMs = 60_000,
+): Promise<T> {
+  const until = Date.now() + limitMs;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 export function sleepMs(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }

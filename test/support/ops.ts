@@ -2,16 +2,16 @@
 // polling for conditions (no wall-clock assertions) and reading a run's log back.
 import type { ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { CLI, type CliResult, runCli, startCli, tempDir } from './cli.js';
+import { type CliResult, runCli, startCli, tempDir } from './cli.js';
 import { makeSyntheticProject, type SyntheticOptions } from './synthetic.js';
 
-export { CLI };
+export { waitFor } from './cli.js';
 
 export function tmp(prefix = 'phased-ops-'): string {
   return tempDir(prefix);
 }
 
-/** A synthetic project whose command step sleeps `sleepMs` per unit (keeps the run alive while a test acts). */
+/** A synthetic project; give it `sleepMs` so its command step keeps the run alive while a test acts. */
 export function slowProject(dir: string, o: SyntheticOptions = {}) {
   return makeSyntheticProject(dir, o);
 }
@@ -44,20 +44,6 @@ export function start(db: string, args: string[]): Child {
   });
   const exit = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   return { proc, out: () => out, err: () => err, exit };
-}
-
-export async function waitFor<T>(
-  probe: () => T | undefined | false,
-  what: string,
-  limitMs = 60_000,
-): Promise<T> {
-  const until = Date.now() + limitMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 export interface Row {
