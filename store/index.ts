@@ -4,7 +4,7 @@ export { eventHash, snapshotDigest } from './hash.js';
 export type { CanSteal } from './lease.js';
 export { openStore } from './open.js';
 export { UNIT_EVENT_TYPES } from './projection.js';
-export { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+export { APPLICATION_ID, MIGRATIONS, migrate, SCHEMA_VERSION } from './schema.js';
 export { SNAPSHOTS_KEPT } from './snapshots.js';
 export { EventStore } from './store.js';
 export type {

@@ -1,19 +1,16 @@
-// Where an append's time goes, on raw better-sqlite3 with the store's own table shapes: the event row
-// alone, plus the units projection upsert, plus the runs-row head update, and a leaner event row
-// (binary hashes, no per-event state text). CPU µs per event, so other load on the machine matters less.
+// Where an append's time goes, on raw better-sqlite3 with the store's own tables (built by its migrations):
+// the event row alone, plus the units projection upsert, plus the run-head update (run_heads), and a leaner
+// event row (binary hashes, no per-event state text). CPU µs per event, so other load matters less.
 
 import Database from 'better-sqlite3';
+import { migrate } from '../../store/index.js';
 
 export type Part = 'event' | 'units' | 'head' | 'lean';
 
-const DDL = `
-CREATE TABLE runs (run_id TEXT PRIMARY KEY, plan_json TEXT, status TEXT, state_json TEXT, head_seq INTEGER,
-  head_hash TEXT, updated_at TEXT);
-CREATE TABLE events (run_id TEXT NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL, type TEXT NOT NULL,
-  data TEXT NOT NULL, state TEXT, prev_hash, hash NOT NULL, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
-CREATE TABLE units (run_id TEXT NOT NULL, step TEXT NOT NULL, "partition" TEXT NOT NULL, status TEXT NOT NULL,
-  attempts INTEGER, last_seq INTEGER, PRIMARY KEY (run_id, step, "partition")) WITHOUT ROWID;
-`;
+/** The lean variant's event table: the store's columns with binary hashes and no per-event state text. */
+const LEAN_DDL = `CREATE TABLE events_lean (run_id TEXT NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL,
+  type TEXT NOT NULL, data TEXT NOT NULL, state TEXT, prev_hash BLOB, hash BLOB NOT NULL,
+  PRIMARY KEY (run_id, seq)) WITHOUT ROWID;`;
 
 const RUN = 'r20240101-1200-abcd';
 const HEX = 'a'.repeat(64);
@@ -29,17 +26,26 @@ export function appendAnatomy(file: string, parts: Part[], events: number, batch
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.exec(DDL);
-    db.prepare("INSERT INTO runs VALUES (?, '{}', 'running', '', 0, '', '')").run(RUN);
-    const ins = db.prepare('INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    // The store's own tables, from its migrations, so these figures cannot drift from the real schema.
+    db.transaction(() => migrate(db, 0))();
+    db.exec(LEAN_DDL);
+    db.prepare(
+      `INSERT INTO runs (run_id, plan_name, plan_hash, plan_json, machine_version, created_at)
+       VALUES (?, 'p', 'h', '{}', 'v', '')`,
+    ).run(RUN);
+    db.prepare('INSERT INTO run_heads (run_id) VALUES (?)').run(RUN);
+    const lean = parts.includes('lean');
+    const ins = db.prepare(`INSERT INTO ${lean ? 'events_lean' : 'events'} VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+    // The projection's UNIT_STARTED upsert and the append's head update, as store/ writes them.
     const unit = db.prepare(
-      `INSERT INTO units VALUES (?, 's0', ?, 'started', 1, ?)
-       ON CONFLICT DO UPDATE SET status = excluded.status, last_seq = excluded.last_seq`,
+      `INSERT INTO units (run_id, step, "partition", status, attempts, "rows", job_ref, error, last_seq)
+       VALUES (?, 's0', ?, 'started', 1, NULL, NULL, NULL, ?)
+       ON CONFLICT (run_id, step, "partition") DO UPDATE SET status = 'started', attempts = excluded.attempts,
+         job_ref = excluded.job_ref, last_seq = excluded.last_seq`,
     );
     const head = db.prepare(
-      'UPDATE runs SET status = ?, state_json = ?, head_seq = ?, head_hash = ?, updated_at = ? WHERE run_id = ?',
+      'UPDATE run_heads SET status = ?, state_json = ?, head_seq = ?, head_hash = ?, updated_at = ? WHERE run_id = ?',
     );
-    const lean = parts.includes('lean');
     const at = new Date().toISOString();
     const tx = db.transaction((from: number, n: number) => {
       for (let i = from; i < from + n; i++) {
