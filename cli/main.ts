@@ -6,19 +6,19 @@ import { reportError } from './context.js';
 
 type Register = (program: Command) => void;
 
-const COMMANDS: Record<string, () => Promise<Register[]>> = {
-  run: async () => [(await import('./commands/run.js')).registerRun],
-  resume: async () => [(await import('./commands/resume.js')).registerResume],
-  status: async () => [(await import('./commands/status.js')).registerStatus],
-  check: async () => [(await import('./commands/check.js')).registerCheck],
-  demo: async () => [(await import('./commands/demo.js')).registerDemo],
-  validate: async () => [(await import('./commands/validate.js')).registerValidate],
-  daemon: async () => [(await import('./commands/daemon.js')).registerDaemon],
-  pause: async () => [(await import('./commands/stop.js')).registerPause],
-  cancel: async () => [(await import('./commands/stop.js')).registerCancel],
-  retry: async () => [(await import('./commands/retry.js')).registerRetry],
-  approve: async () => [(await import('./commands/approve.js')).registerApprove],
-  replay: async () => [(await import('./commands/replay.js')).registerReplay],
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  run: async () => (await import('./commands/run.js')).registerRun,
+  resume: async () => (await import('./commands/resume.js')).registerResume,
+  status: async () => (await import('./commands/status.js')).registerStatus,
+  check: async () => (await import('./commands/check.js')).registerCheck,
+  demo: async () => (await import('./commands/demo.js')).registerDemo,
+  validate: async () => (await import('./commands/validate.js')).registerValidate,
+  daemon: async () => (await import('./commands/daemon.js')).registerDaemon,
+  pause: async () => (await import('./commands/stop.js')).registerPause,
+  cancel: async () => (await import('./commands/stop.js')).registerCancel,
+  retry: async () => (await import('./commands/retry.js')).registerRetry,
+  approve: async () => (await import('./commands/approve.js')).registerApprove,
+  replay: async () => (await import('./commands/replay.js')).registerReplay,
 };
 
 /** Global options that take a value, so their value is not mistaken for the command name. */
@@ -45,7 +45,7 @@ try {
   const name = commandName(process.argv.slice(2));
   // An unknown or missing command loads them all, so help and "did you mean" see every command.
   const loaders = name && COMMANDS[name] ? [COMMANDS[name]] : Object.values(COMMANDS);
-  for (const load of loaders) for (const register of await load()) register(program);
+  for (const load of loaders) (await load())(program);
   await program.parseAsync(process.argv);
 } catch (err) {
   const code = (err as { code?: string; exitCode?: number }).code;

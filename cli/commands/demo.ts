@@ -1,7 +1,7 @@
 // `phased demo`: generate the sample NBA warehouse, copy the plan beside it, and run the whole plan.
 // The work lives in src/demo (runDemo); this file parses options and hands it the in-process driver.
 import type { Command } from 'commander';
-import { runDemo } from '../../src/demo/index.js';
+import { DEFAULT_DEMO_DIR, runDemo } from '../../src/demo/index.js';
 import { action, globals, print } from '../context.js';
 import { driveRun } from '../drive.js';
 
@@ -18,7 +18,7 @@ export function registerDemo(program: Command): void {
     .description(
       'generate the sample NBA warehouse and run the NBA plan on it (exit 0 succeeded; 1 blocked, as the broken scenario is)',
     )
-    .option('--dir <dir>', 'directory for warehouse.db, phased.db and the plan copy', '.phased/demo')
+    .option('--dir <dir>', 'directory for warehouse.db, phased.db and the plan copy', DEFAULT_DEMO_DIR)
     .option(
       '--scenario <name>',
       'healthy or broken (team box scores missing: the phase3 gate blocks)',

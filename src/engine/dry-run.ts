@@ -59,8 +59,7 @@ export async function planDryRun(
   try {
     const dryRuns = await dryRunSteps(plan, wh);
     const prerequisites = await checkPrerequisites(plan, wh, { dryRuns });
-    const refill = allSteps(plan).every((s) => s.refill === 'all') ? 'all' : undefined;
-    const baseline = await measureBaseline(plan, wh, { refill, createTables: false });
+    const baseline = await measureBaseline(plan, wh, { createTables: false });
     const kinds = new Map(allSteps(plan).map((s) => [s.id, s.kind]));
     const steps = baseline.steps.map((b): DryRunStep => {
       const kind = kinds.get(b.step) ?? 'sql';

@@ -2,7 +2,6 @@
 // against the warehouse and returned as the event to log. Logging it, and crash points, are the driver's.
 
 import {
-  allSteps,
   compactPartitions,
   errorInfo,
   type GateReport,
@@ -24,9 +23,9 @@ export async function prerequisitesEvent(plan: ResolvedPlan, wh: Warehouse): Pro
 /** The baseline, or RUN_FAILED when it cannot be measured (a missing table without ddl, say). */
 export async function baselineEvent(plan: ResolvedPlan, wh: Warehouse): Promise<RunEvent> {
   try {
-    const refill = allSteps(plan).every((s) => s.refill === 'all') ? 'all' : undefined;
     const { measureBaseline } = await gates();
-    const b = await measureBaseline(plan, wh, { refill, createTables: true });
+    // Each step's refill (the --refill override already resolved into it) decides what it runs.
+    const b = await measureBaseline(plan, wh, { createTables: true });
     // Runs of consecutive days are logged as ranges: a long daily calendar costs bytes, not megabytes.
     const steps = b.steps.map((s) => ({ ...s, toRun: compactPartitions(s.toRun) }));
     return { type: 'BASELINE_RECORDED', partitions: b.partitions.length, steps };

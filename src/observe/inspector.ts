@@ -25,7 +25,6 @@ export interface InspectorBridge {
   url: string;
   /** Pass as `inspect` to an actor (Driver / RunLog / RunCursor options). */
   inspect: (e: InspectionEvent) => void;
-  clients(): number;
   close(): Promise<void>;
 }
 
@@ -113,7 +112,6 @@ export async function startInspector(port: number, host = '127.0.0.1'): Promise<
     port: actual,
     url: `http://localhost:${actual}`,
     inspect: (e) => inspector.inspect.next?.(e),
-    clients: () => wss.clients.size,
     close: () =>
       new Promise<void>((resolve) => {
         for (const c of wss.clients) c.terminate();
