@@ -3,6 +3,7 @@ import type { Scenario } from '../support/measure.js';
 import { appendAnatomyScenario } from './append-anatomy.js';
 import { appendBatched } from './append-batched.js';
 import { appendSingle } from './append-single.js';
+import { cliResume } from './cli-resume.js';
 import { concurrency } from './concurrency.js';
 import { demo } from './demo.js';
 import { makespan } from './makespan.js';
@@ -19,6 +20,7 @@ export const SCENARIOS: Scenario[] = [
   makespan,
   rebuild,
   resume,
+  cliResume,
   demo,
 ];
 
@@ -26,6 +28,7 @@ export {
   appendAnatomyScenario,
   appendBatched,
   appendSingle,
+  cliResume,
   concurrency,
   demo,
   makespan,
