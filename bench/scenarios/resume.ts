@@ -30,7 +30,7 @@ export const resume: Scenario = {
       const note = `${run.events} events${ctx.quick ? ' (quick: reduced size)' : ''}`;
       return [
         result('resume_to_first_unit_ms', 'ms', resumeStats, { atMost: 250 }, note),
-        result('cli_status_ms', 'ms', statusStats, undefined, `node cli/main.js status, ${note}`),
+        result('cli_status_ms', 'ms', statusStats, undefined, `phased status (the bundled CLI), ${note}`),
       ];
     } finally {
       tmp.done();

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** dist/bench/support → the compiled files the children run. */
 export const SUPPORT_DIR = HERE;
-export const CLI_MAIN = join(HERE, '..', '..', 'cli', 'main.js');
+/** The bundled CLI that package.json's `bin` names (dist/bin/phased.js). */
+export const CLI_MAIN = join(HERE, '..', '..', 'bin', 'phased.js');
 
 export interface ChildResult {
   stdout: string;

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { PROJECT_ROOT } from './synthetic.js';
 
-export const CLI = join(PROJECT_ROOT, 'dist/cli/main.js');
+/** The bundled CLI that package.json's `bin` names: tests run what users run. */
+export const CLI = join(PROJECT_ROOT, 'dist/bin/phased.js');
 
 /** Environment for child CLIs: fast retries, no crash switch unless asked. */
 export function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
