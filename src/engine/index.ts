@@ -1,5 +1,14 @@
 // Public surface of the engine: create, drive and control runs over the event store.
-export { type BackoffPolicy, backoffMs, DEFAULT_BACKOFF, sleep } from './backoff.js';
+export {
+  type BackoffPolicies,
+  type BackoffPolicy,
+  backoffMs,
+  type FailureHint,
+  RETRY_POLICIES,
+  type RetryClass,
+  retryClass,
+  sleep,
+} from './backoff.js';
 export { CommitQueue, wakesLoop } from './commit-queue.js';
 export { createRun, newRunId } from './create.js';
 export { type DriveResult, Driver, type DriverOptions, type LoggedEvent } from './driver.js';
