@@ -3,23 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { backoffMs, RETRY_POLICIES, sleep } from '../../../src/engine/index.js';
 import { classify } from '../../../src/warehouse/bigquery-errors.js';
+import { prng } from '../../support/cli.js';
 
 const policy = {
   ...RETRY_POLICIES,
   default: { initialMs: 100, coefficient: 2, maxMs: 1_000, jitter: [0.5, 1] as const },
 };
-
-/** A seeded source of [0, 1) (mulberry32): the same draws on every run, no dependence on time. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What BigQuery answers when a project's quota is exhausted (an ApiError as the client throws it). */
 const quotaError = () => ({
@@ -51,7 +40,7 @@ describe('backoff', () => {
   });
 
   it('spreads 50 simultaneous quota failures over [wait, 1.5 × wait]', () => {
-    const random = seeded(42);
+    const random = prng(42); // seeded: the same draws on every run
     const waits = Array.from({ length: 50 }, () => {
       const err = classify(quotaError(), { what: 'step s partition p', stage: 'insert', jobId: 'j' });
       expect(err).toMatchObject({ code: 'QUOTA', retryable: true });
