@@ -26,5 +26,5 @@ export {
 export { failedUnitsToReopen, type RetryScope, retryableSteps } from './reopen.js';
 export { type OpenOptions, RunLog } from './run-log.js';
 export { Semaphore } from './semaphore.js';
-export { runUnit, type UnitHost, type UnitOutcome } from './unit-runner.js';
+export { lastAttempt, runUnit, type UnitHost, type UnitOutcome } from './unit-runner.js';
 export { openPlanWarehouse } from './warehouse.js';

@@ -1,5 +1,6 @@
 // Query jobs on BigQuery: insert with a deterministic id (409 = attach), look up by id (only a 404 means no
-// such job), poll until DONE, read row counts. It owns no naming and no policy table: ids come from bigquery-naming.ts, classification from bigquery-errors.ts.
+// such job), poll until DONE, read row counts. It owns no naming and no policy table: ids come from
+// bigquery-naming.ts, classification from bigquery-errors.ts.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BigQuery, Job, JobMetadata, Query } from '@google-cloud/bigquery';
