@@ -7,6 +7,8 @@ export const CRASH_POINTS = [
   'after-gate-evaluated',
   'after-append-before-send',
   'during-snapshot',
+  'in-retry-wait',
+  'before-reconcile',
 ] as const;
 
 export type CrashPoint = (typeof CRASH_POINTS)[number];

@@ -1,5 +1,14 @@
 // Public surface of the engine: create, drive and control runs over the event store.
-export { type BackoffPolicy, backoffMs, DEFAULT_BACKOFF, sleep } from './backoff.js';
+export {
+  type BackoffPolicies,
+  type BackoffPolicy,
+  backoffMs,
+  type FailureHint,
+  RETRY_POLICIES,
+  type RetryClass,
+  retryClass,
+  sleep,
+} from './backoff.js';
 export { CommitQueue, wakesLoop } from './commit-queue.js';
 export { createRun, newRunId } from './create.js';
 export { type DriveResult, Driver, type DriverOptions, type LoggedEvent } from './driver.js';
@@ -17,5 +26,5 @@ export {
 export { failedUnitsToReopen, type RetryScope, retryableSteps } from './reopen.js';
 export { type OpenOptions, RunLog } from './run-log.js';
 export { Semaphore } from './semaphore.js';
-export { runUnit, type UnitHost, type UnitOutcome } from './unit-runner.js';
+export { lastAttempt, runUnit, type UnitHost, type UnitOutcome } from './unit-runner.js';
 export { openPlanWarehouse } from './warehouse.js';

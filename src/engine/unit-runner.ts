@@ -1,7 +1,13 @@
-// Runs one unit to a final outcome: reconcile an in-doubt attempt, then attempt with retries and backoff.
-// Every step is logged write-ahead through `commit`; the caller owns scheduling, caps and stopping.
+// Runs one unit to a final outcome: look up its last attempt's job when there may be one, then attempt with
+// retries and backoff. Every step is logged write-ahead through `commit`; the caller owns scheduling and caps.
 
-import { errorInfo, type RunEvent, type StepSpec, type UnitStartReason } from '../../machines/index.js';
+import {
+  errorInfo,
+  type RunEvent,
+  type StepSpec,
+  UnitError,
+  type UnitStartReason,
+} from '../../machines/index.js';
 import type { UnitRow } from '../../store/index.js';
 import type { UnitRef, Warehouse } from '../warehouse/index.js';
 import { backoffMs, sleep } from './backoff.js';
@@ -27,63 +33,120 @@ export interface UnitHost {
 
 export type UnitOutcome = 'succeeded' | 'failed' | 'left-pending';
 
+/**
+ * What the log says of a unit's last attempt, the only thing a new attempt may be decided from (memory does not
+ * survive kill -9). `open`: UNIT_STARTED with no result yet (in doubt). `lookUp`: its job may exist, so it must
+ * be reconciled before any new attempt: the attempt is open, or a failure was logged for an attempt with a job
+ * reference (the job may have been accepted even though its answer was lost). A failed expectation is a known
+ * outcome (the job ran and its rows were judged): a retry of it runs anew.
+ */
+interface LastAttempt {
+  attempt: number;
+  jobRef?: string;
+  open: boolean;
+  lookUp: boolean;
+}
+
+function errorCode(error: string | null): string | undefined {
+  if (!error) return undefined;
+  try {
+    return (JSON.parse(error) as { code?: string }).code;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The unit's last attempt as the units projection holds it. */
+export function lastAttempt(unit: UnitRow): LastAttempt {
+  const open = unit.status === 'started';
+  const jobRef = unit.jobRef ?? undefined;
+  const lookUp =
+    open || (unit.attempts > 0 && jobRef !== undefined && errorCode(unit.error) !== 'EXPECTATION');
+  return { attempt: unit.attempts, jobRef, open, lookUp };
+}
+
 function ref(host: UnitHost, step: StepSpec, partition: string, attempt: number): UnitRef {
   return { runId: host.runId, step, partition, attempt, range: host.range };
 }
 
 export async function runUnit(host: UnitHost, step: StepSpec, unit: UnitRow): Promise<UnitOutcome> {
   const { partition } = unit;
-  let attempt = unit.attempts;
-  let reason: UnitStartReason = attempt === 0 ? 'first' : 'retry';
-  if (unit.status === 'started') {
-    // In doubt: started by a process that died before logging a result.
-    const r = await host.wh.reconcile(ref(host, step, partition, attempt), unit.jobRef ?? undefined);
-    if (r.status === 'succeeded') {
-      await host.commit({
-        type: 'UNIT_SUCCEEDED',
-        step: step.id,
-        partition,
-        attempt,
-        rows: r.rows,
-        ms: 0,
-        reconciled: true,
-      });
-      return 'succeeded';
-    }
-    reason = 'in-doubt';
-  }
+  const last = lastAttempt(unit);
+  let { attempt, jobRef, open, lookUp } = last;
+  let reason: UnitStartReason = attempt === 0 ? 'first' : open ? 'in-doubt' : 'retry';
+  const started = (a: number, why: UnitStartReason, job?: string): RunEvent => ({
+    type: 'UNIT_STARTED',
+    step: step.id,
+    partition,
+    attempt: a,
+    reason: why,
+    ...(job ? { jobRef: job } : {}),
+  });
   const budget = step.retries + 1;
-  // A lost insert answer (BigQuery 5xx) is retried under the same job id, so a 409 attaches to it.
-  let reuseAttempt = false;
   for (let tries = 1; ; tries++) {
     if (host.stopping()) return 'left-pending';
-    if (!reuseAttempt) attempt++;
-    const unitRef = ref(host, step, partition, attempt);
-    const jobRef = host.wh.jobRefFor(unitRef);
-    await host.commit({
-      type: 'UNIT_STARTED',
-      step: step.id,
-      partition,
-      attempt,
-      reason,
-      ...(jobRef ? { jobRef } : {}),
-    });
-    failpoint('after-unit-started');
-    const t0 = performance.now();
     try {
+      if (lookUp) {
+        failpoint('before-reconcile');
+        const r = await host.wh.reconcile(ref(host, step, partition, attempt), jobRef, {
+          signal: host.abort,
+          // The job exists and has not failed: the log says the attempt is in doubt again before waiting on it.
+          attached: async () => {
+            if (open) return;
+            await host.commit(started(attempt, 'in-doubt', jobRef));
+            open = true;
+          },
+        });
+        if (r.status === 'succeeded') {
+          if (!open) await host.commit(started(attempt, 'in-doubt', jobRef));
+          const ok: RunEvent = {
+            type: 'UNIT_SUCCEEDED',
+            step: step.id,
+            partition,
+            attempt,
+            rows: r.rows,
+            ms: 0,
+            reconciled: true,
+          };
+          await host.commit(ok);
+          return 'succeeded';
+        }
+        if (r.status === 'failed' && open) {
+          // The open attempt's job failed (it wrote nothing): its failure is logged, then a new attempt follows.
+          await host.commit({
+            type: 'UNIT_FAILED',
+            step: step.id,
+            partition,
+            attempt,
+            error: r.error,
+            final: false,
+          });
+          reason = 'retry';
+        }
+        // not-found: the job never existed; unknown: the backend cannot tell and re-running is idempotent;
+        // failed with its failure already logged. In each case a new attempt is safe.
+        lookUp = false;
+        open = false;
+      }
+      attempt++;
+      const unitRef = ref(host, step, partition, attempt);
+      jobRef = host.wh.jobRefFor(unitRef);
+      await host.commit(started(attempt, reason, jobRef));
+      open = true;
+      failpoint('after-unit-started');
+      const t0 = performance.now();
       const res = await host.wh.materialize(unitRef, host.abort);
       failpoint('after-warehouse-commit');
       const ms = Math.round(res.ms ?? performance.now() - t0);
       host.commitLater({ type: 'UNIT_SUCCEEDED', step: step.id, partition, attempt, rows: res.rows, ms });
       return 'succeeded';
     } catch (err) {
+      // The attempt (a new one, or the one being looked up) failed, or its job's state could not be learnt.
       const info = errorInfo(err);
       const cancelled = host.abort.aborted;
       const final = !cancelled && (!info.retryable || tries >= budget);
-      const details = (err as { details?: { retryAfterMs?: number; reuseJobId?: boolean } }).details;
-      const retryAfter = details?.retryAfterMs;
-      reuseAttempt = details?.reuseJobId === true;
-      const wait = final || cancelled ? undefined : backoffMs(tries, retryAfter);
+      const retryAfterMs = (err as { details?: { retryAfterMs?: number } } | null)?.details?.retryAfterMs;
+      const wait = final || cancelled ? undefined : backoffMs(tries, { code: info.code, retryAfterMs });
       const failed: RunEvent = {
         type: 'UNIT_FAILED',
         step: step.id,
@@ -95,8 +158,12 @@ export async function runUnit(host: UnitHost, step: StepSpec, unit: UnitRow): Pr
       };
       if (final) host.commitLater(failed);
       else await host.commit(failed);
+      // From here on the log says: attempt failed, job `jobRef` (if any) to be looked up before the next one.
+      open = false;
+      lookUp = jobRef !== undefined && !(err instanceof UnitError && err.code === 'EXPECTATION');
       if (final) return 'failed';
       if (cancelled || wait === undefined) return 'left-pending';
+      failpoint('in-retry-wait');
       if (!(await sleep(wait, host.abort))) return 'left-pending';
       reason = 'retry';
     }

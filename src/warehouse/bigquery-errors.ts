@@ -5,15 +5,15 @@ import { type ErrorCode, UnitError } from '../../machines/index.js';
 
 /** How long the driver should wait before retrying, by class of error. */
 export interface RetryPolicy {
-  /** Rate limits and serialization conflicts: short (the driver adds jitter). Default 1 s. */
+  /** Rate limits and serialization conflicts: short (the driver waits 1–1.5 × this, growing). Default 1 s. */
   rateLimitMs: number;
-  /** Quota exhaustion: minutes. Default 5 min. */
+  /** Quota exhaustion: minutes (the driver waits 1–1.5 × this, growing). Default 5 min. */
   quotaMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { rateLimitMs: 1_000, quotaMs: 5 * 60_000 };
 
-/** Where the failure happened: an insert whose outcome is unknown is retried with the same job id. */
+/** Where the failure happened: after an insert or poll whose outcome is unknown, the job may exist. */
 export type FailureStage = 'insert' | 'poll' | 'job' | 'request';
 
 export interface FailureContext {
@@ -106,7 +106,7 @@ export function classify(
     return make(
       'BACKEND',
       true,
-      unknownOutcome ? 'retry with the same job id; a 409 then attaches' : 'retrying',
+      unknownOutcome ? 'the job is looked up by id before any new attempt' : 'retrying',
       {
         reuseJobId: unknownOutcome && ctx.jobId !== undefined,
       },

@@ -1,10 +1,17 @@
-// Query jobs on BigQuery: insert with a deterministic id (409 = attach), poll until DONE, read row counts.
-// It owns no naming and no policy table: ids come from bigquery-naming.ts, classification from bigquery-errors.ts.
+// Query jobs on BigQuery: insert with a deterministic id (409 = attach), look up by id (only a 404 means no
+// such job), poll until DONE, read row counts. It owns no naming and no policy table: ids come from
+// bigquery-naming.ts, classification from bigquery-errors.ts.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BigQuery, Job, JobMetadata, Query } from '@google-cloud/bigquery';
 import { UnitError } from '../../machines/index.js';
-import { classify, type FailureContext, isDuplicate, type RetryPolicy } from './bigquery-errors.js';
+import {
+  classify,
+  type FailureContext,
+  isDuplicate,
+  isNotFound,
+  type RetryPolicy,
+} from './bigquery-errors.js';
 
 export interface JobRuntime {
   bq: BigQuery;
@@ -78,6 +85,42 @@ export async function waitForJob(
       return meta;
     }
     await pause(rt.pollMs, signal);
+  }
+}
+
+/**
+ * jobs.get for a job that may not exist: its metadata, or undefined only when BigQuery answers 404 notFound.
+ * A transient failure (5xx, backendError, rate limit, connection reset) never means "no such job": it is
+ * retried after pollMs × 2, × 4, … up to pollRetries times, then thrown, still retryable, so the caller
+ * looks the job up again later instead of starting a new attempt beside it.
+ */
+export async function lookupJob(
+  rt: JobRuntime,
+  job: Job,
+  what: string,
+  signal?: AbortSignal,
+): Promise<JobMetadata | undefined> {
+  const jobId = job.id ?? '';
+  const ctx: FailureContext = { what: `${what}: looking up job ${jobId}`, stage: 'request', jobId };
+  for (let transient = 0; ; transient++) {
+    if (signal?.aborted) throw cancelled(what, jobId);
+    try {
+      const [meta] = await job.getMetadata();
+      return meta;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      const e = classify(err, ctx, rt.policy);
+      if (!e.retryable || transient >= rt.pollRetries) {
+        if (!e.retryable) throw e;
+        throw new UnitError(
+          e.code,
+          `${e.message}; job ${jobId} may still run, so no new attempt starts until a look-up answers`,
+          true,
+          e.details,
+        );
+      }
+      await pause(rt.pollMs * 2 ** (transient + 1), signal);
+    }
   }
 }
 

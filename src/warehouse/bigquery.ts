@@ -2,7 +2,7 @@
 // It owns the Warehouse surface for kind `bigquery`; naming, auth, job polling and error policy live in bigquery-*.ts.
 
 import { performance } from 'node:perf_hooks';
-import type { BigQuery, BigQueryOptions, Query } from '@google-cloud/bigquery';
+import type { BigQuery, BigQueryOptions, JobMetadata, Query } from '@google-cloud/bigquery';
 import { type BigQueryWarehouseSpec, errorInfo, PhasedError, UnitError } from '../../machines/index.js';
 import {
   type AuthClientOption,
@@ -12,7 +12,14 @@ import {
   requireProjectId,
 } from './bigquery-auth.js';
 import { classify, DEFAULT_RETRY_POLICY, isNotFound, type RetryPolicy } from './bigquery-errors.js';
-import { insertOrAttach, type JobRuntime, rowsWritten, runJob, waitForJob } from './bigquery-jobs.js';
+import {
+  insertOrAttach,
+  type JobRuntime,
+  lookupJob,
+  rowsWritten,
+  runJob,
+  waitForJob,
+} from './bigquery-jobs.js';
 import {
   jobIdFor,
   labelsFor,
@@ -215,30 +222,33 @@ export async function openBigQueryWarehouse(
       return { rows, ms: Math.round(performance.now() - started), jobRef: jobId };
     },
 
-    async reconcile(unit, jobRef): Promise<ReconcileResult> {
+    async reconcile(unit, jobRef, opts = {}): Promise<ReconcileResult> {
       const jobId = jobRef ?? jobIdFor(unit);
       const job = bq.job(jobId, { location: spec.location });
-      try {
-        await job.getMetadata();
-      } catch (err) {
-        if (isNotFound(err)) return { status: 'not-found' };
-        const e = classify(err, { what: what(unit), stage: 'poll', jobId }, rt.policy);
-        if (e.retryable) return { status: 'unknown' };
-        throw e;
+      // Only a 404 says the job does not exist; lookupJob retries transient failures and throws past them.
+      const found = await lookupJob(rt, job, what(unit), opts.signal);
+      if (!found) return { status: 'not-found' };
+      const ctx = { what: what(unit), stage: 'job' as const, jobId };
+      if (found.status?.state === 'DONE' && found.status.errorResult) {
+        return { status: 'failed', error: errorInfo(classify(found.status, ctx, rt.policy)) };
       }
+      await opts.attached?.();
+      let meta: JobMetadata;
       try {
-        const meta = await waitForJob(rt, job, what(unit));
-        const rows = await rowsWritten(rt, job, meta, what(unit));
-        await checkMinRows(unit, rows);
-        return { status: 'succeeded', rows };
+        meta = await waitForJob(rt, job, what(unit), opts.signal);
       } catch (err) {
-        const e =
-          err instanceof UnitError
-            ? err
-            : classify(err, { what: what(unit), stage: 'job', jobId }, rt.policy);
-        if (e.code === 'BACKEND' && e.details?.reuseJobId) return { status: 'unknown' };
+        const e = err instanceof UnitError ? err : classify(err, ctx, rt.policy);
+        // Polls that kept failing, or a cancel: the job's fate is still unknown, so this is no result.
+        if (e.details?.reuseJobId || opts.signal?.aborted) throw e;
         return { status: 'failed', error: errorInfo(e) };
       }
+      const rows = await rowsWritten(rt, job, meta, what(unit));
+      try {
+        await checkMinRows(unit, rows);
+      } catch (err) {
+        return { status: 'failed', error: errorInfo(err) };
+      }
+      return { status: 'succeeded', rows };
     },
 
     async dryRun(sql, params) {

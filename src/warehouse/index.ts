@@ -25,6 +25,7 @@ export {
 } from './sqlite.js';
 export type {
   MaterializeResult,
+  ReconcileOptions,
   ReconcileResult,
   Row,
   SqlParams,

@@ -33,6 +33,13 @@ export type ReconcileResult =
   /** It finished with an error. */
   | { status: 'failed'; error: { code: string; message: string; retryable: boolean } };
 
+export interface ReconcileOptions {
+  /** Aborted on cancel: stop waiting (and cancel the job, where the backend can). */
+  signal?: AbortSignal;
+  /** Called once the attempt's job is found running or finished without error, before waiting on it. */
+  attached?: () => Promise<void>;
+}
+
 export interface Warehouse {
   readonly kind: Dialect;
   /** Run a query and return its rows (gates, checks, calendars). A failing query throws a UnitError('QUERY'). */
@@ -52,7 +59,11 @@ export interface Warehouse {
   jobRefFor(unit: UnitRef): string | undefined;
   /** Replace one partition of the step's table with the step's SELECT, atomically and idempotently. */
   materialize(unit: UnitRef, signal?: AbortSignal): Promise<MaterializeResult>;
-  /** Find out what became of an attempt that was started but has no logged result. */
-  reconcile(unit: UnitRef, jobRef?: string): Promise<ReconcileResult>;
+  /**
+   * Find out what became of an attempt whose job may exist (started with no logged result, or failed with its
+   * job's fate unknown). `not-found` only when the backend says the job does not exist; a transient failure
+   * to tell throws (retryable), so no new attempt starts beside a job that may be running.
+   */
+  reconcile(unit: UnitRef, jobRef?: string, opts?: ReconcileOptions): Promise<ReconcileResult>;
   close(): Promise<void>;
 }

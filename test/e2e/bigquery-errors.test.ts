@@ -104,10 +104,13 @@ describe('bigquery error policies end to end', () => {
     expect(waits[2]).toBeGreaterThan(waits[0]);
     expect(succeededAt('team', d3)).toEqual([4]);
 
-    // Lost insert answer: retried under the same job id, the 409 attaches; the server ran it once.
+    // Lost insert answer: before any new attempt the job is looked up by id and attached (attempt 1 again,
+    // in doubt); nothing is resubmitted and the server ran it once.
     expect(failures('player', d1).map((f) => [f.error.code, f.attempt])).toEqual([['BACKEND', 1]]);
     expect(of('player', d1, 'UNIT_STARTED').map((e) => e.data.attempt)).toEqual([1, 1]);
-    expect(server.inserts.filter((j) => j.jobId === id('player', d1))).toHaveLength(2);
+    expect(of('player', d1, 'UNIT_STARTED').map((e) => e.data.reason)).toEqual(['first', 'in-doubt']);
+    expect(of('player', d1, 'UNIT_SUCCEEDED').map((e) => e.data.reconciled)).toEqual([true]);
+    expect(server.inserts.filter((j) => j.jobId === id('player', d1))).toHaveLength(1);
     expect(server.jobs.has(id('player', d1, 2))).toBe(false);
     expect(succeededAt('player', d1)).toEqual([1]);
 

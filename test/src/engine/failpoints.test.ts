@@ -19,13 +19,15 @@ function load(spec: string) {
 }
 
 describe('crash switch', () => {
-  it('names the five documented points', () => {
+  it('names the seven documented points', () => {
     expect([...CRASH_POINTS]).toEqual([
       'after-unit-started',
       'after-warehouse-commit',
       'after-gate-evaluated',
       'after-append-before-send',
       'during-snapshot',
+      'in-retry-wait',
+      'before-reconcile',
     ]);
   });
 
