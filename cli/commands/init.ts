@@ -1,0 +1,78 @@
+// `phased init [DIR] [--warehouse sqlite|bigquery]`: write a commented starter plan and its sql/ files into
+// DIR. The templates are the plan reference's examples (docs/examples/<kind>), so there is one source of
+// truth; the editor schema line is rewritten for DIR. Nothing is written when any target already exists.
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { Command } from 'commander';
+import { packageRoot } from '../../src/demo/plan-dir.js';
+import { PLAN_JSON_SCHEMA_FILE } from '../../src/plan/json-schema.js';
+import { action, badArgument, print } from '../context.js';
+
+const KINDS = ['sqlite', 'bigquery'] as const;
+const SCHEMA_LINE = /^# yaml-language-server: \$schema=.*$/m;
+
+/** Every file under `dir`, as sorted paths relative to it. */
+function filesUnder(dir: string, base = ''): string[] {
+  return readdirSync(join(dir, base), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(dir, join(base, e.name)) : [join(base, e.name)]))
+    .sort();
+}
+
+/** Targets that are in the way, with why: an existing file, or a file where a folder must go. */
+function conflicts(target: string, files: string[]): Map<string, string> {
+  const found = new Map<string, string>();
+  const notFolder = (p: string) => existsSync(p) && !statSync(p).isDirectory();
+  if (notFolder(target)) return found.set(target, "is a file, where the plan's folder goes");
+  for (const file of files) {
+    const parts = file.split(sep);
+    for (let i = 1; i < parts.length; i++) {
+      const folder = join(target, ...parts.slice(0, i));
+      if (notFolder(folder)) found.set(folder, 'is a file, where a folder goes');
+    }
+    if (existsSync(join(target, file))) found.set(join(target, file), 'exists');
+  }
+  return found;
+}
+
+/** A template file's text for `target`: plan.yaml points its schema line at the installed schema. */
+function contents(template: string, file: string, target: string): string {
+  const text = readFileSync(join(template, file), 'utf8');
+  if (file !== 'plan.yaml') return text;
+  const schema = relative(target, join(packageRoot(), PLAN_JSON_SCHEMA_FILE)).split(sep).join('/');
+  return text.replace(SCHEMA_LINE, `# yaml-language-server: $schema=${schema}`);
+}
+
+export function registerInit(program: Command): void {
+  program
+    .command('init')
+    .description('write a commented starter plan (plan.yaml and its sql/ files) into DIR; never overwrites')
+    .argument('[dir]', 'directory for the plan (created when missing)', '.')
+    .option('--warehouse <kind>', 'sqlite or bigquery', 'sqlite')
+    .action(
+      action((dir: string, o: { warehouse: string }) => {
+        const kind = KINDS.find((k) => k === o.warehouse);
+        if (!kind) {
+          throw badArgument(`--warehouse ${o.warehouse} is not valid: expected ${KINDS.join(' or ')}`);
+        }
+        const template = join(packageRoot(), 'docs', 'examples', kind);
+        const files = filesUnder(template);
+        const target = resolve(dir);
+        const inTheWay = conflicts(target, files);
+        if (inTheWay.size > 0) {
+          const shown = [...inTheWay].map(([p, why]) => `${relative(process.cwd(), p) || '.'} ${why}`);
+          throw badArgument(
+            `init writes nothing, because ${shown.join('; ')}: choose another directory, or move the files away`,
+          );
+        }
+        for (const file of files) {
+          const out = join(target, file);
+          mkdirSync(dirname(out), { recursive: true });
+          writeFileSync(out, contents(template, file, target), { flag: 'wx' });
+        }
+        const plan = join(relative(process.cwd(), target) || '.', 'plan.yaml');
+        print(`wrote a ${kind} starter plan to ${target}:\n${files.map((f) => `  ${f}`).join('\n')}`);
+        print(`next: phased check ${plan}   (the format: docs/plans.md in the phased package)`);
+        return 0;
+      }),
+    );
+}
