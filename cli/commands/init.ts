@@ -2,7 +2,7 @@
 // DIR. The templates are the plan reference's examples (docs/examples/<kind>), so there is one source of
 // truth; the editor schema line is rewritten for DIR. Nothing is written when any target already exists.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { packageRoot } from '../../src/demo/plan-dir.js';
 import { PLAN_JSON_SCHEMA_FILE } from '../../src/plan/json-schema.js';
@@ -42,6 +42,12 @@ function contents(template: string, file: string, target: string): string {
   return text.replace(SCHEMA_LINE, `# yaml-language-server: $schema=${schema}`);
 }
 
+/** A path as the user would type it: relative when under the current folder, absolute otherwise. */
+function display(p: string): string {
+  const rel = relative(process.cwd(), p);
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? p : rel;
+}
+
 export function registerInit(program: Command): void {
   program
     .command('init')
@@ -59,7 +65,7 @@ export function registerInit(program: Command): void {
         const target = resolve(dir);
         const inTheWay = conflicts(target, files);
         if (inTheWay.size > 0) {
-          const shown = [...inTheWay].map(([p, why]) => `${relative(process.cwd(), p) || '.'} ${why}`);
+          const shown = [...inTheWay].map(([p, why]) => `${display(p)} ${why}`);
           throw badArgument(
             `init writes nothing, because ${shown.join('; ')}: choose another directory, or move the files away`,
           );
@@ -69,7 +75,7 @@ export function registerInit(program: Command): void {
           mkdirSync(dirname(out), { recursive: true });
           writeFileSync(out, contents(template, file, target), { flag: 'wx' });
         }
-        const plan = join(relative(process.cwd(), target) || '.', 'plan.yaml');
+        const plan = display(join(target, 'plan.yaml'));
         print(`wrote a ${kind} starter plan to ${target}:\n${files.map((f) => `  ${f}`).join('\n')}`);
         print(`next: phased check ${plan}   (the format: docs/plans.md in the phased package)`);
         return 0;
