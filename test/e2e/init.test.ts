@@ -1,6 +1,7 @@
 // `phased init` and the plan reference's examples, through the real CLI: the examples pass `phased check`
 // (their BigQuery SQL parses as GoogleSQL), a fresh starter passes `check` and the SQLite one runs on its
 // sample data; init never overwrites (exit 2, nothing written) and refuses a warehouse it does not know.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -49,10 +50,39 @@ describe('the plan reference examples', () => {
     expect(() => googleSql('SELECT DISTINCT DATE(ordered_at) AS partition FROM `shop.orders`')).toThrow();
   });
 
+  it('ships in the package: the reference, the schema and every template file init copies', () => {
+    // What `npm pack` would publish (a dry run: nothing is written or sent).
+    const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const packed = new Set(
+      (JSON.parse(r.stdout) as { files: { path: string }[] }[])[0].files.map((f) => f.path),
+    );
+    const templates = ['sqlite', 'bigquery'].flatMap((kind) =>
+      readdirSync(join(EXAMPLES, kind), { recursive: true, encoding: 'utf8' })
+        .filter((f) => statSync(join(EXAMPLES, kind, f)).isFile())
+        .map((f) => `docs/examples/${kind}/${f}`),
+    );
+    for (const file of ['docs/plans.md', 'docs/plan.schema.json', ...templates])
+      expect(packed).toContain(file);
+  });
+
   it('shows each example plan in the reference exactly as shipped', () => {
     const reference = readFileSync(join(PROJECT_ROOT, 'docs/plans.md'), 'utf8');
     for (const kind of ['sqlite', 'bigquery']) {
       expect(reference).toContain(readFileSync(join(EXAMPLES, kind, 'plan.yaml'), 'utf8'));
+    }
+    // Every SQL snippet of the reference is part of a shipped example file.
+    const shipped = ['sqlite', 'bigquery'].flatMap((kind) => sqlFiles(join(EXAMPLES, kind)));
+    const snippets = [...reference.matchAll(/```sql\n([\s\S]*?)```/g)].map((m) => m[1]);
+    expect(snippets.length).toBeGreaterThanOrEqual(2);
+    for (const snippet of snippets) {
+      expect(
+        shipped.some((f) => readFileSync(f, 'utf8').includes(snippet)),
+        snippet,
+      ).toBe(true);
     }
   });
 });
