@@ -6,7 +6,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { packageRoot } from '../../src/demo/plan-dir.js';
 import { PLAN_JSON_SCHEMA_FILE } from '../../src/plan/json-schema.js';
-import { action, badArgument, print } from '../context.js';
+import { action, badArgument, globals, print, printJson } from '../context.js';
 
 const KINDS = ['sqlite', 'bigquery'] as const;
 const SCHEMA_LINE = /^# yaml-language-server: \$schema=.*$/m;
@@ -22,7 +22,10 @@ function filesUnder(dir: string, base = ''): string[] {
 function conflicts(target: string, files: string[]): Map<string, string> {
   const found = new Map<string, string>();
   const notFolder = (p: string) => existsSync(p) && !statSync(p).isDirectory();
-  if (notFolder(target)) return found.set(target, "is a file, where the plan's folder goes");
+  // The target, or its nearest existing parent, must be a folder.
+  let at = target;
+  while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
+  if (notFolder(at)) return found.set(at, "is a file, where the plan's folder goes");
   for (const file of files) {
     const parts = file.split(sep);
     for (let i = 1; i < parts.length; i++) {
@@ -55,7 +58,7 @@ export function registerInit(program: Command): void {
     .argument('[dir]', 'directory for the plan (created when missing)', '.')
     .option('--warehouse <kind>', 'sqlite or bigquery', 'sqlite')
     .action(
-      action((dir: string, o: { warehouse: string }) => {
+      action((dir: string, o: { warehouse: string }, cmd: Command) => {
         const kind = KINDS.find((k) => k === o.warehouse);
         if (!kind) {
           throw badArgument(`--warehouse ${o.warehouse} is not valid: expected ${KINDS.join(' or ')}`);
@@ -72,8 +75,17 @@ export function registerInit(program: Command): void {
         }
         for (const file of files) {
           const out = join(target, file);
-          mkdirSync(dirname(out), { recursive: true });
-          writeFileSync(out, contents(template, file, target), { flag: 'wx' });
+          try {
+            mkdirSync(dirname(out), { recursive: true });
+            writeFileSync(out, contents(template, file, target), { flag: 'wx' });
+          } catch (err) {
+            const code = (err as NodeJS.ErrnoException).code ?? String(err);
+            throw badArgument(`init cannot write ${display(out)}: ${code}`);
+          }
+        }
+        if (globals(cmd).json) {
+          printJson({ ok: true, warehouse: kind, dir: target, files });
+          return 0;
         }
         const plan = display(join(target, 'plan.yaml'));
         print(`wrote a ${kind} starter plan to ${target}:\n${files.map((f) => `  ${f}`).join('\n')}`);

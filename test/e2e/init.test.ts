@@ -171,6 +171,20 @@ describe('phased init', () => {
     expect(readFileSync(join(dir, 'sql', 'partitions.sql'), 'utf8')).toBe('SELECT 1\n');
   });
 
+  it('refuses, with exit 2, a target below a file, and lists what it wrote with --json', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'notes'), 'mine\n');
+    const r = await phased(['init', join('notes', 'plan')], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("notes is a file, where the plan's folder goes");
+    expect(Object.keys(snapshot(dir))).toEqual(['notes']);
+    const ok = await phased(['--json', 'init', 'p', '--warehouse', 'bigquery'], dir);
+    expect(ok.code, ok.stderr).toBe(0);
+    const out = JSON.parse(ok.stdout) as { warehouse: string; files: string[] };
+    expect(out.warehouse).toBe('bigquery');
+    expect(out.files.sort()).toEqual(snapshotNames(join(dir, 'p')));
+  });
+
   it('refuses an unknown --warehouse with exit 2 and creates nothing', async () => {
     const parent = tempDir();
     const r = await phased(['init', join(parent, 'p'), '--warehouse', 'postgres']);
