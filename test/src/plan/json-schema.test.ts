@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type * as z from 'zod';
+import * as z from 'zod';
 import {
   PLAN_JSON_SCHEMA_FILE,
   PLAN_REFERENCE_FILE,
@@ -20,6 +20,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const reference = readFileSync(path.join(ROOT, PLAN_REFERENCE_FILE), 'utf8');
 const committed = readFileSync(path.join(ROOT, PLAN_JSON_SCHEMA_FILE), 'utf8');
 const jsonSchema = JSON.parse(committed);
+const fromJson = z.fromJSONSchema(jsonSchema);
 
 /** Every object key of a zod schema, by document path (`$`, `range`, `phases[].gate`, …). */
 function zodKeys(
@@ -293,6 +294,8 @@ describe('the plan JSON Schema (docs/plan.schema.json)', () => {
     const byJson = validate(jsonSchema, doc);
     expect(byZod).toBe(valid);
     expect(byJson.length === 0, byJson.join('; ')).toBe(valid);
+    // A second reading of the same JSON Schema, by zod's own JSON Schema importer.
+    expect(fromJson.safeParse(doc).success).toBe(valid);
   });
 
   it('rejects an unknown key in the NBA plan, naming it', () => {
