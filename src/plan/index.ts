@@ -4,6 +4,15 @@ export { describePlan } from './describe.js';
 export { diffPlans } from './diff.js';
 export type { PortablePlan } from './hash.js';
 export { canonicalJson, planHash, portablePlan } from './hash.js';
+export {
+  PLAN_JSON_SCHEMA_FILE,
+  PLAN_REFERENCE_FILE,
+  planJsonSchema,
+  type ReferenceKeys,
+  referenceKeys,
+  renderPlanJsonSchema,
+  writePlanJsonSchema,
+} from './json-schema.js';
 export type { CheckPlanResult } from './load.js';
 export { checkPlanFile, loadPlan } from './load.js';
 export type { PlanOverrides } from './rules.js';

@@ -1,0 +1,96 @@
+// `phased init [DIR] [--warehouse sqlite|bigquery]`: write a commented starter plan and its sql/ files into
+// DIR. The templates are the plan reference's examples (docs/examples/<kind>), so there is one source of
+// truth; the editor schema line is rewritten for DIR. Nothing is written when any target already exists.
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { Command } from 'commander';
+import { packageRoot } from '../../src/demo/plan-dir.js';
+import { PLAN_JSON_SCHEMA_FILE } from '../../src/plan/json-schema.js';
+import { action, badArgument, globals, print, printJson } from '../context.js';
+
+const KINDS = ['sqlite', 'bigquery'] as const;
+const SCHEMA_LINE = /^# yaml-language-server: \$schema=.*$/m;
+
+/** Every file under `dir`, as sorted paths relative to it. */
+function filesUnder(dir: string, base = ''): string[] {
+  return readdirSync(join(dir, base), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(dir, join(base, e.name)) : [join(base, e.name)]))
+    .sort();
+}
+
+/** Targets that are in the way, with why: an existing file, or a file where a folder must go. */
+function conflicts(target: string, files: string[]): Map<string, string> {
+  const found = new Map<string, string>();
+  const notFolder = (p: string) => existsSync(p) && !statSync(p).isDirectory();
+  // The target, or its nearest existing parent, must be a folder.
+  let at = target;
+  while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
+  if (notFolder(at)) return found.set(at, "is a file, where the plan's folder goes");
+  for (const file of files) {
+    const parts = file.split(sep);
+    for (let i = 1; i < parts.length; i++) {
+      const folder = join(target, ...parts.slice(0, i));
+      if (notFolder(folder)) found.set(folder, 'is a file, where a folder goes');
+    }
+    if (existsSync(join(target, file))) found.set(join(target, file), 'exists');
+  }
+  return found;
+}
+
+/** A template file's text for `target`: plan.yaml points its schema line at the installed schema. */
+function contents(template: string, file: string, target: string): string {
+  const text = readFileSync(join(template, file), 'utf8');
+  if (file !== 'plan.yaml') return text;
+  const schema = relative(target, join(packageRoot(), PLAN_JSON_SCHEMA_FILE)).split(sep).join('/');
+  return text.replace(SCHEMA_LINE, `# yaml-language-server: $schema=${schema}`);
+}
+
+/** A path as the user would type it: relative when under the current folder, absolute otherwise. */
+function display(p: string): string {
+  const rel = relative(process.cwd(), p);
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? p : rel;
+}
+
+export function registerInit(program: Command): void {
+  program
+    .command('init')
+    .description('write a commented starter plan (plan.yaml and its sql/ files) into DIR; never overwrites')
+    .argument('[dir]', 'directory for the plan (created when missing)', '.')
+    .option('--warehouse <kind>', 'sqlite or bigquery', 'sqlite')
+    .action(
+      action((dir: string, o: { warehouse: string }, cmd: Command) => {
+        const kind = KINDS.find((k) => k === o.warehouse);
+        if (!kind) {
+          throw badArgument(`--warehouse ${o.warehouse} is not valid: expected ${KINDS.join(' or ')}`);
+        }
+        const template = join(packageRoot(), 'docs', 'examples', kind);
+        const files = filesUnder(template);
+        const target = resolve(dir);
+        const inTheWay = conflicts(target, files);
+        if (inTheWay.size > 0) {
+          const shown = [...inTheWay].map(([p, why]) => `${display(p)} ${why}`);
+          throw badArgument(
+            `init writes nothing, because ${shown.join('; ')}: choose another directory, or move the files away`,
+          );
+        }
+        for (const file of files) {
+          const out = join(target, file);
+          try {
+            mkdirSync(dirname(out), { recursive: true });
+            writeFileSync(out, contents(template, file, target), { flag: 'wx' });
+          } catch (err) {
+            const code = (err as NodeJS.ErrnoException).code ?? String(err);
+            throw badArgument(`init cannot write ${display(out)}: ${code}`);
+          }
+        }
+        if (globals(cmd).json) {
+          printJson({ ok: true, warehouse: kind, dir: target, files });
+          return 0;
+        }
+        const plan = display(join(target, 'plan.yaml'));
+        print(`wrote a ${kind} starter plan to ${target}:\n${files.map((f) => `  ${f}`).join('\n')}`);
+        print(`next: phased check ${plan}   (the format: docs/plans.md in the phased package)`);
+        return 0;
+      }),
+    );
+}
