@@ -5,6 +5,16 @@ export { JsonTextCache, sameJson } from './json-text.js';
 export { createRunLogger, logEvents, runLogPath } from './logger.js';
 export { type ProgressSink, progressLine, reportProgress } from './progress.js';
 export {
+  type Counts,
+  formatDuration,
+  formatEta,
+  formatRate,
+  overallCounts,
+  overallText,
+  RateMeter,
+  UNKNOWN,
+} from './progress-text.js';
+export {
   eventDetail,
   formatTimelineLine,
   resolveAt,
