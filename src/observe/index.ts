@@ -19,11 +19,20 @@ export {
   formatTimelineLine,
   resolveAt,
   stateLabel,
+  Timeline,
   type TimelineEntry,
   timelineEntry,
   type VerifyReport,
   verifyRun,
 } from './replay.js';
+export {
+  formatChange,
+  joinPaths,
+  leafPaths,
+  type StateChange,
+  shortPath,
+  stateChange,
+} from './state-change.js';
 export {
   formatRunList,
   formatRunView,
