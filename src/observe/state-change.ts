@@ -1,4 +1,4 @@
-// What changed between two recorded state values: the leaf states left and entered, as short paths
+// What changed between two recorded state values: the states left and the leaf states entered, as short paths
 // (`phase:p1.group:0.step:a.settled`: the `active.` every working state shares is dropped). Pure; the timeline
 // (replay.ts) uses it to print a run's state only when it changes.
 
@@ -20,13 +20,34 @@ export function leafPaths(value: unknown, prefix = ''): string[] {
 /** A path without the `active.` prefix every working state shares. */
 export const shortPath = (path: string): string => (path.startsWith('active.') ? path.slice(7) : path);
 
-/** The leaves of `next` not in `prev` (entered) and of `prev` not in `next` (left), in document order. */
+/** Every state node on the way to these leaves (`a`, `a.b`, `a.b.c` for the leaf `a.b.c`). */
+function nodes(leaves: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const leaf of leaves) {
+    const parts = leaf.split('.');
+    for (let i = 1; i <= parts.length; i++) out.add(parts.slice(0, i).join('.'));
+  }
+  return out;
+}
+
+/**
+ * What an event changed, from the leaf paths before and after it: `entered` = the leaves it entered (so a new
+ * group names each step it starts); `left` = the outermost states it left (leaving a group says the group, not
+ * each of its steps). Both in document order, as short paths. State names hold no dots (plan ids are
+ * identifiers), so a path splits back into its states.
+ */
 export function stateChange(prev: readonly string[], next: readonly string[]): StateChange {
-  const before = new Set(prev);
-  const after = new Set(next);
+  const before = nodes(prev);
+  const after = nodes(next);
+  const left: string[] = [];
+  for (const n of before) {
+    if (after.has(n)) continue;
+    const parent = n.includes('.') ? n.slice(0, n.lastIndexOf('.')) : undefined;
+    if (parent === undefined || after.has(parent)) left.push(n);
+  }
   return {
     entered: next.filter((p) => !before.has(p)).map(shortPath),
-    left: prev.filter((p) => !after.has(p)).map(shortPath),
+    left: left.map(shortPath),
   };
 }
 
