@@ -1,6 +1,7 @@
 // Drive a run in this process: signals, logs, progress and the closing summary; returns the exit code.
 import { Driver } from '../src/engine/index.js';
 import {
+  commandHint,
   createRunLogger,
   formatRunSummary,
   type InspectorBridge,
@@ -46,10 +47,11 @@ async function drive(
   inspector: InspectorBridge | undefined,
 ): Promise<number> {
   const stop = new AbortController();
+  const resumeHint = commandHint('resume', runId, ...(g.db ? ['--db', g.db] : []));
   const onSignal = (sig: NodeJS.Signals) => {
     if (stop.signal.aborted) return;
     process.stderr.write(
-      `phased: ${sig}: finishing in-flight units, then detaching (resume with \`phased resume ${runId}\`)\n`,
+      `phased: ${sig}: finishing in-flight units, then detaching (resume with \`${resumeHint}\`)\n`,
     );
     stop.abort(sig);
   };
@@ -81,7 +83,7 @@ async function drive(
       );
     }
     if (result.status === 'interrupted')
-      print(`run ${runId} interrupted by ${result.reason}; resume with \`phased resume ${runId}\``);
+      print(`run ${runId} interrupted by ${result.reason}; resume with \`${resumeHint}\``);
     return result.exitCode;
   } finally {
     process.off('SIGINT', onSignal);

@@ -3,11 +3,10 @@
 import type { Command } from 'commander';
 import {
   formatRunView,
-  formatTimelineLine,
   loadInspector,
   resolveAt,
   runView,
-  timelineEntry,
+  Timeline,
   verifyRun,
 } from '../../src/observe/index.js';
 import { action, globals, openDb, print, printJson } from '../context.js';
@@ -57,9 +56,12 @@ export function registerReplay(program: Command): void {
             const { replayIntoInspector } = await loadInspector();
             return await replayIntoInspector(store, runId, { port: o.inspect, speed: Number(o.speed) });
           }
+          // Text prints the state only when an event changed it (with what it left and entered); NDJSON keeps
+          // the full state on every row, plus entered and left.
+          const timeline = new Timeline();
           for (const e of store.events(runId)) {
-            if (g.json) process.stdout.write(`${JSON.stringify(timelineEntry(e))}\n`);
-            else print(formatTimelineLine(e));
+            if (g.json) process.stdout.write(`${JSON.stringify(timeline.entry(e))}\n`);
+            else print(timeline.line(e));
           }
           return 0;
         } finally {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { PhasedError } from '../../machines/index.js';
 import { createRun, formatDryRun, openPlanWarehouse, planDryRun } from '../../src/engine/index.js';
+import { commandHint } from '../../src/observe/index.js';
 import { loadPlan } from '../../src/plan/index.js';
 import { action, badArgument, globals, logDir, openDb, print, printJson } from '../context.js';
 import { driveRun } from '../drive.js';
@@ -69,7 +70,10 @@ export function registerRun(program: Command): void {
         }
         if (o.detach) {
           await wh.close();
-          print(`run ${runId} created; \`phased daemon\` will drive it (status: phased status ${runId})`);
+          const db = g.db ? ['--db', g.db] : [];
+          print(
+            `run ${runId} created; \`${commandHint('daemon', ...db)}\` will drive it (status: ${commandHint('status', runId, ...db)})`,
+          );
           return 0;
         }
         process.stderr.write(`run ${runId}: ${plan.name}, ${plan.range.start} … ${plan.range.end}\n`);

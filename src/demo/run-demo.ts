@@ -6,6 +6,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { PhasedError } from '../../machines/index.js';
 import { openStore } from '../../store/index.js';
 import { createRun } from '../engine/index.js';
+import { commandHint } from '../observe/command-hint.js';
 import { loadPlan } from '../plan/index.js';
 import { type BaselineResult, fillBaseline } from './baseline.js';
 import { type GenerateResult, generateWarehouse, type Scenario } from './generate.js';
@@ -106,7 +107,9 @@ function describe(hooks: DemoHooks, r: Omit<DemoResult, 'exitCode'>): void {
     .map(([step, n]) => `${step} ${n}/${b.expected}`)
     .join(', ');
   hooks.print(`baseline (already present before the run): ${present}`);
-  hooks.print(`plan copied to ${shown(r.planFile)} (edit it and rerun with \`phased run\`)`);
+  hooks.print(
+    `plan copied to ${shown(r.planFile)} (edit it and rerun with \`${commandHint('run', shown(r.planFile))}\`)`,
+  );
 }
 
 /** Make the demo directory, warehouse and plan copy; no run. */
@@ -131,11 +134,12 @@ export function initDemo(opts: DemoOptions, hooks: Pick<DemoHooks, 'print'>): Om
 /** The whole demo: init, then (unless initOnly) create a run of the copied plan and drive it. */
 export async function runDemo(opts: DemoOptions, hooks: DemoHooks): Promise<DemoResult> {
   const init = initDemo(opts, hooks);
-  const dbArg = `--db ${shown(init.db)}`;
+  // The follow-up commands are printed so that they work when pasted (see commandHint).
+  const db = ['--db', shown(init.db)];
   if (opts.initOnly) {
     hooks.print('next:');
-    hooks.print(`  phased run ${shown(init.planFile)} ${dbArg}`);
-    hooks.print(`  phased validate ${shown(init.planFile)} --gate phase3`);
+    hooks.print(`  ${commandHint('run', shown(init.planFile), ...db)}`);
+    hooks.print(`  ${commandHint('validate', shown(init.planFile), '--gate', 'phase3')}`);
     return { ...init, exitCode: 0 };
   }
   const overrides = opts.range ? { start: opts.range.start, end: opts.range.end } : {};
@@ -150,8 +154,8 @@ export async function runDemo(opts: DemoOptions, hooks: DemoHooks): Promise<Demo
   hooks.print(`run ${runId}: ${plan.name}, ${plan.range.start} … ${plan.range.end}`);
   const exitCode = await hooks.drive(runId, init.db);
   hooks.print('next:');
-  hooks.print(`  phased status ${runId} ${dbArg}`);
-  hooks.print(`  phased replay ${runId} ${dbArg}`);
-  hooks.print(`  phased validate ${shown(init.planFile)} --gate phase3`);
+  hooks.print(`  ${commandHint('status', runId, ...db)}`);
+  hooks.print(`  ${commandHint('replay', runId, ...db)}`);
+  hooks.print(`  ${commandHint('validate', shown(init.planFile), '--gate', 'phase3')}`);
   return { ...init, runId, exitCode };
 }

@@ -1,50 +1,56 @@
-// Live progress on a terminal: one cli-progress bar per running step (done/total, failed, rate, ETA) and a
-// line with the run's current state. Reads the event stream only; off a terminal the plain line is used instead.
+// Live progress on a terminal: a line with the run's current state, one line for the run as a whole (units
+// done/total, rate, ETA) and one cli-progress bar per step once a unit of it started. Reads the event stream only; off a terminal
+// the plain line reporter (progress.ts) is used instead. The figures' text comes from progress-text.ts.
 
 import cliProgress from 'cli-progress';
 import type { Observable } from 'rxjs';
 import type { RunEvent, RunSnapshot } from '../../machines/index.js';
 import { runStatus } from '../../machines/index.js';
+import { formatEta, formatRate, overallCounts, overallText, RateMeter } from './progress-text.js';
 import { stateLabel } from './replay.js';
 
-interface StepBar {
-  bar: cliProgress.SingleBar;
-  t0: number;
-  done0: number;
-}
-
-const FORMAT = ' {step} |{bar}| {value}/{total} failed {failed} · {rate}/s · ETA {eta_formatted}';
+// cli-progress's own {eta_formatted} prints `NULLs`/`INFs` (cut to `LLs`/`NFs`) while it cannot tell: the ETA
+// and rate are ours, passed in the payload (under names of our own: cli-progress's {eta} would override them).
+const STEP_FORMAT = ' {step} |{bar}| {value}/{total} failed {failed} · {rate} · ETA {etaText}';
 
 /** Start bars on `stream` (a TTY); returns a handle whose stop() restores the terminal. */
 export function progressBars(
   events$: Observable<{ event: RunEvent; snap: RunSnapshot }>,
-  stream: NodeJS.WriteStream,
+  stream: NodeJS.WritableStream,
+  clock: () => number = Date.now,
 ): { stop(): void } {
   const multi = new cliProgress.MultiBar(
-    { stream, format: FORMAT, hideCursor: true, clearOnComplete: false, etaBuffer: 50, fps: 5 },
+    { stream, format: STEP_FORMAT, hideCursor: true, clearOnComplete: false, fps: 5 },
     cliProgress.Presets.shades_classic,
   );
-  const state = multi.create(1, 0, {}, { format: ' {status} · {where}' });
-  const bars = new Map<string, StepBar>();
+  const state = multi.create(1, 0, { status: 'starting', where: '' }, { format: ' {status} · {where}' });
+  const overall = multi.create(1, 0, { text: '' }, { format: ' run · {text}' });
+  const bars = new Map<string, cliProgress.SingleBar>();
+  const meter = new RateMeter();
   const width = (ids: string[]) => Math.max(8, ...ids.map((s) => s.length));
   let stopped = false;
-  const sub = events$.subscribe(({ snap }) => {
+  const sub = events$.subscribe(({ event, snap }) => {
+    const now = clock();
+    meter.observe(event, now);
     const ctx = snap.context;
     state.update(0, { status: runStatus(snap), where: stateLabel(snap.value).slice(0, 160) });
-    const ids = Object.keys(ctx.steps);
-    const pad = width(ids);
+    overall.update(0, { text: overallText(overallCounts(snap), meter.rate(now)) });
+    const pad = width(Object.keys(ctx.steps));
     for (const [id, c] of Object.entries(ctx.steps)) {
-      const running = c.pending > 0 && c.total > 0;
-      let b = bars.get(id);
-      if (!b && running) {
-        b = { bar: multi.create(c.total, c.done), t0: Date.now(), done0: c.done };
-        bars.set(id, b);
+      const rate = meter.stepRate(id, now);
+      const payload = {
+        step: id.padEnd(pad),
+        failed: c.failed,
+        rate: formatRate(rate),
+        etaText: formatEta(c, rate),
+      };
+      const bar = bars.get(id);
+      if (bar) {
+        bar.setTotal(c.total);
+        bar.update(c.done + c.failed, payload);
+      } else if (meter.hasStarted(id) && c.total > 0) {
+        bars.set(id, multi.create(c.total, c.done + c.failed, payload));
       }
-      if (!b) continue;
-      const secs = (Date.now() - b.t0) / 1000;
-      const rate = secs > 0 ? ((c.done - b.done0) / secs).toFixed(1) : '0.0';
-      b.bar.setTotal(c.total);
-      b.bar.update(c.done + c.failed, { step: id.padEnd(pad), failed: c.failed, rate });
     }
   });
   return {

@@ -1,19 +1,39 @@
 // Public surface of observation: run logs and progress output.
 
 export { progressBars } from './bars.js';
+export { type CommandContext, commandHint, packageRoot, phasedCommand } from './command-hint.js';
 export { JsonTextCache, sameJson } from './json-text.js';
 export { createRunLogger, logEvents, runLogPath } from './logger.js';
 export { type ProgressSink, progressLine, reportProgress } from './progress.js';
+export {
+  type Counts,
+  formatDuration,
+  formatEta,
+  formatRate,
+  overallCounts,
+  overallText,
+  RateMeter,
+  UNKNOWN,
+} from './progress-text.js';
 export {
   eventDetail,
   formatTimelineLine,
   resolveAt,
   stateLabel,
+  Timeline,
   type TimelineEntry,
   timelineEntry,
   type VerifyReport,
   verifyRun,
 } from './replay.js';
+export {
+  formatChange,
+  joinPaths,
+  leafPaths,
+  type StateChange,
+  shortPath,
+  stateChange,
+} from './state-change.js';
 export {
   formatRunList,
   formatRunView,

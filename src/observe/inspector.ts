@@ -1,9 +1,12 @@
 // The Stately inspector bridge on localhost: a page that frames stately.ai/inspect and a WebSocket that streams
 // our actors' inspection events. Late viewers first get every actor registration (with its machine definition).
-// Loaded lazily (through loadInspector) so runs without --inspect never load @statelyai/inspect or ws.
+// The WebSocket is one-way and private to the bridge's own page: a browser connection from any other origin is
+// refused (403), and what a viewer sends is never passed on. Loaded lazily (through loadInspector) so runs
+// without --inspect never load @statelyai/inspect or ws.
 
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createInspector } from '@statelyai/inspect';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { InspectionEvent } from 'xstate';
@@ -59,6 +62,33 @@ function stringify(value: unknown): string | undefined {
   }
 }
 
+/**
+ * The origins of the bridge's own page: loopback names and the listening host, on its port. Compared with a
+ * browser's `Origin`, never with `Host` (a DNS-rebound name arrives with a matching Host of its own).
+ */
+export function ownOrigins(host: string, port: number): Set<string> {
+  const names = new Set(['localhost', '127.0.0.1', '[::1]', host.includes(':') ? `[${host}]` : host]);
+  return new Set([...names].map((n) => `http://${n.toLowerCase()}:${port}`));
+}
+
+/** Whether a WebSocket upgrade may connect: no Origin (not a browser) or one of the bridge's own. */
+export function originAllowed(origin: string | undefined, own: ReadonlySet<string>): boolean {
+  if (origin === undefined) return true;
+  try {
+    const u = new URL(origin);
+    return own.has(`${u.protocol}//${u.host}`.toLowerCase());
+  } catch {
+    return false;
+  }
+}
+
+function refuse(socket: Duplex, origin: string): void {
+  const body = `inspector bridge: WebSocket from origin ${origin} refused; open the bridge's own page instead\n`;
+  socket.end(
+    `HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
 /** Parse `--inspect[=PORT]` (true when given without a value). */
 export function inspectPort(value: string | boolean | undefined): number {
   if (value === undefined || value === true || value === '') return DEFAULT_INSPECT_PORT;
@@ -76,15 +106,20 @@ export async function startInspector(port: number, host = '127.0.0.1'): Promise<
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(bridgePage((http.address() as AddressInfo).port));
   });
-  const wss = new WebSocketServer({ server: http });
-  const broadcast = (msg: string, except?: WebSocket) => {
-    for (const c of wss.clients) if (c !== except && c.readyState === WebSocket.OPEN) c.send(msg);
+  const wss = new WebSocketServer({ noServer: true });
+  let own = new Set<string>();
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const origin = req.headers.origin;
+    if (!originAllowed(origin, own)) return refuse(socket, String(origin));
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+  const broadcast = (msg: string) => {
+    for (const c of wss.clients) if (c.readyState === WebSocket.OPEN) c.send(msg);
   };
   wss.on('connection', (ws) => {
     for (const msg of actors.values()) ws.send(msg);
     for (const msg of recent) ws.send(msg);
-    // Other processes may inspect through this bridge too (createWebSocketInspector): relay what they send.
-    ws.on('message', (data) => broadcast(data.toString(), ws));
+    // Viewers only listen: nothing listens for what one sends, so it is never passed on to the others.
   });
   const inspector = createInspector(
     {
@@ -108,6 +143,7 @@ export async function startInspector(port: number, host = '127.0.0.1'): Promise<
     http.listen(port, host, () => resolve());
   });
   const actual = (http.address() as AddressInfo).port;
+  own = ownOrigins(host, actual);
   return {
     port: actual,
     url: `http://localhost:${actual}`,

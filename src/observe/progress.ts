@@ -1,21 +1,26 @@
-// Progress for long runs: one summary line every few seconds (any output), derived from the event stream.
-// It only reads snapshots; it never changes the run.
+// Progress for long runs: one summary line every few seconds (any output), derived from the event stream: the
+// current phase's steps, then the run as a whole (units done/total, rate, ETA). It never changes the run.
 
 import type { Observable } from 'rxjs';
 import type { RunEvent, RunSnapshot } from '../../machines/index.js';
+import { overallCounts, overallText, RateMeter } from './progress-text.js';
 
 export interface ProgressSink {
   write(line: string): void;
 }
 
-/** A one-line summary of a snapshot: state and per-step counts of the current phase. */
-export function progressLine(snap: RunSnapshot, elapsedMs: number): string {
+/**
+ * A one-line summary of a snapshot: per-step counts of the current phase, then the whole run's units, rate
+ * (units/s, undefined while unknown) and ETA.
+ */
+export function progressLine(snap: RunSnapshot, elapsedMs: number, rate?: number): string {
   const ctx = snap.context;
   const steps = Object.entries(ctx.steps)
     .filter(([, c]) => c.pending > 0 || (c.total > 0 && c.done + c.failed < c.total))
     .map(([id, c]) => `${id} ${c.done}/${c.total}${c.failed ? ` (${c.failed} failed)` : ''}`);
   const where = ctx.phase ? `${ctx.phase}${ctx.group === null ? '' : ` group ${ctx.group + 1}`}` : 'starting';
-  return `[${(elapsedMs / 1000).toFixed(1)}s] ${where}${steps.length ? `: ${steps.join(', ')}` : ''}`;
+  const head = `[${(elapsedMs / 1000).toFixed(1)}s] ${where}${steps.length ? `: ${steps.join(', ')}` : ''}`;
+  return `${head} · run ${overallText(overallCounts(snap), rate)}`;
 }
 
 /** Print a line every `everyMs`, and one for each gate or terminal event. */
@@ -23,11 +28,14 @@ export function reportProgress(
   events$: Observable<{ event: RunEvent; snap: RunSnapshot }>,
   sink: ProgressSink,
   everyMs = 3000,
+  clock: () => number = Date.now,
 ): void {
-  const t0 = Date.now();
+  const t0 = clock();
+  const meter = new RateMeter();
   let last = 0;
   events$.subscribe(({ event, snap }) => {
-    const now = Date.now();
+    const now = clock();
+    meter.observe(event, now);
     if (event.type === 'GATE_PASSED' || event.type === 'GATE_FAILED') {
       const verdict = event.type === 'GATE_PASSED' ? 'passed' : 'BLOCKED';
       const tables = event.report.tables.map((t) => `${t.step} ${(t.coverage * 100).toFixed(1)}%`).join(', ');
@@ -47,7 +55,7 @@ export function reportProgress(
     }
     if (now - last >= everyMs) {
       last = now;
-      sink.write(progressLine(snap, now - t0));
+      sink.write(progressLine(snap, now - t0, meter.rate(now)));
     }
   });
 }

@@ -1,5 +1,6 @@
-// Audit replay of a stored log: the timeline (time, seq, event, state after), the state as of a seq or time,
-// and verification (hash chain, seq continuity, and the machine reproducing every recorded state).
+// Audit replay of a stored log: the timeline (time, seq, event, and the state after it when it changed, with
+// the states left and entered), the state as of a seq or time, and verification (hash chain, seq continuity,
+// and the machine reproducing every recorded state).
 
 import {
   createRunMachine,
@@ -11,6 +12,7 @@ import {
 } from '../../machines/index.js';
 import type { EventStore, StoredEvent } from '../../store/index.js';
 import { JsonTextCache } from './json-text.js';
+import { formatChange, leafPaths, type StateChange, stateChange } from './state-change.js';
 
 export interface TimelineEntry {
   seq: number;
@@ -22,6 +24,35 @@ export interface TimelineEntry {
 
 export function timelineEntry(e: StoredEvent): TimelineEntry {
   return { seq: e.seq, at: e.at, type: e.type, data: JSON.parse(e.data), state: JSON.parse(e.state) };
+}
+
+/**
+ * A run's events read in log order, each with what it changed: the leaf states left and entered (short paths),
+ * or nothing when the state after it is the state before it.
+ */
+export class Timeline {
+  private prevText: string | undefined;
+  private prevLeaves: string[] = [];
+
+  /** The change `e` made; undefined when it left the state as it was. Call once per event, in order. */
+  change(e: StoredEvent): StateChange | undefined {
+    if (e.state === this.prevText) return undefined;
+    const leaves = leafPaths(JSON.parse(e.state));
+    const c = stateChange(this.prevLeaves, leaves);
+    this.prevText = e.state;
+    this.prevLeaves = leaves;
+    return c.entered.length > 0 || c.left.length > 0 ? c : undefined;
+  }
+
+  /** The NDJSON row: every field of timelineEntry (the full state on every row), plus entered and left. */
+  entry(e: StoredEvent): TimelineEntry & StateChange {
+    const c = this.change(e);
+    return { ...timelineEntry(e), entered: c?.entered ?? [], left: c?.left ?? [] };
+  }
+
+  line(e: StoredEvent): string {
+    return formatTimelineLine(e, this.change(e));
+  }
 }
 
 /** A state value in one line: nesting with '.', parallel regions in braces. */
@@ -68,9 +99,15 @@ export function eventDetail(event: RunEvent): string {
   }
 }
 
-export function formatTimelineLine(e: StoredEvent): string {
+/**
+ * One timeline line: time, seq, type and detail; when the event changed the state, also what it left and
+ * entered and the whole state after it (`… left step:a.running; entered step:a.settled → <state>`).
+ */
+export function formatTimelineLine(e: StoredEvent, change: StateChange | undefined): string {
   const detail = eventDetail(eventFromRow(e.type, e.data));
-  return `${e.at}  ${String(e.seq).padStart(6)}  ${e.type.padEnd(17)} ${detail ? `${detail}  ` : ''}→ ${stateLabel(JSON.parse(e.state))}`;
+  const head = `${e.at}  ${String(e.seq).padStart(6)}  ${e.type.padEnd(17)} ${detail}`;
+  if (!change) return head.trimEnd();
+  return `${detail ? `${head}  ` : head}${formatChange(change)} → ${stateLabel(JSON.parse(e.state))}`;
 }
 
 /** Resolve `--at`: a seq number, or an ISO time (the last event at or before it). */

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { createWebSocketReceiver } from '@statelyai/inspect';
 import { describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { cli, slowProject, start, tmp, waitFor } from '../support/ops.js';
 
 interface Msg {
@@ -59,6 +60,14 @@ describe('--inspect', () => {
     checkDefinition(got);
     const snaps = got.filter((m) => m.type === '@xstate.snapshot');
     expect(snaps.at(-1)?.snapshot?.value).toBe('succeeded');
+    // A page from another origin cannot read the stream: the upgrade is refused.
+    const status = await new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}`, { origin: 'https://evil.example' });
+      ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.once('open', () => reject(new Error('a foreign origin was accepted')));
+      ws.once('error', reject);
+    });
+    expect(status).toBe(403);
     replay.proc.kill('SIGTERM');
     expect(await replay.exit).toBe(0);
   }, 180_000);

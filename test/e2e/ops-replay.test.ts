@@ -20,6 +20,14 @@ describe('phased replay', () => {
     expect(lines[0]).toMatch(/^\S+\s+1\s+RUN_CREATED\s.*→ active\.prerequisites$/);
     expect(lines.at(-2)).toMatch(/RUN_SUCCEEDED.*→ succeeded$/);
     expect(lines.at(-1)).toMatch(/DRIVER_DETACHED/);
+    // The state is printed only where an event changed it, with what it left and entered.
+    const changed = lines.filter((l) => l.includes(' → '));
+    expect(changed.length).toBeLessThan(lines.length / 2);
+    for (const l of lines.filter((l) => /\s(UNIT_STARTED|DRIVER_ATTACHED)\s/.test(l)))
+      expect(l).not.toContain('→');
+    expect(lines.find((l) => /\sPREREQS_PASSED\s/.test(l))).toMatch(
+      /left prerequisites; entered baseline → active\.baseline$/,
+    );
 
     const nd = cli(db, ['--json', 'replay', 'a1']);
     const rows = nd.stdout
@@ -27,7 +35,11 @@ describe('phased replay', () => {
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(rows.map((r) => r.seq)).toEqual(log.map((e) => e.seq));
-    expect(rows.at(-2)).toMatchObject({ type: 'RUN_SUCCEEDED', state: 'succeeded' });
+    expect(rows.at(-2)).toMatchObject({ type: 'RUN_SUCCEEDED', state: 'succeeded', entered: ['succeeded'] });
+    // Every row keeps its full state, changed or not.
+    rows.forEach((r, i) => {
+      expect(r.state).toEqual(JSON.parse(log[i].state));
+    });
 
     // --at a seq in the middle of step a: the progress of that moment, not of the end.
     const aDone = log.filter((e) => e.type === 'UNIT_SUCCEEDED' && e.data.step === 'a');

@@ -1,0 +1,137 @@
+// The terminal bars, drawn into a fake TTY (a Writable with isTTY and columns) from a real run machine fed the
+// events a driver logs: before any unit finished, while units run and after every step finished, what was written
+// never holds cli-progress's unknown-ETA leftovers (`NULLs`/`INFs`, cut to `LLs`/`NFs`), NaN or Infinity.
+import { Writable } from 'node:stream';
+import { Subject } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { createRunMachine, RunCursor, type RunEvent, type RunSnapshot } from '../../../machines/index.js';
+import { progressBars, progressLine, reportProgress } from '../../../src/observe/index.js';
+import { twoPhasePlan } from '../../support/plans.js';
+
+class FakeTty extends Writable {
+  isTTY = true;
+  columns = 160;
+  rows = 40;
+  text = '';
+  override _write(chunk: Buffer, _enc: string, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+// Escape sequences out, so the assertions read the text a terminal shows.
+const visible = (s: string) => s.replace(/\x1B(?:\[[0-9;?]*[A-Za-z]|[78])/g, '');
+
+const started = (step: string, partition: string): RunEvent => ({
+  type: 'UNIT_STARTED',
+  step,
+  partition,
+  attempt: 1,
+  reason: 'first',
+});
+const ok = (step: string, partition: string): RunEvent => ({
+  type: 'UNIT_SUCCEEDED',
+  step,
+  partition,
+  attempt: 1,
+  rows: 1,
+  ms: 1,
+});
+
+/** Phase p1 of the two-phase plan: steps a and b, three partitions each, one already present for a. */
+function feed(emit: (event: RunEvent, snap: RunSnapshot) => void, stopAfterStarts = false): void {
+  const cursor = new RunCursor(createRunMachine(twoPhasePlan()));
+  const apply = (e: RunEvent) => emit(e, cursor.apply(e));
+  apply({ type: 'PREREQS_PASSED', checks: [] });
+  apply({
+    type: 'BASELINE_RECORDED',
+    partitions: 3,
+    steps: ['a', 'b', 'c', 'd'].map((step) => ({
+      step,
+      expected: 3,
+      present: step === 'a' ? 1 : 0,
+      missing: step === 'a' ? 2 : 3,
+      toRun: step === 'a' ? ['2', '3'] : ['1', '2', '3'],
+    })),
+  });
+  for (const [s, p] of [
+    ['a', '2'],
+    ['b', '1'],
+  ])
+    apply(started(s, p));
+  if (stopAfterStarts) {
+    cursor.stop();
+    return;
+  }
+  apply(ok('a', '2'));
+  apply(ok('b', '1'));
+  for (const p of ['2', '3']) {
+    apply(started('b', p));
+    apply(ok('b', p));
+  }
+  apply(started('a', '3'));
+  apply(ok('a', '3'));
+  cursor.stop();
+}
+
+const LEFTOVERS = /NaN|Infinity|NFs|LLs|NULL|INF|\{\w+\}/;
+
+describe('terminal progress bars', () => {
+  it('shows ETA – before a unit finished, with the run line', () => {
+    const tty = new FakeTty();
+    const events$ = new Subject<{ event: RunEvent; snap: RunSnapshot }>();
+    let now = 1_000;
+    const bars = progressBars(events$, tty as unknown as NodeJS.WriteStream, () => now);
+    feed((event, snap) => {
+      now += 100;
+      events$.next({ event, snap });
+    }, true);
+    bars.stop();
+    const out = visible(tty.text);
+    expect(out).not.toMatch(LEFTOVERS);
+    expect(out).toMatch(/ a\s+\|.*\| 1\/3 failed 0 · –\/s · ETA –/);
+    expect(out).toMatch(/ b\s+\|.*\| 0\/3 failed 0 · –\/s · ETA –/);
+    // Steps c and d of phase p2 count in the run's total (4 steps × 3 partitions; 1 present).
+    expect(out).toContain('run · 1/12 units · –/s · ETA –');
+    // A bar per step that started a unit; phase p2's steps have none yet.
+    expect(out).not.toMatch(/ c\s+\|/);
+  });
+
+  it('shows rates and ETAs while running, and done for finished steps', () => {
+    const tty = new FakeTty();
+    const events$ = new Subject<{ event: RunEvent; snap: RunSnapshot }>();
+    let now = 1_000;
+    const bars = progressBars(events$, tty as unknown as NodeJS.WriteStream, () => now);
+    feed((event, snap) => {
+      now += 1000;
+      events$.next({ event, snap });
+    });
+    bars.stop();
+    const out = visible(tty.text);
+    expect(out).not.toMatch(LEFTOVERS);
+    expect(out).toMatch(/ a\s+\|.*\| 3\/3 failed 0 · [\d.]+\/s · ETA done/);
+    expect(out).toMatch(/ b\s+\|.*\| 3\/3 failed 0 · [\d.]+\/s · ETA done/);
+    // Phase p2's steps are still to run: the run is not done, and its ETA is a time.
+    expect(out).toMatch(/run · 6\/12 units · [\d.]+\/s · ETA \d+(s|m\d\ds)/);
+  });
+});
+
+describe('plain progress lines', () => {
+  it('carry the run figures, unknown before a unit finished', () => {
+    const lines: string[] = [];
+    const events$ = new Subject<{ event: RunEvent; snap: RunSnapshot }>();
+    let now = 0;
+    reportProgress(events$, { write: (l) => lines.push(l) }, 0, () => now);
+    let first: RunSnapshot | undefined;
+    feed((event, snap) => {
+      now += 1000;
+      first ??= snap;
+      events$.next({ event, snap });
+    });
+    expect(lines.join('\n')).not.toMatch(LEFTOVERS);
+    expect(lines[0]).toMatch(/ · run 0\/– units · –\/s · ETA –$/);
+    // After the last event: 6 of 12 finished; 5 finished here (1 was present) over 9 s since the first start.
+    expect(lines.at(-1)).toMatch(/ · run 6\/12 units · 0\.6\/s · ETA 11s$/);
+    expect(progressLine(first as RunSnapshot, 1500)).toBe('[1.5s] starting · run 0/– units · –/s · ETA –');
+  });
+});
