@@ -1,28 +1,10 @@
 // How to write a `phased …` command for the operator to copy so that it works as shown: `phased` when that name
 // on the PATH is this installation (npm link, npm install -g), `npx phased` inside the project folder (npm finds
-// the project's own bin there), otherwise `node <path to the CLI>`. Reads the file system; changes nothing.
+// the project's own bin there), otherwise `node <path to the bundled CLI>`. Reads the file system; changes nothing.
 
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { delimiter, dirname, isAbsolute, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The phased package's root folder: the nearest package.json named phased above this module. */
-export function packageRoot(from = dirname(fileURLToPath(import.meta.url))): string {
-  let dir = from;
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'phased') return dir;
-      } catch {
-        // not a readable package.json: keep looking above it
-      }
-    }
-    const up = dirname(dir);
-    if (up === dir) return from;
-    dir = up;
-  }
-}
+import { realpathSync } from 'node:fs';
+import { delimiter, isAbsolute, join, relative } from 'node:path';
+import { packageRoot } from '../demo/plan-dir.js';
 
 const real = (p: string): string | undefined => {
   try {
@@ -44,7 +26,7 @@ export interface CommandContext {
 export function phasedCommand(ctx: CommandContext = {}): string {
   const root = ctx.root ?? packageRoot();
   const cwd = ctx.cwd ?? process.cwd();
-  const main = join(root, 'dist', 'cli', 'main.js');
+  const main = join(root, 'dist', 'bin', 'phased.js');
   const target = real(main);
   for (const dir of (ctx.path ?? process.env.PATH ?? '').split(delimiter)) {
     if (dir && target && real(join(dir, 'phased')) === target) return 'phased';

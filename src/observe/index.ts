@@ -1,7 +1,7 @@
 // Public surface of observation: run logs and progress output.
 
 export { progressBars } from './bars.js';
-export { type CommandContext, commandHint, packageRoot, phasedCommand } from './command-hint.js';
+export { type CommandContext, commandHint, phasedCommand } from './command-hint.js';
 export { JsonTextCache, sameJson } from './json-text.js';
 export { createRunLogger, logEvents, runLogPath } from './logger.js';
 export { type ProgressSink, progressLine, reportProgress } from './progress.js';

@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packageRoot, phasedCommand } from '../../../src/observe/index.js';
+import { packageRoot } from '../../../src/demo/index.js';
+import { phasedCommand } from '../../../src/observe/index.js';
 import { openStore } from '../../../store/index.js';
 import { tempDir } from '../../support/cli.js';
 import { PROJECT_ROOT } from '../../support/synthetic.js';
@@ -46,7 +47,7 @@ describe('commands printed for the operator', () => {
   it('prints `phased` when the PATH has this installation, and that works as shown', () => {
     const bin = join(tempDir(), 'bin');
     mkdirSync(bin);
-    symlinkSync(join(PROJECT_ROOT, 'dist', 'cli', 'main.js'), join(bin, 'phased'));
+    symlinkSync(join(PROJECT_ROOT, 'dist', 'bin', 'phased.js'), join(bin, 'phased'));
     const path = `${bin}${delimiter}${bare}`;
     const elsewhere = tempDir();
     expect(phasedCommand({ cwd: elsewhere, path })).toBe('phased');
@@ -58,7 +59,7 @@ describe('commands printed for the operator', () => {
   it('prints `node <the CLI>` outside the project without phased on the PATH, and that works as shown', () => {
     const elsewhere = tempDir();
     const prefix = phasedCommand({ cwd: elsewhere, path: bare });
-    expect(prefix).toBe(`node ${join(PROJECT_ROOT, 'dist', 'cli', 'main.js')}`);
+    expect(prefix).toBe(`node ${join(PROJECT_ROOT, 'dist', 'bin', 'phased.js')}`);
     const r = runShown(prefix, elsewhere, bare);
     expect(r.code, r.out).toBe(0);
     expect(r.out).toContain('no runs yet');
