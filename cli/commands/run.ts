@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { PhasedError } from '../../machines/index.js';
 import { createRun, formatDryRun, openPlanWarehouse, planDryRun } from '../../src/engine/index.js';
-import { loadPlan } from '../../src/plan/index.js';
+import { assertPlanSql, loadPlan } from '../../src/plan/index.js';
 import { action, badArgument, globals, logDir, openDb, print, printJson } from '../context.js';
 import { driveRun } from '../drive.js';
 
@@ -46,6 +46,8 @@ export function registerRun(program: Command): void {
         if (!existsSync(file)) throw new PhasedError('PLAN_INVALID', `plan file ${file} does not exist`);
         const overrides = { start: o.start, end: o.end, refill: o.refill as 'missing' | 'all' | undefined };
         const plan = loadPlan(file, overrides);
+        // A BigQuery plan's SQL must parse as GoogleSQL before anything runs or a run exists.
+        assertPlanSql(file, plan);
         if (o.dryRun) {
           const report = await planDryRun(plan);
           if (g.json) printJson(report);
