@@ -31,13 +31,10 @@ export function googleSqlSyntaxError(sql: string): SyntaxProblem | undefined {
     const text = err instanceof Error ? err.message : String(err);
     const at = /--> [^\n]*:(\d+):(\d+)/.exec(text);
     const lines = text.split('\n');
-    const expected = lines.find((l) => l.startsWith('Was expecting to see:'));
-    const message = [
-      lines[0].replace(/^Syntax Error: /, ''),
-      expected?.replace('Was expecting to see', 'expected'),
-    ]
-      .filter(Boolean)
-      .join('; ');
+    const expected = lines.find((l) => l.startsWith('Was expecting to see: '))?.slice(22);
+    // The parser lists every token it could take next; a long list says nothing a reader can use.
+    const hint = expected && expected.length <= 80 ? `; expected ${expected}` : '';
+    const message = `${lines[0].replace(/^Syntax Error: /, '')}${hint}`;
     return { line: Number(at?.[1] ?? 1), column: Number(at?.[2] ?? 1), message };
   }
 }

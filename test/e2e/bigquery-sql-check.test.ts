@@ -60,3 +60,18 @@ describe('GoogleSQL check of a BigQuery plan', () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe('GoogleSQL grammar loading', () => {
+  it('is never loaded for a SQLite plan (check, run and resume do not pay for it)', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { PROJECT_ROOT } = await import('../support/synthetic.js');
+    const script = `
+      import { createRequire } from 'node:module';
+      import { checkPlanFile } from ${JSON.stringify(join(PROJECT_ROOT, 'dist/src/plan/index.js'))};
+      const r = checkPlanFile(${JSON.stringify(join(PROJECT_ROOT, 'plans/nba/plan.yaml'))});
+      const loaded = Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('sql-parser-cst'));
+      console.log(JSON.stringify({ ok: r.ok, loaded }));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual({ ok: true, loaded: false });
+  });
+});
