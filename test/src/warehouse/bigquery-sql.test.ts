@@ -120,6 +120,15 @@ describe('bigquery SQL against a GoogleSQL grammar', () => {
     expect(sent).toContain(`FROM \`${PROJECT}.an.summary\``);
   });
 
+  it('refuses a dry run of SQL that does not parse, creating no job', async () => {
+    const wh = await openAgainst(server);
+    const err = await wh.dryRun('SELECT 1 AS partition', {}).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'QUERY', retryable: false });
+    expect((err as Error).message).toMatch(/invalidQuery: Syntax error/);
+    expect(server.inserts.map((j) => j.dryRun)).toEqual([true]);
+    expect(server.jobs.size).toBe(0);
+  });
+
   it('refuses a query naming a table that does not exist with notFound', async () => {
     const wh = await openAgainst(server);
     const err = await wh.query('SELECT * FROM an.nope').catch((e: unknown) => e);
