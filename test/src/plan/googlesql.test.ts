@@ -1,6 +1,6 @@
 // Every BigQuery SQL text phased ships or generates parses with a GoogleSQL grammar, and a BigQuery plan
 // whose SQL does not parse is refused by the loader's check, naming the field, file and line.
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ResolvedPlan } from '../../../machines/index.js';
@@ -8,7 +8,7 @@ import { notNullSql } from '../../../src/gates/index.js';
 import { checkPlanFile, googleSqlSyntaxError, loadPlan, planSqlError } from '../../../src/plan/index.js';
 import { coverageSql, resolveTable } from '../../../src/warehouse/index.js';
 import { PROJECT_ROOT } from '../../support/synthetic.js';
-import { copyFixture, editPlan } from './helpers.js';
+import { copyFixture, editPlan, tempDir } from './helpers.js';
 
 /** Every .sql file under `dir` whose path has a `bigquery` folder. */
 function bigquerySqlFiles(dir: string): string[] {
@@ -78,6 +78,14 @@ describe('plan check on a BigQuery plan', () => {
   const bigquery = (doc: { warehouse: unknown }) => {
     doc.warehouse = spec;
   };
+
+  it('passes the NBA plan switched to BigQuery (every sql/bigquery file and its notNull query parse)', () => {
+    const dir = tempDir();
+    cpSync(path.join(PROJECT_ROOT, 'plans', 'nba'), dir, { recursive: true });
+    const res = checkPlanFile(editPlan(path.join(dir, 'plan.yaml'), bigquery));
+    if (!res.ok) throw res.error;
+    expect(res.plan.phases[0].gate.notNull).toHaveLength(1);
+  });
 
   it('passes the fixture plan on BigQuery (its bigquery/ SQL files parse)', () => {
     const res = checkPlanFile(editPlan(copyFixture(), bigquery));
