@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { PhasedError } from '../../machines/index.js';
 import { createRun, formatDryRun, openPlanWarehouse, planDryRun } from '../../src/engine/index.js';
 import { commandHint } from '../../src/observe/index.js';
-import { loadPlan } from '../../src/plan/index.js';
+import { assertPlanSql, loadPlan } from '../../src/plan/index.js';
 import { action, badArgument, globals, logDir, openDb, print, printJson } from '../context.js';
 import { driveRun } from '../drive.js';
 
@@ -47,6 +47,8 @@ export function registerRun(program: Command): void {
         if (!existsSync(file)) throw new PhasedError('PLAN_INVALID', `plan file ${file} does not exist`);
         const overrides = { start: o.start, end: o.end, refill: o.refill as 'missing' | 'all' | undefined };
         const plan = loadPlan(file, overrides);
+        // A BigQuery plan's SQL must parse as GoogleSQL before anything runs or a run exists.
+        assertPlanSql(file, plan);
         if (o.dryRun) {
           const report = await planDryRun(plan);
           if (g.json) printJson(report);

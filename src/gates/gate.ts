@@ -10,9 +10,10 @@ import type {
   StepSpec,
   TableCoverage,
 } from '../../machines/index.js';
-import { allSteps, PhasedError } from '../../machines/index.js';
+import { PhasedError } from '../../machines/index.js';
 import type { Warehouse } from '../warehouse/index.js';
 import { MinRowsCache, messageOf, presentPartitions, runCheck } from './checks.js';
+import { notNullSql } from './not-null.js';
 
 /** How many missing partitions a report lists. */
 export const MISSING_SAMPLE = 10;
@@ -62,14 +63,6 @@ async function coverageOf(
 }
 
 async function notNullOf(plan: ResolvedPlan, wh: Warehouse, spec: NotNullSpec): Promise<NotNullResult> {
-  const column = allSteps(plan).find((s) => s.table === spec.table)?.partitionColumn;
-  const filters = [
-    ...(column ? [`${column} BETWEEN @start AND @end`] : []),
-    ...(spec.where ? [`(${spec.where})`] : []),
-  ];
-  const sql =
-    `SELECT COUNT(*) AS row_count, SUM(CASE WHEN ${spec.column} IS NULL THEN 1 ELSE 0 END) AS null_count ` +
-    `FROM ${spec.table}${filters.length > 0 ? ` WHERE ${filters.join(' AND ')}` : ''}`;
   const base = {
     table: spec.table,
     column: spec.column,
@@ -77,7 +70,7 @@ async function notNullOf(plan: ResolvedPlan, wh: Warehouse, spec: NotNullSpec): 
     ...(spec.where ? { where: spec.where } : {}),
   };
   try {
-    const [row] = await wh.query(sql, { start: plan.range.start, end: plan.range.end });
+    const [row] = await wh.query(notNullSql(plan, spec), { start: plan.range.start, end: plan.range.end });
     const rows = Number(row?.row_count ?? 0);
     const nulls = Number(row?.null_count ?? 0);
     const rate = rows === 0 ? 0 : nulls / rows;

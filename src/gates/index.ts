@@ -3,6 +3,7 @@ export { type Baseline, type BaselineOptions, measureBaseline } from './baseline
 export { MinRowsCache, runCheck, truthy } from './checks.js';
 export { formatGateReport } from './format.js';
 export { evaluateGate, MISSING_SAMPLE, type TableCoverageResult } from './gate.js';
+export { notNullSql } from './not-null.js';
 export {
   checkPrerequisites,
   dryRunCheck,

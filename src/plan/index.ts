@@ -2,6 +2,7 @@
 // The resolved plan model itself lives in machines/plan.ts.
 export { describePlan } from './describe.js';
 export { diffPlans } from './diff.js';
+export { assertPlanSql, googleSqlSyntaxError, planSqlError } from './googlesql.js';
 export type { PortablePlan } from './hash.js';
 export { canonicalJson, planHash, portablePlan } from './hash.js';
 export {

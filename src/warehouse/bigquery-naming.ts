@@ -73,9 +73,23 @@ export function resolveTable(
   );
 }
 
+/** One GoogleSQL identifier (column, alias) in backticks, so reserved words such as `partition` are names. */
+export function quoteIdent(name: string): string {
+  return `\`${name.replace(/[\\`]/g, (c) => `\\${c}`)}\``;
+}
+
 /** `project.dataset.table` in backticks, for SQL text. */
 export function quoteTable(ref: TableRef): string {
-  return `\`${ref.projectId}.${ref.datasetId}.${ref.tableId}\``;
+  return quoteIdent(`${ref.projectId}.${ref.datasetId}.${ref.tableId}`);
+}
+
+/** The coverage query of a table: rows per partition (as a date string) between @start and @end (DATE). */
+export function coverageSql(ref: TableRef, column: string): string {
+  const col = quoteIdent(column);
+  return (
+    `SELECT CAST(${col} AS STRING) AS ${quoteIdent('partition')}, COUNT(*) AS ${quoteIdent('n')} ` +
+    `FROM ${quoteTable(ref)} WHERE ${col} BETWEEN @start AND @end GROUP BY 1`
+  );
 }
 
 /** The partition decorator target: `table$YYYYMMDD`. */

@@ -21,13 +21,14 @@ import {
   waitForJob,
 } from './bigquery-jobs.js';
 import {
+  coverageSql,
   jobIdFor,
   labelsFor,
   partitionDestination,
-  quoteTable,
   resolveTable,
   typedParams,
 } from './bigquery-naming.js';
+import { normalizePartition } from './partitions.js';
 import { unitParams } from './sql-params.js';
 import type { ReconcileResult, Row, SqlParams, UnitRef, Warehouse } from './types.js';
 
@@ -170,7 +171,14 @@ export async function openBigQueryWarehouse(
 
     async listPartitions(sql, params) {
       const rows = await query(sql, params);
-      return [...new Set(rows.map((r) => String(r.partition)))].sort();
+      if (rows.length > 0 && !('partition' in rows[0])) {
+        throw new UnitError(
+          'QUERY',
+          `partition query returned columns ${Object.keys(rows[0]).join(', ')}; name the date column \`partition\``,
+          false,
+        );
+      }
+      return [...new Set(rows.map((r) => normalizePartition(r.partition, 'partition query')))].sort();
     },
 
     async tableExists(table) {
@@ -189,11 +197,14 @@ export async function openBigQueryWarehouse(
     },
 
     async partitionCounts(table, column, range) {
-      const sql =
-        `SELECT CAST(${column} AS STRING) partition, COUNT(*) n FROM ${quoteTable(resolveTable(spec, table))} ` +
-        `WHERE ${column} BETWEEN @start AND @end GROUP BY 1`;
+      const sql = coverageSql(resolveTable(spec, table), column);
       const rows = await query(sql, { start: range.start, end: range.end });
-      return new Map(rows.map((r) => [String(r.partition), Number(r.n)]));
+      const counts = new Map<string, number>();
+      for (const r of rows) {
+        const date = normalizePartition(r.partition, `${table}.${column}`);
+        counts.set(date, (counts.get(date) ?? 0) + Number(r.n));
+      }
+      return counts;
     },
 
     jobRefFor: (unit) => jobIdFor(unit),

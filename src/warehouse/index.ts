@@ -6,6 +6,7 @@ export {
   isBigQueryWarehouse,
   openBigQueryWarehouse,
 } from './bigquery.js';
+export { coverageSql, quoteIdent, quoteTable, resolveTable, type TableRef } from './bigquery-naming.js';
 export {
   type CommandBackendOptions,
   commandLogPath,

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeBqProject } from '../support/bq-e2e.js';
+import { makeBqProject, STEP_COLUMNS } from '../support/bq-e2e.js';
 import { type BqServer, startBqServer } from '../support/bq-server.js';
 import { runCli, runCliAsync, tempDir } from '../support/cli.js';
 import { makeSyntheticProject } from '../support/synthetic.js';
@@ -17,9 +17,13 @@ describe('run --dry-run', () => {
 
   function partlyFilled(dir: string) {
     const p = makeBqProject(dir, server, { dates: 4 });
-    // team_summary exists with two of the four days; the other tables do not exist yet.
-    server.addTable('an.team_summary');
-    server.setPartitionCounts('phased-e2e.an.team_summary', { [p.dates[0]]: 12, [p.dates[1]]: 12 });
+    // team_summary exists with two of the four days, player_summary exists empty (so phase 4's SQL can be
+    // dry-run), features does not exist yet.
+    const rows = [p.dates[0], p.dates[1]].flatMap((game_date) =>
+      Array.from({ length: 12 }, (_, i) => ({ game_date, team: `T${i}`, pts: 100 })),
+    );
+    server.createTable('an.team_summary', STEP_COLUMNS.team_summary, rows, { partitionBy: 'game_date' });
+    server.createTable('an.player_summary', STEP_COLUMNS.player_summary, [], { partitionBy: 'game_date' });
     return p;
   }
 

@@ -65,5 +65,9 @@ describe('bigquery resume after kill -9', () => {
     expect(ids.filter((id) => id === next)).toHaveLength(1);
     expect(ids).not.toContain(lost);
     expect(events.at(-2)?.type).toBe('RUN_SUCCEEDED');
+    // In the warehouse: every partition of every step written by exactly one finished job.
+    const written = server.writes.map((w) => `${w.table}@${w.partition}`);
+    expect(new Set(written).size).toBe(written.length);
+    expect(written).toHaveLength(3 * p.dates.length);
   });
 });

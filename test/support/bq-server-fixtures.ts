@@ -20,6 +20,27 @@ FROM nba_raw.team_boxscore
 WHERE game_date = @partition AND @run_id IS NOT NULL
 `;
 
+/** The target of TOGS_SQL: partitioned by game_date, as its ddl would create it. */
+export const TOGS_TABLE = 'nba_analytics.team_offense_game_summary';
+const TOGS_COLUMNS = { game_id: 'STRING', team_abbr: 'STRING', game_date: 'DATE', points: 'INT64' };
+
+/**
+ * Register TOGS_SQL's source (`nba_raw.team_boxscore`, `rows` team rows on each of `days`) and its empty
+ * target table (`target`, default TOGS_TABLE) on the server.
+ */
+export function seedTogs(server: BqServer, rows: number, days: string[], target = TOGS_TABLE): void {
+  const source = days.flatMap((day) =>
+    Array.from({ length: rows }, (_, i) => ({
+      game_id: `${day}-g${Math.floor(i / 2)}`,
+      team_abbr: `T${i}`,
+      game_date: day,
+      points: 90 + i,
+    })),
+  );
+  server.createTable('nba_raw.team_boxscore', TOGS_COLUMNS, source);
+  server.createTable(target, TOGS_COLUMNS, [], { partitionBy: 'game_date' });
+}
+
 export function bqSpec(overrides: Partial<BigQueryWarehouseSpec> = {}): BigQueryWarehouseSpec {
   return { kind: 'bigquery', projectId: PROJECT, location: 'US', ...overrides };
 }

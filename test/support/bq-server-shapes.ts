@@ -1,6 +1,9 @@
 // Response shapes of the BigQuery REST API subset the real client uses, for the local test server.
 // Pure builders (job resources, error bodies, query responses); routing and state live in bq-server.ts.
 
+import type { BqType } from './bq-sql.js';
+import type { Cell, QueryParams, QueryResult } from './bq-tables.js';
+
 export type FailureKind =
   | 'rateLimitExceeded'
   | 'quotaExceeded'
@@ -92,6 +95,10 @@ export interface JobState {
   pollsLeft: number;
   error?: ErrorSpec;
   done: boolean;
+  /** What the job does when it finishes (run the SELECT, create the table), checked at insert. */
+  work?: () => QueryResult | { created: unknown };
+  /** The result of a finished SELECT (rows written, for a materialize). */
+  result?: QueryResult;
 }
 
 export function jobResource(job: JobState): unknown {
@@ -114,41 +121,41 @@ export function jobResource(job: JobState): unknown {
   };
 }
 
-export type Cell = string | number | boolean | null;
+const REST_TYPE: Record<BqType, string> = {
+  STRING: 'STRING',
+  INT64: 'INTEGER',
+  FLOAT64: 'FLOAT',
+  BOOL: 'BOOLEAN',
+  DATE: 'DATE',
+  TIMESTAMP: 'TIMESTAMP',
+  NUMERIC: 'NUMERIC',
+};
 
-function typeOf(v: Cell): string {
-  if (typeof v === 'number') return Number.isInteger(v) ? 'INTEGER' : 'FLOAT';
-  if (typeof v === 'boolean') return 'BOOLEAN';
-  return 'STRING';
+function restValue(v: Cell): string | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return String(v);
 }
 
-/** A query response (jobs.query / getQueryResults) carrying `rows` with a schema inferred from them. */
+/** A query response (jobs.query / getQueryResults): the schema and the rows as REST cells (`{ f: [{ v }] }`). */
 export function rowsResponse(
   kind: 'bigquery#queryResponse' | 'bigquery#getQueryResultsResponse',
   ref: JobReference,
-  rows: Record<string, Cell>[],
-  columns?: string[],
-  totalRows?: number,
+  result: QueryResult,
+  maxResults?: number,
 ): unknown {
-  const names = columns ?? Object.keys(rows[0] ?? {});
-  const fields = names.map((name) => ({
-    name,
-    type: typeOf(rows.find((r) => r[name] !== null && r[name] !== undefined)?.[name] ?? ''),
-    mode: 'NULLABLE',
-  }));
+  const rows = maxResults === undefined ? result.rows : result.rows.slice(0, maxResults);
   return {
     kind,
     jobReference: { location: 'US', ...ref },
     jobComplete: true,
-    schema: { fields },
-    rows: rows.map((r) => ({
-      f: names.map((n) => ({ v: r[n] === null || r[n] === undefined ? null : String(r[n]) })),
-    })),
-    totalRows: String(totalRows ?? rows.length),
+    schema: {
+      fields: result.fields.map((f) => ({ name: f.name, type: REST_TYPE[f.type], mode: 'NULLABLE' })),
+    },
+    rows: rows.map((r) => ({ f: result.fields.map((f) => ({ v: restValue(r[f.name] ?? null) })) })),
+    totalRows: String(result.rows.length),
   };
 }
-
-export type QueryParams = Record<string, { type: string; value: string | null }>;
 
 export function paramsOf(raw: unknown): QueryParams {
   const out: QueryParams = {};
@@ -160,10 +167,4 @@ export function paramsOf(raw: unknown): QueryParams {
     out[p.name] = { type: p.parameterType.type, value: p.parameterValue?.value ?? null };
   }
   return out;
-}
-
-/** `dataset.table` a CREATE TABLE statement creates (DDL jobs make tables.get find it), if any. */
-export function ddlTable(text: string): string | undefined {
-  const m = /CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?`?(?:[\w-]+\.)?(\w+)\.(\w+)`?/i.exec(text);
-  return m ? `${m[1]}.${m[2]}` : undefined;
 }

@@ -1,12 +1,12 @@
 // A local HTTP server speaking the BigQuery REST subset the real @google-cloud/bigquery client uses.
-// It records every job, can be scripted to fail, answers coverage/count queries by shape; it executes no SQL.
+// Every SQL text it receives is parsed with a GoogleSQL grammar and answered by its meaning: translated to
+// SQLite and run on the tables a test registers (bq-tables.ts). It records every job and can be scripted to fail.
 
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { BqServer, RecordedJob, ScriptedFailure, TableRef } from './bq-server-api.js';
 import {
-  type Cell,
-  ddlTable,
   type ErrorSpec,
   errorBody,
   type FailureKind,
@@ -15,83 +15,31 @@ import {
   type JobState,
   jobResource,
   paramsOf,
-  type QueryParams,
   rowsResponse,
 } from './bq-server-shapes.js';
+import { BqError } from './bq-sql.js';
+import { BqTables } from './bq-tables.js';
 
+export type { BqServer, RecordedJob, ScriptedFailure, TableRef } from './bq-server-api.js';
 export type { FailureKind } from './bq-server-shapes.js';
+export type { Cell } from './bq-tables.js';
 
-export interface TableRef {
-  projectId: string;
-  datasetId: string;
-  tableId: string;
+/** The error BigQuery answers for a failure of a statement (syntax, names, partition rules). */
+function specOf(err: unknown): ErrorSpec {
+  if (err instanceof BqError) return { http: err.http, reason: err.reason, message: err.message };
+  return {
+    http: 400,
+    reason: 'invalidQuery',
+    message: `bq-server: ${(err as Error).message ?? String(err)}`,
+  };
 }
 
-/** One jobs.insert request as the server received it. */
-export interface RecordedJob {
-  jobId: string;
-  projectId: string;
-  location?: string;
-  query: string;
-  destination?: TableRef;
-  writeDisposition?: string;
-  labels: Record<string, string>;
-  parameters: Record<string, { type: string; value: string | null }>;
-  dryRun: boolean;
-  maximumBytesBilled?: string;
-}
-
-export interface ScriptedFailure {
-  /** insert = jobs.insert, get = jobs.get, query = jobs.query, results = getQueryResults, table = tables.get. */
-  on: 'insert' | 'get' | 'query' | 'results' | 'table';
-  /** Only for this job id (insert/get/results); any when unset. */
-  jobId?: string;
-  /** Only for query text matching this (insert/query). */
-  match?: RegExp;
-  kind: FailureKind;
-  /** How many matching calls fail (default 1). */
-  times?: number;
-}
-
-export interface BqServer {
-  /** Pass as apiEndpoint (or BIGQUERY_EMULATOR_HOST). */
-  readonly url: string;
-  /** Every jobs.insert request, in order, including duplicates and failed ones. */
-  readonly inserts: RecordedJob[];
-  /** Jobs the server accepted, by id. */
-  readonly jobs: Map<string, RecordedJob>;
-  /** Every jobs.query request (text and parameters). */
-  readonly queries: { query: string; parameters: QueryParams }[];
-  /** Materialize jobs that broke the rules (wrong SQL, destination or write disposition). */
-  readonly violations: string[];
-  readonly authorization: Set<string>;
-  /** Rows each materialize job reports as written (totalRows). */
-  destinationRows: number;
-  dryRunBytes: number;
-  fail(f: ScriptedFailure): void;
-  /** New jobs (or one id) answer RUNNING to this many jobs.get polls before DONE. */
-  keepRunning(polls: number, jobId?: string): void;
-  /** The job is accepted, then finishes with this error. */
-  failJob(jobId: string, kind: FailureKind): void;
-  /** The SQL a materialize into `dataset.table$…` must carry, byte for byte. */
-  expectMaterialize(table: string, sql: string): void;
-  /** Partition row counts of `project.dataset.table`, answered to the coverage query. */
-  setPartitionCounts(table: string, counts: Record<string, number>): void;
-  /** Rows for any query whose text matches. */
-  answer(match: RegExp, rows: Record<string, Cell>[], columns?: string[]): void;
-  /** Make tables.get find `dataset.table`. */
-  addTable(table: string): void;
-  /** Partitions written by finished WRITE_TRUNCATE jobs, by `project.dataset.table` (coverage answers them). */
-  readonly written: Map<string, Set<string>>;
-  /** New materialize jobs (with a destination) stay RUNNING until release(); DDL and checks still finish. */
-  hold(): void;
-  /** Let held jobs finish on their next poll, and stop holding new ones. */
-  release(): void;
-  /** Inserts of matching job ids are never answered nor accepted (lost in flight); undefined stops stalling. */
-  stall(match?: RegExp): void;
-  /** Insert requests stalled by stall(): received, never accepted (not in inserts or jobs). */
-  readonly stalled: RecordedJob[];
-  close(): Promise<void>;
+/** `dataset.table` → `*.dataset.table` (any project); `project.dataset.table` as it is. */
+function tableKey(name: string): string {
+  const parts = name.replace(/`/g, '').split('.');
+  if (parts.length === 2) return `*.${parts[0]}.${parts[1]}`;
+  if (parts.length === 3) return parts.join('.');
+  throw new Error(`bq-server: register tables as dataset.table or project.dataset.table, not ${name}`);
 }
 
 export async function startBqServer(): Promise<BqServer> {
@@ -104,32 +52,37 @@ export async function startBqServer(): Promise<BqServer> {
   const script: ScriptedFailure[] = [];
   const pollsFor = new Map<string, number>();
   const jobFailures = new Map<string, FailureKind>();
-  const expected = new Map<string, string>();
-  const counts = new Map<string, Record<string, number>>();
-  const answers: { match: RegExp; rows: Record<string, Cell>[]; columns?: string[] }[] = [];
-  const tables = new Set<string>();
+  const tables = new BqTables();
   const written = new Map<string, Set<string>>();
+  const writes: BqServer['writes'] = [];
   let defaultPolls = 0;
   let holding = false;
   let stallMatch: RegExp | undefined;
   const stalled: RecordedJob[] = [];
 
-  /** A job turned DONE: a materialize writes its partition (coverage sees it) and creates its table. */
-  function finished(state: JobState): void {
+  /** A job turns DONE: it runs now; a materialize replaces its partition (or fails, writing nothing). */
+  function complete(state: JobState): void {
+    state.done = true;
+    if (state.error || !state.work) return;
     const rec = jobs.get(state.ref.jobId);
-    const dest = rec?.destination;
-    if (!rec || !dest || state.error) return;
-    const m = /^(.+)\$(\d{4})(\d{2})(\d{2})$/.exec(dest.tableId);
-    if (!m) return;
-    const key = `${dest.projectId}.${dest.datasetId}.${m[1]}`;
-    const day = `${m[2]}-${m[3]}-${m[4]}`;
-    const set = written.get(key) ?? new Set<string>();
-    set.add(day);
-    written.set(key, set);
-    const table = counts.get(key) ?? {};
-    table[day] = server.destinationRows;
-    counts.set(key, table);
-    tables.add(`${dest.datasetId}.${m[1]}`);
+    try {
+      const out = state.work();
+      if (!('fields' in out)) return;
+      state.result = out;
+      const dest = rec?.destination;
+      const m = dest ? /^(.+)\$(\d{4})(\d{2})(\d{2})$/.exec(dest.tableId) : null;
+      if (!rec || !dest || !m) return;
+      const day = `${m[2]}-${m[3]}-${m[4]}`;
+      const rows = tables.replacePartition(dest.projectId, dest.datasetId, m[1], day, out);
+      const key = `${dest.projectId}.${dest.datasetId}.${m[1]}`;
+      const set = written.get(key) ?? new Set<string>();
+      set.add(day);
+      written.set(key, set);
+      writes.push({ jobId: rec.jobId, table: key, partition: day, rows });
+    } catch (err) {
+      state.error = specOf(err);
+      state.result = undefined;
+    }
   }
 
   function takeFailure(
@@ -152,33 +105,11 @@ export async function startBqServer(): Promise<BqServer> {
 
   function validate(job: RecordedJob): string | undefined {
     if (!job.destination) return undefined;
-    const m = /^(.+)\$(\d{8})$/.exec(job.destination.tableId);
-    if (!m) return `job ${job.jobId}: destination ${job.destination.tableId} is not table$YYYYMMDD`;
+    if (!/^(.+)\$(\d{8})$/.test(job.destination.tableId))
+      return `job ${job.jobId}: destination ${job.destination.tableId} is not table$YYYYMMDD`;
     if (job.writeDisposition !== 'WRITE_TRUNCATE') {
       return `job ${job.jobId}: writeDisposition ${job.writeDisposition} is not WRITE_TRUNCATE`;
     }
-    const want = expected.get(`${job.destination.datasetId}.${m[1]}`);
-    if (want !== undefined && want !== job.query)
-      return `job ${job.jobId}: query text differs from the dialect file`;
-    return undefined;
-  }
-
-  function answerRows(text: string, params: QueryParams, ref: JobReference, kind: 'bigquery#queryResponse') {
-    const cov =
-      /^SELECT CAST\((\w+) AS STRING\) partition, COUNT\(\*\) n FROM `([^`]+)` WHERE \1 BETWEEN @start AND @end GROUP BY 1$/.exec(
-        text,
-      );
-    if (cov) {
-      const data = counts.get(cov[2]) ?? {};
-      const lo = params.start?.value ?? '';
-      const hi = params.end?.value ?? '';
-      const rows = Object.entries(data)
-        .filter(([d]) => d >= lo && d <= hi)
-        .map(([partition, n]) => ({ partition, n }));
-      return rowsResponse(kind, ref, rows, ['partition', 'n']);
-    }
-    const a = answers.find((x) => x.match.test(text));
-    if (a) return rowsResponse(kind, ref, a.rows, a.columns);
     return undefined;
   }
 
@@ -217,6 +148,12 @@ export async function startBqServer(): Promise<BqServer> {
       return sendError(res, { http: 400, reason: 'invalidQuery', message: `bq-server: ${bad}` });
     }
     if (rec.dryRun) {
+      // A dry run creates no job: a statement BigQuery would refuse is an error response.
+      try {
+        tables.prepare(rec.query, rec.projectId, rec.parameters);
+      } catch (err) {
+        return sendError(res, specOf(err));
+      }
       return send(res, 200, {
         kind: 'bigquery#job',
         jobReference: ref,
@@ -242,11 +179,19 @@ export async function startBqServer(): Promise<BqServer> {
       done: false,
       error: failKind ? failureSpec(failKind, rec.jobId) : undefined,
     };
-    state.done = state.pollsLeft <= 0 && !state.error;
     states.set(rec.jobId, state);
-    const created = rec.destination ? undefined : ddlTable(rec.query);
-    if (created) tables.add(created);
-    if (state.done) finished(state);
+    // The job is created either way; a statement that does not parse or names a missing table is DONE
+    // at once with that error (errorResult), as BigQuery reports it.
+    let refused = false;
+    if (!state.error) {
+      try {
+        state.work = tables.prepare(rec.query, rec.projectId, rec.parameters);
+      } catch (err) {
+        state.error = specOf(err);
+        refused = true;
+      }
+    }
+    if (refused || (state.pollsLeft <= 0 && !state.error)) complete(state);
     if (f) return sendError(res, failureSpec(f.kind, rec.jobId));
     send(res, 200, jobResource(state));
   }
@@ -258,20 +203,16 @@ export async function startBqServer(): Promise<BqServer> {
     if (!state) return sendError(res, failureSpec('notFound', `Job ${jobId}`));
     if (!state.done) {
       if (state.pollsLeft > 0) state.pollsLeft -= 1;
-      else {
-        state.done = true;
-        finished(state);
-      }
+      else complete(state);
     }
     send(res, 200, jobResource(state));
   }
 
-  function results(jobId: string, res: ServerResponse) {
+  function results(jobId: string, url: URL, res: ServerResponse) {
     const f = takeFailure('results', jobId);
     if (f) return sendError(res, failureSpec(f.kind, jobId));
     const state = states.get(jobId);
-    const rec = jobs.get(jobId);
-    if (!state || !rec) return sendError(res, failureSpec('notFound', `Job ${jobId}`));
+    if (!state || !jobs.has(jobId)) return sendError(res, failureSpec('notFound', `Job ${jobId}`));
     if (!state.done)
       return send(res, 200, {
         kind: 'bigquery#getQueryResultsResponse',
@@ -279,11 +220,18 @@ export async function startBqServer(): Promise<BqServer> {
         jobComplete: false,
       });
     if (state.error) return sendError(res, state.error);
-    const total = rec.destination ? server.destinationRows : 0;
-    send(res, 200, {
-      ...(rowsResponse('bigquery#getQueryResultsResponse', state.ref, [], []) as object),
-      totalRows: String(total),
-    });
+    const max = url.searchParams.get('maxResults');
+    const result = state.result ?? { fields: [], rows: [] };
+    send(
+      res,
+      200,
+      rowsResponse(
+        'bigquery#getQueryResultsResponse',
+        state.ref,
+        result,
+        max === null ? undefined : Number(max),
+      ),
+    );
   }
 
   function jobsQuery(project: string, body: Record<string, unknown>, res: ServerResponse) {
@@ -297,15 +245,14 @@ export async function startBqServer(): Promise<BqServer> {
       jobId: `job_${randomUUID()}`,
       location: body.location as string | undefined,
     };
-    const out = answerRows(text, parameters, ref, 'bigquery#queryResponse');
-    if (out === undefined) {
-      return sendError(res, {
-        http: 400,
-        reason: 'invalidQuery',
-        message: `bq-server cannot answer: ${text}`,
-      });
+    let out: ReturnType<ReturnType<BqTables['prepare']>>;
+    try {
+      out = tables.prepare(text, project, parameters)();
+    } catch (err) {
+      return sendError(res, specOf(err));
     }
-    send(res, 200, out);
+    const result = 'fields' in out ? out : { fields: [], rows: [] };
+    send(res, 200, rowsResponse('bigquery#queryResponse', ref, result));
   }
 
   function cancel(jobId: string, res: ServerResponse) {
@@ -325,7 +272,7 @@ export async function startBqServer(): Promise<BqServer> {
   function table(dataset: string, tableId: string, project: string, res: ServerResponse) {
     const f = takeFailure('table', `${dataset}.${tableId}`);
     if (f) return sendError(res, failureSpec(f.kind, `${dataset}.${tableId}`));
-    if (!tables.has(`${dataset}.${tableId}`)) {
+    if (!tables.find(project, dataset, tableId)) {
       return sendError(res, failureSpec('notFound', `Table ${project}:${dataset}.${tableId}`));
     }
     send(res, 200, {
@@ -342,10 +289,8 @@ export async function startBqServer(): Promise<BqServer> {
       ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>)
       : {};
     if (req.headers.authorization) authorization.add(req.headers.authorization);
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(
-      /^\/bigquery\/v2/,
-      '',
-    );
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = decodeURIComponent(url.pathname).replace(/^\/bigquery\/v2/, '');
     const seg = path.split('/').filter(Boolean);
     const m = req.method ?? 'GET';
     if (seg[0] !== 'projects' || seg.length < 3) return sendError(res, failureSpec('notFound', path));
@@ -353,7 +298,7 @@ export async function startBqServer(): Promise<BqServer> {
     if (m === 'POST' && seg[2] === 'jobs' && seg.length === 3) return insert(project, body, res);
     if (m === 'GET' && seg[2] === 'jobs' && seg.length === 4) return getJob(seg[3], res);
     if (m === 'POST' && seg[2] === 'jobs' && seg[4] === 'cancel') return cancel(seg[3], res);
-    if (m === 'GET' && seg[2] === 'queries' && seg.length === 4) return results(seg[3], res);
+    if (m === 'GET' && seg[2] === 'queries' && seg.length === 4) return results(seg[3], url, res);
     if (m === 'POST' && seg[2] === 'queries' && seg.length === 3) return jobsQuery(project, body, res);
     if (m === 'GET' && seg[2] === 'datasets' && seg[4] === 'tables')
       return table(seg[3], seg[5], project, res);
@@ -375,7 +320,6 @@ export async function startBqServer(): Promise<BqServer> {
     queries,
     violations,
     authorization,
-    destinationRows: 0,
     dryRunBytes: 0,
     fail: (f) => script.push({ ...f }),
     keepRunning(polls, jobId) {
@@ -383,11 +327,18 @@ export async function startBqServer(): Promise<BqServer> {
       else pollsFor.set(jobId, polls);
     },
     failJob: (jobId, kind) => jobFailures.set(jobId, kind),
-    expectMaterialize: (t, sql) => expected.set(t, sql),
-    setPartitionCounts: (t, c) => counts.set(t, c),
-    answer: (match, rows, columns) => answers.push({ match, rows, columns }),
-    addTable: (t) => tables.add(t),
+    createTable: (t, columns, rows, opts) => {
+      tables.create(tableKey(t), columns, rows, opts?.partitionBy);
+    },
+    addTable: (t) => tables.register(tableKey(t)),
+    rows: (t) => {
+      const [p, d, id] = tableKey(t).split('.');
+      const info = tables.find(p, d, id);
+      if (!info) throw new Error(`bq-server: no table ${t}`);
+      return tables.rows(info);
+    },
     written,
+    writes,
     stalled,
     stall: (match) => {
       stallMatch = match;
@@ -403,7 +354,10 @@ export async function startBqServer(): Promise<BqServer> {
     close: () =>
       new Promise<void>((resolve) => {
         http.closeAllConnections();
-        http.close(() => resolve());
+        http.close(() => {
+          tables.close();
+          resolve();
+        });
       }),
   };
   return server;

@@ -1,14 +1,14 @@
 // Attach instead of re-run: a 409 on insert, an in-doubt attempt reconciled by its job id, a 503 after accept.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BqServer, startBqServer } from '../../support/bq-server.js';
-import { openAgainst, TOGS_SQL, unit } from '../../support/bq-server-fixtures.js';
+import { openAgainst, seedTogs, unit } from '../../support/bq-server-fixtures.js';
 
 describe('bigquery attach and reconcile', () => {
   let server: BqServer;
   beforeEach(async () => {
     server = await startBqServer();
-    server.expectMaterialize('nba_analytics.team_offense_game_summary', TOGS_SQL);
-    server.destinationRows = 28;
+    // 28 source rows on each day: a finished job writes (and reports) 28 rows.
+    seedTogs(server, 28, ['2023-11-02', '2023-11-03', '2023-11-04', '2023-11-05', '2023-11-06']);
   });
   afterEach(() => server.close());
 

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PhasedError } from '../../../machines/index.js';
 import { openBigQueryWarehouse } from '../../../src/warehouse/bigquery.js';
 import { type BqServer, startBqServer } from '../../support/bq-server.js';
-import { bqSpec, TOGS_SQL, unit } from '../../support/bq-server-fixtures.js';
+import { bqSpec, seedTogs, unit } from '../../support/bq-server-fixtures.js';
 
 const KEYS = [
   'GOOGLE_APPLICATION_CREDENTIALS',
@@ -60,7 +60,7 @@ describe('bigquery credentials', () => {
     let server: BqServer;
     beforeEach(async () => {
       server = await startBqServer();
-      server.expectMaterialize('nba_analytics.team_offense_game_summary', TOGS_SQL);
+      seedTogs(server, 2, ['2024-03-01']);
     });
     afterEach(() => server.close());
 

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UnitError } from '../../../machines/index.js';
 import { type BqServer, type FailureKind, startBqServer } from '../../support/bq-server.js';
-import { bqSpec, openAgainst, TOGS_SQL, unit } from '../../support/bq-server-fixtures.js';
+import { bqSpec, openAgainst, seedTogs, unit } from '../../support/bq-server-fixtures.js';
 
 const POLICY = { rateLimitMs: 250, quotaMs: 1_234 };
 
@@ -20,7 +20,7 @@ describe('bigquery error classification', () => {
   let server: BqServer;
   beforeEach(async () => {
     server = await startBqServer();
-    server.expectMaterialize('nba_analytics.team_offense_game_summary', TOGS_SQL);
+    seedTogs(server, 2, ['2024-02-01', '2024-02-02', '2024-02-03']);
   });
   afterEach(() => server.close());
 

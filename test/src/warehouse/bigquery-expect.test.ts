@@ -1,7 +1,7 @@
 // expect.minRows on BigQuery: a partition written short fails the unit with EXPECTATION, also when reconciled.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BqServer, startBqServer } from '../../support/bq-server.js';
-import { openAgainst, TOGS_SQL, togsStep, unit } from '../../support/bq-server-fixtures.js';
+import { openAgainst, seedTogs, togsStep, unit } from '../../support/bq-server-fixtures.js';
 
 const MIN_ROWS_SQL = 'SELECT 2 * COUNT(*) AS min_rows FROM nba_raw.schedule WHERE game_date = @partition';
 
@@ -9,22 +9,27 @@ describe('bigquery expect.minRows', () => {
   let server: BqServer;
   beforeEach(async () => {
     server = await startBqServer();
-    server.expectMaterialize('nba_analytics.team_offense_game_summary', TOGS_SQL);
-    server.answer(/AS min_rows/, [{ min_rows: 30 }]);
+    // 15 games on each day: MIN_ROWS_SQL asks for 30 rows.
+    const days = ['2024-01-10', '2024-01-11', '2024-01-12'];
+    server.createTable(
+      'nba_raw.schedule',
+      { game_id: 'STRING', game_date: 'DATE' },
+      days.flatMap((d) => Array.from({ length: 15 }, (_, i) => ({ game_id: `${d}-${i}`, game_date: d }))),
+    );
   });
   afterEach(() => server.close());
 
   const step = togsStep({ expect: { minRows: MIN_ROWS_SQL } });
 
   it('accepts a partition with enough rows', async () => {
-    server.destinationRows = 30;
+    seedTogs(server, 30, ['2024-01-10']);
     const wh = await openAgainst(server);
     expect((await wh.materialize(unit('2024-01-10', 1, step))).rows).toBe(30);
     expect(server.queries.at(-1)?.parameters).toEqual({ partition: { type: 'DATE', value: '2024-01-10' } });
   });
 
   it('fails a short partition with EXPECTATION, not retryable', async () => {
-    server.destinationRows = 4;
+    seedTogs(server, 4, ['2024-01-11']);
     const wh = await openAgainst(server);
     const err = await wh.materialize(unit('2024-01-11', 1, step)).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'EXPECTATION', retryable: false });
@@ -32,7 +37,7 @@ describe('bigquery expect.minRows', () => {
   });
 
   it('reports a reconciled job that wrote a short partition as failed', async () => {
-    server.destinationRows = 2;
+    seedTogs(server, 2, ['2024-01-12']);
     const wh = await openAgainst(server);
     const u = unit('2024-01-12', 1, step);
     await wh.materialize(u).catch(() => undefined);

@@ -11,12 +11,15 @@ describe('bigquery reads', () => {
   afterEach(() => server.close());
 
   it('counts rows per partition within the range, with DATE parameters', async () => {
-    server.setPartitionCounts(`${PROJECT}.nba_analytics.team_offense_game_summary`, {
-      '2021-10-18': 2,
-      '2021-10-19': 26,
-      '2021-10-20': 30,
-      '2026-01-04': 8,
-    });
+    const perDay = { '2021-10-18': 2, '2021-10-19': 26, '2021-10-20': 30, '2026-01-04': 8 };
+    server.createTable(
+      `${PROJECT}.nba_analytics.team_offense_game_summary`,
+      { game_id: 'STRING', game_date: 'DATE' },
+      Object.entries(perDay).flatMap(([d, n]) =>
+        Array.from({ length: n }, (_, i) => ({ game_id: `${d}-${i}`, game_date: d })),
+      ),
+      { partitionBy: 'game_date' },
+    );
     const wh = await openAgainst(server);
     const counts = await wh.partitionCounts('nba_analytics.team_offense_game_summary', 'game_date', {
       start: '2021-10-19',
@@ -41,16 +44,22 @@ describe('bigquery reads', () => {
   });
 
   it('returns query rows as plain values and lists partitions sorted', async () => {
-    server.answer(/FROM nba_raw\.schedule/, [{ partition: '2024-01-03' }, { partition: '2024-01-01' }]);
-    server.answer(/AS ok/, [{ ok: true, detail: 'fine', n: 7 }]);
+    const days = ['2024-01-03', '2024-01-01', '2024-01-03', '2024-02-05'];
+    server.createTable(
+      'nba_raw.schedule',
+      { game_date: 'DATE' },
+      days.map((game_date) => ({ game_date })),
+    );
     const wh = await openAgainst(server);
     const parts = await wh.listPartitions(
-      'SELECT DISTINCT CAST(game_date AS STRING) AS partition FROM nba_raw.schedule WHERE game_date BETWEEN @start AND @end',
+      'SELECT DISTINCT CAST(game_date AS STRING) AS `partition` FROM nba_raw.schedule WHERE game_date BETWEEN @start AND @end',
       { start: '2024-01-01', end: '2024-01-31', run_id: 'r1' },
     );
     expect(parts).toEqual(['2024-01-01', '2024-01-03']);
     expect(Object.keys(server.queries[0].parameters).sort()).toEqual(['end', 'start']);
-    expect(await wh.query('SELECT TRUE AS ok')).toEqual([{ ok: true, detail: 'fine', n: 7 }]);
+    expect(await wh.query("SELECT TRUE AS ok, 'fine' AS detail, 7 AS n")).toEqual([
+      { ok: true, detail: 'fine', n: 7 },
+    ]);
   });
 
   it('tells whether a table exists (404 → false)', async () => {
@@ -66,7 +75,9 @@ describe('bigquery reads', () => {
     const ddl = 'CREATE TABLE IF NOT EXISTS nba_precompute.x (game_date DATE) PARTITION BY game_date';
     await wh.execute(ddl);
     expect([...server.jobs.values()].map((j) => j.query)).toEqual([ddl]);
-    const dry = await wh.dryRun('SELECT * FROM t WHERE d = @partition', { partition: '2024-01-01' });
+    const dry = await wh.dryRun('SELECT * FROM nba_precompute.x WHERE game_date = @partition', {
+      partition: '2024-01-01',
+    });
     expect(dry).toEqual({ bytesProcessed: 123_456_789 });
     expect(server.inserts[1]).toMatchObject({
       dryRun: true,
