@@ -61,8 +61,9 @@ export function eta(live: LiveRun, units: UnitCounts, now = Date.now()): Eta {
   const left = units.pending + units.running;
   const status = live.status;
   const rate = live.unitsPerMinute();
-  if (left === 0 && live.baseline)
-    return { unitsPerMinute: rate, remainingMs: 0, at: new Date(now).toISOString() };
+  if (left === 0 && live.baseline) {
+    return { unitsPerMinute: rate, remainingMs: 0, at: live.lastAt ?? new Date(now).toISOString() };
+  }
   if (status !== 'running' || rate === null || rate <= 0)
     return { unitsPerMinute: rate, remainingMs: null, at: null };
   const remainingMs = Math.round((left / rate) * 60_000);
