@@ -1,5 +1,6 @@
 // Every benchmark scenario, in the order `npm run bench` runs them (cheap store figures first, the demo last).
 import type { Scenario } from '../support/measure.js';
+import { apiConsole } from './api-console.js';
 import { appendAnatomyScenario } from './append-anatomy.js';
 import { appendBatched } from './append-batched.js';
 import { appendSingle } from './append-single.js';
@@ -19,10 +20,12 @@ export const SCENARIOS: Scenario[] = [
   makespan,
   rebuild,
   resume,
+  apiConsole,
   demo,
 ];
 
 export {
+  apiConsole,
   appendAnatomyScenario,
   appendBatched,
   appendSingle,
