@@ -222,11 +222,13 @@ describe('console API', () => {
     );
     expect(units.total).toBe(status.steps.reduce((n, s) => n + s.total, 0));
     expect(units.units.filter((u) => u.status === 'succeeded').length).toBe(succeeded.size);
-    const cov = await get<{ dates: string[]; rows: { step: string; cells: string }[] }>(
-      base,
-      '/api/runs/c1/coverage',
-    );
+    const cov = await get<{
+      dates: string[];
+      datesComplete: boolean;
+      rows: { step: string; cells: string }[];
+    }>(base, '/api/runs/c1/coverage');
     expect(cov.dates).toEqual(p.dates);
+    expect(cov.datesComplete).toBe(true);
     for (const s of status.steps) {
       const row = cov.rows.find((r) => r.step === s.id);
       expect(row?.cells.length).toBe(p.dates.length);
@@ -292,6 +294,89 @@ describe('console API', () => {
     expect(all.find((e) => e.type === 'RESUMED' && e.data.by === 'http')).toBeDefined();
     expect(got.heads.at(-1)?.headSeq).toBeGreaterThan(from);
 
+    ui.proc.kill('SIGTERM');
+    expect(await ui.exit).toBe(0);
+  }, 240_000);
+
+  it('lists a failed unit with its error, draws it failed, and retries it from the console', async () => {
+    const dir = tmp('phased-console-');
+    const db = join(dir, 'phased.db');
+    const p = slowProject(join(dir, 'p'), { dates: 4, flaky: ['2024-01-02'], retries: 0 });
+    expect(cli(db, ['run', p.plan, '--run-id', 'f1']).code).toBe(1);
+    const ui = start(db, ['ui', '--http', '127.0.0.1:0']);
+    const base = await waitFor(() => /http (http:\/\/\S+)/.exec(ui.err())?.[1], 'ui address');
+    const { readFileSync } = await import('node:fs');
+    const token = readFileSync(join(dir, 'console-token'), 'utf8').trim();
+    const failed = events(db, 'f1').find((e) => e.type === 'UNIT_FAILED');
+    expect(failed?.data).toMatchObject({ step: 'c', partition: '2024-01-02', final: true });
+    const err = failed?.data.error as { code: string; message: string };
+
+    const detail = await get<{
+      status: string;
+      failures: {
+        code: string;
+        count: number;
+        units: { step: string; partition: string; message: string; status: string }[];
+      }[];
+      gates: { id: string; status: string; history: { type: string }[] }[];
+    }>(base, '/api/runs/f1');
+    expect(detail.status).toBe('blocked');
+    expect(detail.failures).toEqual([
+      expect.objectContaining({
+        code: err.code,
+        count: 1,
+        units: [
+          expect.objectContaining({
+            step: 'c',
+            partition: '2024-01-02',
+            message: err.message,
+            status: 'failed',
+          }),
+        ],
+      }),
+    ]);
+    expect(detail.gates.find((g) => g.id === 'p1')).toMatchObject({
+      status: 'failed',
+      history: [{ type: 'GATE_FAILED' }],
+    });
+    const cov = await get<{ dates: string[]; rows: { step: string; cells: string }[] }>(
+      base,
+      '/api/runs/f1/coverage',
+    );
+    const row = cov.rows.find((r) => r.step === 'c');
+    expect(row?.cells[cov.dates.indexOf('2024-01-02')]).toBe('F');
+    expect([...(row?.cells ?? '')].filter((c) => c === 'D').length).toBe(3);
+    const unit = await get<{ units: { error: { code: string } | null; status: string }[] }>(
+      base,
+      '/api/runs/f1/units?step=c&partition=2024-01-02',
+    );
+    expect(unit.units).toEqual([
+      expect.objectContaining({ status: 'failed', error: expect.objectContaining({ code: err.code }) }),
+    ]);
+
+    const auth = { authorization: `Bearer ${token}` };
+    const retry = await call(base, 'POST', '/api/runs/f1/retry', {
+      headers: auth,
+      body: { step: 'c', partitions: ['2024-01-02'], reason: 'fixed the script' },
+    });
+    expect(retry.status, retry.body).toBe(200);
+    const r = JSON.parse(retry.body) as { appended: string[]; seqs: number[] };
+    expect(r.appended).toEqual(['RETRY_REQUESTED']);
+    expect(events(db, 'f1').find((e) => e.seq === r.seqs[0])).toMatchObject({
+      type: 'RETRY_REQUESTED',
+      data: { by: 'http', reason: 'fixed the script', step: 'c', partitions: ['2024-01-02'] },
+    });
+    const after = await get<{ failures: unknown[] }>(base, '/api/runs/f1');
+    expect(after.failures).toEqual([expect.objectContaining({ code: err.code, retrying: 1, failed: 0 })]);
+    const n = events(db, 'f1').length;
+    const again = await call(base, 'POST', '/api/runs/f1/retry', { headers: auth, body: { step: 'c' } });
+    expect(again.status).toBe(409);
+    const cliAgain = cli(db, ['retry', 'f1', '--step', 'c']);
+    expect(cliAgain.code).toBe(2);
+    expect(JSON.parse(again.body).error).toBe(cliAgain.stderr.trim().replace(/^phased: /, ''));
+    const bad = await call(base, 'POST', '/api/runs/f1/retry', { headers: auth, body: { step: 'zz' } });
+    expect(bad.status).toBe(400);
+    expect(events(db, 'f1').length).toBe(n);
     ui.proc.kill('SIGTERM');
     expect(await ui.exit).toBe(0);
   }, 240_000);
