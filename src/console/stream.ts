@@ -1,8 +1,10 @@
 // Server-Sent Events: each subscriber gets every event after its Last-Event-ID (or `from`), in seq order, none
 // skipped, then each new one as it is appended; a `head` message with the run's counters follows each batch.
-// New events are found by a cheap head lookup per watched run (every few ms, or at once when poked by a driver in
-// this process); a slow reader is paged with back-pressure, never handed the whole log at once.
+// New events are found by a cheap head lookup per watched run: at once when the database's WAL file changes (another
+// process appended) or a driver in this process pokes, and every few ms regardless; a slow reader is paged with
+// back-pressure, never handed the whole log at once.
 
+import { type FSWatcher, watch } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import type { EventStore } from '../../store/index.js';
 import { STREAM_EVENT, STREAM_HEAD, type StreamHead } from './api-types.js';
@@ -23,6 +25,7 @@ export class StreamHub {
   private readonly subs = new Set<Subscriber>();
   private timer?: NodeJS.Timeout;
   private ping?: NodeJS.Timeout;
+  private wal?: FSWatcher;
   private scheduled = false;
 
   constructor(
@@ -77,13 +80,21 @@ export class StreamHub {
     this.ping = setInterval(() => {
       for (const s of this.subs) s.res.write(': ping\n\n');
     }, PING_MS);
+    try {
+      this.wal = watch(`${this.store.file}-wal`, { persistent: false }, () => this.poke());
+      this.wal.on('error', () => this.wal?.close());
+    } catch {
+      // No WAL file to watch (yet): the timer alone finds new events.
+    }
   }
 
   private stopTimers(): void {
     if (this.timer) clearInterval(this.timer);
     if (this.ping) clearInterval(this.ping);
+    this.wal?.close();
     this.timer = undefined;
     this.ping = undefined;
+    this.wal = undefined;
   }
 
   private poll(): void {
