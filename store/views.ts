@@ -110,13 +110,18 @@ export class ConsoleReads {
     return this.lastEvents.all(runId, toSeq, limit) as StoredEvent[];
   }
 
-  /** Events of the given types after `afterSeq`, in seq order (scans the run's events once). */
-  eventsOfTypes(runId: string, types: readonly string[], afterSeq = 0): StoredEvent[] {
+  /** Events of the given types in (afterSeq, toSeq], in seq order (scans that range of the run's events). */
+  eventsOfTypes(
+    runId: string,
+    types: readonly string[],
+    afterSeq = 0,
+    toSeq = Number.MAX_SAFE_INTEGER,
+  ): StoredEvent[] {
     const list = types.map((t) => `'${t.replace(/'/g, "''")}'`).join(', ');
     return this.db
       .prepare(
-        `SELECT ${EVENT_COLUMNS} FROM events WHERE run_id = ? AND seq > ? AND type IN (${list}) ORDER BY seq`,
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE run_id = ? AND seq > ? AND seq <= ? AND type IN (${list}) ORDER BY seq`,
       )
-      .all(runId, afterSeq) as StoredEvent[];
+      .all(runId, afterSeq, toSeq) as StoredEvent[];
   }
 }

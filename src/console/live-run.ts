@@ -66,6 +66,8 @@ export interface Mark {
 const PACE_WINDOW = 200;
 /** Early events read to find RUN_CREATED, the first driver and the baseline without a scan. */
 const HEAD_EVENTS = 64;
+/** Events scanned per page while loading the marks. */
+const MARKS_PAGE = 20_000;
 
 const key = (step: string, partition: string) => `${step}\u0000${partition}`;
 
@@ -83,6 +85,7 @@ export class LiveRun {
   /** Times (ms) of recent unit outcomes, oldest first. */
   private readonly pace: number[] = [];
   private marks: Mark[] | null = null;
+  private marksLoading?: Promise<Mark[]>;
 
   constructor(
     private readonly store: EventStore,
@@ -138,15 +141,32 @@ export class LiveRun {
     return this.applyTail(this.seq + 1, head, { openUnits: true, pace: true });
   }
 
-  /** Gate decisions, human actions, drivers and the run's end, loaded on first use (one scan of the log). */
+  /**
+   * Gate decisions, human actions, drivers and the run's end, loaded on first use: one scan of the log, in pages
+   * that yield to the event loop, so a long log does not stall the process (a daemon renews leases meanwhile).
+   */
+  async loadMarks(): Promise<Mark[]> {
+    if (this.marks) return this.marks;
+    this.marksLoading ??= (async () => {
+      const found: Mark[] = [];
+      let after = 0;
+      while (after < this.seq) {
+        const to = Math.min(this.seq, after + MARKS_PAGE);
+        for (const e of this.store.views.eventsOfTypes(this.runId, MARK_TYPES, after, to)) {
+          found.push({ seq: e.seq, at: e.at, event: eventFromRow(e.type, e.data) });
+        }
+        after = to;
+        if (after < this.seq) await new Promise((r) => setImmediate(r));
+      }
+      this.marks = found;
+      return found;
+    })();
+    return this.marksLoading;
+  }
+
+  /** The marks once loadMarks() has resolved (empty before). */
   markList(): Mark[] {
-    if (!this.marks) {
-      this.marks = this.store.views
-        .eventsOfTypes(this.runId, MARK_TYPES)
-        .filter((e) => e.seq <= this.seq)
-        .map((e) => ({ seq: e.seq, at: e.at, event: eventFromRow(e.type, e.data) }));
-    }
-    return this.marks;
+    return this.marks ?? [];
   }
 
   /** Units finished per minute over the recent window, or null when fewer than two outcomes are known. */

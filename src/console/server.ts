@@ -200,6 +200,8 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer>
     const head = live.seq;
     switch (m[2]) {
       case undefined: {
+        await live.loadMarks();
+        live.advance();
         const detail = runDetail(row, live, ownerOf(row));
         if (!detail.headHash) detail.headHash = store.head(runId).hash;
         return send(res, 200, detail);
