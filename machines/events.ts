@@ -28,7 +28,13 @@ export type RunEvent =
     }
   | { type: 'PREREQS_PASSED'; checks: CheckResult[] }
   | { type: 'PREREQS_FAILED'; checks: CheckResult[] }
-  | { type: 'BASELINE_RECORDED'; partitions: number; steps: StepBaseline[] }
+  | {
+      type: 'BASELINE_RECORDED';
+      partitions: number;
+      steps: StepBaseline[];
+      /** The expected partitions, written as `toRun` is (runs of days as `first..last`); absent in older logs. */
+      dates?: string[];
+    }
   | {
       type: 'UNIT_STARTED';
       step: string;

@@ -1,5 +1,6 @@
 // Every benchmark scenario, in the order `npm run bench` runs them (cheap store figures first, the demo last).
 import type { Scenario } from '../support/measure.js';
+import { apiConsole } from './api-console.js';
 import { appendAnatomyScenario } from './append-anatomy.js';
 import { appendBatched } from './append-batched.js';
 import { appendSingle } from './append-single.js';
@@ -21,10 +22,12 @@ export const SCENARIOS: Scenario[] = [
   rebuild,
   resume,
   cliResume,
+  apiConsole,
   demo,
 ];
 
 export {
+  apiConsole,
   appendAnatomyScenario,
   appendBatched,
   appendSingle,

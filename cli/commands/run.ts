@@ -6,7 +6,7 @@ import { createRun, formatDryRun, openPlanWarehouse, planDryRun } from '../../sr
 import { commandHint } from '../../src/observe/index.js';
 import { assertPlanSql, loadPlan } from '../../src/plan/index.js';
 import { action, badArgument, globals, logDir, openDb, print, printJson } from '../context.js';
-import { driveRun } from '../drive.js';
+import { driveRun, httpAddressOf } from '../drive.js';
 
 interface RunOptions {
   runId?: string;
@@ -16,6 +16,8 @@ interface RunOptions {
   detach?: boolean;
   inspect?: string | boolean;
   dryRun?: boolean;
+  http?: string | boolean;
+  httpPublic?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -35,6 +37,14 @@ export function registerRun(program: Command): void {
       'print the plan, the units a run would start and the estimated bytes; create and change nothing (exit 1 if prerequisites would fail)',
     )
     .option(
+      '--http [host:port]',
+      'serve the web console for this run while it is driven (default 127.0.0.1:7420)',
+    )
+    .option(
+      '--http-public',
+      'allow --http on a non-loopback address (requests from other hosts need the token)',
+    )
+    .option(
       '--inspect [port]',
       'stream the run into the Stately inspector bridge on localhost (default port 8080)',
     )
@@ -44,6 +54,7 @@ export function registerRun(program: Command): void {
         if (o.refill !== undefined && o.refill !== 'missing' && o.refill !== 'all') {
           throw badArgument(`--refill ${o.refill} is not valid: expected missing or all`);
         }
+        httpAddressOf(o);
         if (!existsSync(file)) throw new PhasedError('PLAN_INVALID', `plan file ${file} does not exist`);
         const overrides = { start: o.start, end: o.end, refill: o.refill as 'missing' | 'all' | undefined };
         const plan = loadPlan(file, overrides);
@@ -79,7 +90,12 @@ export function registerRun(program: Command): void {
           return 0;
         }
         process.stderr.write(`run ${runId}: ${plan.name}, ${plan.range.start} … ${plan.range.end}\n`);
-        return driveRun(g, runId, { inspect: o.inspect, warehouse: wh });
+        return driveRun(g, runId, {
+          inspect: o.inspect,
+          http: o.http,
+          httpPublic: o.httpPublic,
+          warehouse: wh,
+        });
       }),
     );
 }

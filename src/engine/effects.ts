@@ -28,7 +28,9 @@ export async function baselineEvent(plan: ResolvedPlan, wh: Warehouse): Promise<
     const b = await measureBaseline(plan, wh, { createTables: true });
     // Runs of consecutive days are logged as ranges: a long daily calendar costs bytes, not megabytes.
     const steps = b.steps.map((s) => ({ ...s, toRun: compactPartitions(s.toRun) }));
-    return { type: 'BASELINE_RECORDED', partitions: b.partitions.length, steps };
+    // The calendar itself (compact) lets the console draw every expected date, present or not.
+    const dates = compactPartitions([...b.partitions].sort());
+    return { type: 'BASELINE_RECORDED', partitions: b.partitions.length, steps, dates };
   } catch (err) {
     return { type: 'RUN_FAILED', reason: `baseline: ${errorInfo(err).message}` };
   }
