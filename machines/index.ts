@@ -27,4 +27,4 @@ export type { CheckResult, GateReport, NotNullResult, StepBaseline, TableCoverag
 export type { Effect, RunMachine } from './run-machine.js';
 export { createRunMachine, groupKey, MACHINE_VERSION, phaseKey, stepKey } from './run-machine.js';
 export type { RunSnapshot, RunStatus } from './snapshot.js';
-export { accepts, activeEffects, RunCursor, runStatus } from './snapshot.js';
+export { accepts, activeEffects, blockedGate, RunCursor, runStatus } from './snapshot.js';
