@@ -17,8 +17,8 @@ import { MinRowsCache, messageOf, presentPartitions, runCheck } from './checks.j
 /** How many missing partitions a report lists. */
 export const MISSING_SAMPLE = 10;
 
-/** TableCoverage with the query error that kept it from being measured. */
-export type TableCoverageResult = TableCoverage & { error?: string };
+/** A table's coverage, or the query error that kept it from being measured (then no number at all). */
+export type TableCoverageResult = TableCoverage;
 
 function findPhase(plan: ResolvedPlan, phaseId: string): PhaseSpec {
   const phase = plan.phases.find((p) => p.id === phaseId);
@@ -57,7 +57,7 @@ async function coverageOf(
     };
   } catch (err) {
     const error = `step ${step.id} (table ${step.table}): ${messageOf(err)}`;
-    return { ...base, present: 0, coverage: 0, missing: 0, missingSample: [], short: 0, ok: false, error };
+    return { ...base, ok: false, error };
   }
 }
 
@@ -84,7 +84,7 @@ async function notNullOf(plan: ResolvedPlan, wh: Warehouse, spec: NotNullSpec): 
     // No rows to measure is not a pass: the column cannot be vouched for.
     return { ...base, rows, nulls, rate, ok: rows > 0 && rate <= spec.maxRate };
   } catch (err) {
-    return { ...base, rows: 0, nulls: 0, rate: 0, ok: false, error: messageOf(err) };
+    return { ...base, ok: false, error: messageOf(err) };
   }
 }
 
@@ -119,18 +119,7 @@ export async function evaluateGate(
     Promise.all(
       steps.map((s): Promise<TableCoverageResult> => {
         if (!excludeError) return coverageOf(plan, wh, s, expected, gate.minCoverage, cache);
-        return Promise.resolve({
-          step: s.id,
-          table: s.table,
-          expected: 0,
-          present: 0,
-          coverage: 0,
-          missing: 0,
-          missingSample: [],
-          short: 0,
-          ok: false,
-          error: excludeError,
-        });
+        return Promise.resolve({ step: s.id, table: s.table, ok: false, error: excludeError });
       }),
     ),
     Promise.all(gate.notNull.map((n) => notNullOf(plan, wh, n))),

@@ -2,7 +2,7 @@
 // It only reads snapshots; it never changes the run.
 
 import type { Observable } from 'rxjs';
-import type { RunEvent, RunSnapshot } from '../../machines/index.js';
+import { isMeasured, type RunEvent, type RunSnapshot } from '../../machines/index.js';
 
 export interface ProgressSink {
   write(line: string): void;
@@ -30,7 +30,9 @@ export function reportProgress(
     const now = Date.now();
     if (event.type === 'GATE_PASSED' || event.type === 'GATE_FAILED') {
       const verdict = event.type === 'GATE_PASSED' ? 'passed' : 'BLOCKED';
-      const tables = event.report.tables.map((t) => `${t.step} ${(t.coverage * 100).toFixed(1)}%`).join(', ');
+      const tables = event.report.tables
+        .map((t) => `${t.step} ${isMeasured(t) ? `${(t.coverage * 100).toFixed(1)}%` : 'error'}`)
+        .join(', ');
       sink.write(
         `gate ${event.gate} ${verdict}${tables ? `: ${tables}` : ''}${event.report.error ? ` (error: ${event.report.error})` : ''}`,
       );

@@ -2,7 +2,7 @@
 // Reads the log and the snapshot; prints nothing itself.
 
 import type { StepBaseline } from '../../machines/index.js';
-import { runStatus } from '../../machines/index.js';
+import { isMeasured, runStatus } from '../../machines/index.js';
 import type { RunLog } from '../engine/index.js';
 import { formatGateReport } from '../gates/index.js';
 
@@ -26,10 +26,10 @@ export function formatRunSummary(
   const snap = log.snapshot;
   const ctx = snap.context;
   const base = new Map((baselineOf(log) ?? []).map((b) => [b.step, b]));
-  const coverage = new Map<string, { present: number; expected: number }>();
+  const coverage = new Map<string, { present: number; expected: number } | 'error'>();
   for (const g of Object.values(ctx.gates)) {
     for (const t of g.report?.tables ?? [])
-      coverage.set(t.step, { present: t.present, expected: t.expected });
+      coverage.set(t.step, isMeasured(t) ? { present: t.present, expected: t.expected } : 'error');
   }
   const lines = [`run ${log.runId} (${log.plan.name}): ${runStatus(snap)}`];
   lines.push(
@@ -39,7 +39,8 @@ export function formatRunSummary(
     const b = base.get(id);
     const a = coverage.get(id);
     const before = b ? `${b.present}/${b.expected} ${pct(b.present, b.expected)}` : '-';
-    const after = a ? `${a.present}/${a.expected} ${pct(a.present, a.expected)}` : '-';
+    const after =
+      a === 'error' ? 'gate query error' : a ? `${a.present}/${a.expected} ${pct(a.present, a.expected)}` : '-';
     lines.push(
       `  ${id.padEnd(34)} ${before.padStart(16)} → ${after.padStart(18)}   ${c.done}/${c.failed}/${c.total}`,
     );

@@ -150,4 +150,35 @@ describe('retry --gate', () => {
     expect(events.filter((e) => e.type === 'RUN_SUCCEEDED')).toHaveLength(1);
     expect(warehouseDigest(p.warehouse)).toEqual(clean);
   }, 180_000);
+
+  it('a gate query that errors is recorded as an error, with no coverage number, in the log and in status', () => {
+    const p = blockedRun();
+    const wh = new Database(p.warehouse);
+    wh.exec('DROP TABLE b');
+    wh.close();
+    expect(runCli(['--db', p.db, 'retry', 'g1', '--gate', 'p1']).code).toBe(0);
+    const resumed = runCli(['--db', p.db, 'resume', 'g1']);
+    expect(resumed.code).toBe(1);
+    expect(resumed.stdout).toMatch(/\n +b +.*→ +gate query error/);
+    const failed = readEvents(p.db, 'g1').filter((e) => e.type === 'GATE_FAILED');
+    expect(failed).toHaveLength(2);
+    const report = failed[1].data.report as { error: string; tables: Record<string, unknown>[] };
+    expect(report.error).toContain('no such table: b');
+    const b = report.tables.find((t) => t.step === 'b') as Record<string, unknown>;
+    expect(b).toMatchObject({ step: 'b', table: 'b', ok: false });
+    expect(b.error).toContain('no such table: b');
+    for (const key of ['coverage', 'present', 'missing']) expect(b).not.toHaveProperty(key);
+    // The other tables are measured as before.
+    expect(report.tables.find((t) => t.step === 'a')).toMatchObject({ present: 17, missing: 3 });
+
+    const json = JSON.parse(runCli(['--db', p.db, 'status', 'g1', '--json']).stdout);
+    const jb = json.gates.p1.report.tables.find((t: { step: string }) => t.step === 'b');
+    expect(jb.error).toContain('no such table: b');
+    expect(jb).not.toHaveProperty('coverage');
+    const text = runCli(['--db', p.db, 'status', 'g1']).stdout;
+    const row = text.split('\n').find((l) => /^\s+✗ b\s/.test(l));
+    expect(row).toBeDefined();
+    expect(row).toContain('error');
+    expect(row).not.toMatch(/\d%/);
+  }, 180_000);
 });
