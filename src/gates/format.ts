@@ -20,7 +20,15 @@ export function formatGateReport(report: GateReport): string {
   const lines = [`gate ${report.gate}: ${verdict} (min coverage ${pct(report.minCoverage)})`];
   const rows = report.tables.map((t) =>
     !isMeasured(t)
-      ? [`✗ ${t.table}`, t.expected === undefined ? '-' : String(t.expected), '-', 'error', '-', '-', t.error ?? '']
+      ? [
+          `✗ ${t.table}`,
+          t.expected === undefined ? '-' : String(t.expected),
+          '-',
+          'error',
+          '-',
+          '-',
+          t.error ?? '',
+        ]
       : [
           `${t.ok ? ' ' : '✗'} ${t.table}`,
           String(t.expected),

@@ -40,7 +40,11 @@ export function formatRunSummary(
     const a = coverage.get(id);
     const before = b ? `${b.present}/${b.expected} ${pct(b.present, b.expected)}` : '-';
     const after =
-      a === 'error' ? 'gate query error' : a ? `${a.present}/${a.expected} ${pct(a.present, a.expected)}` : '-';
+      a === 'error'
+        ? 'gate query error'
+        : a
+          ? `${a.present}/${a.expected} ${pct(a.present, a.expected)}`
+          : '-';
     lines.push(
       `  ${id.padEnd(34)} ${before.padStart(16)} → ${after.padStart(18)}   ${c.done}/${c.failed}/${c.total}`,
     );
