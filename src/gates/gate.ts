@@ -11,7 +11,7 @@ import type {
   TableCoverage,
 } from '../../machines/index.js';
 import { allSteps, PhasedError } from '../../machines/index.js';
-import type { Warehouse } from '../warehouse/index.js';
+import type { SqlParams, Warehouse } from '../warehouse/index.js';
 import { MinRowsCache, messageOf, presentPartitions, runCheck } from './checks.js';
 
 /** How many missing partitions a report lists. */
@@ -61,7 +61,12 @@ async function coverageOf(
   }
 }
 
-async function notNullOf(plan: ResolvedPlan, wh: Warehouse, spec: NotNullSpec): Promise<NotNullResult> {
+async function notNullOf(
+  plan: ResolvedPlan,
+  wh: Warehouse,
+  spec: NotNullSpec,
+  params: SqlParams,
+): Promise<NotNullResult> {
   const column = allSteps(plan).find((s) => s.table === spec.table)?.partitionColumn;
   const filters = [
     ...(column ? [`${column} BETWEEN @start AND @end`] : []),
@@ -77,7 +82,7 @@ async function notNullOf(plan: ResolvedPlan, wh: Warehouse, spec: NotNullSpec): 
     ...(spec.where ? { where: spec.where } : {}),
   };
   try {
-    const [row] = await wh.query(sql, { start: plan.range.start, end: plan.range.end });
+    const [row] = await wh.query(sql, params);
     const rows = Number(row?.row_count ?? 0);
     const nulls = Number(row?.null_count ?? 0);
     const rate = rows === 0 ? 0 : nulls / rows;
@@ -90,17 +95,19 @@ async function notNullOf(plan: ResolvedPlan, wh: Warehouse, spec: NotNullSpec): 
 
 /**
  * The gate of `phaseId` over `calendar`: every step of the phase (never a subset), the gate's
- * exclusions removed from what is expected.
+ * exclusions removed from what is expected. Its queries get @start, @end and @run_id (`runId`, empty
+ * outside a run); expectation queries also @partition.
  */
 export async function evaluateGate(
   plan: ResolvedPlan,
   phaseId: string,
   wh: Warehouse,
   calendar: string[],
+  runId = '',
 ): Promise<GateReport> {
   const phase = findPhase(plan, phaseId);
   const gate = phase.gate;
-  const params = { start: plan.range.start, end: plan.range.end };
+  const params: SqlParams = { start: plan.range.start, end: plan.range.end, run_id: runId };
   const errors: string[] = [];
   let excluded = new Set<string>();
   let excludeError: string | undefined;
@@ -113,7 +120,7 @@ export async function evaluateGate(
     }
   }
   const expected = excluded.size === 0 ? calendar : calendar.filter((p) => !excluded.has(p));
-  const cache = new MinRowsCache(wh, { ...params, run_id: '' });
+  const cache = new MinRowsCache(wh, params);
   const steps = phase.groups.flatMap((g) => g.steps);
   const [tables, notNull, checks] = await Promise.all([
     Promise.all(
@@ -122,7 +129,7 @@ export async function evaluateGate(
         return Promise.resolve({ step: s.id, table: s.table, ok: false, error: excludeError });
       }),
     ),
-    Promise.all(gate.notNull.map((n) => notNullOf(plan, wh, n))),
+    Promise.all(gate.notNull.map((n) => notNullOf(plan, wh, n, params))),
     Promise.all(gate.checks.map((c) => runCheck(wh, c, params))),
   ]);
   if (!excludeError) for (const t of tables) if (t.error) errors.push(t.error);

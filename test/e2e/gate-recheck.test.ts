@@ -1,6 +1,7 @@
 // A blocked gate re-checked without failed units: `retry RUN --gate ID` appends RETRY_REQUESTED {gate}, the
 // next drive evaluates the gate again, and once the data is repaired the next phase runs and the warehouse
 // equals a clean run's. Refusals append nothing; a kill -9 while the gate is re-evaluated loses nothing.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -52,8 +53,20 @@ let clean: Record<string, unknown[]>;
 beforeAll(() => {
   const dir = tempDir('phased-recheck-clean-');
   const p = makeSyntheticProject(dir, { dates: DATES, minCoverage: 0.9 });
-  const r = runCli(['--db', join(dir, 'phased.db'), 'run', p.plan, '--run-id', 'clean']);
+  // The clean run's gate also checks that its queries see @run_id (bound to the run's id by the driver).
+  const check = `checks: [{ name: sees the run, sql: "SELECT @run_id = 'clean' AS ok, @run_id AS detail" }]`;
+  const plan = readFileSync(p.plan, 'utf8').replace(
+    'gate: { minCoverage: 0.9 }',
+    `gate: { minCoverage: 0.9, ${check} }`,
+  );
+  writeFileSync(p.plan, plan);
+  const db = join(dir, 'phased.db');
+  const r = runCli(['--db', db, 'run', p.plan, '--run-id', 'clean']);
   expect(r.code, r.stderr).toBe(0);
+  const passed = readEvents(db, 'clean').find((e) => e.type === 'GATE_PASSED' && e.data.gate === 'p1');
+  expect((passed?.data.report as { checks: unknown[] } | undefined)?.checks).toEqual([
+    { name: 'sees the run', ok: true, detail: 'clean' },
+  ]);
   clean = warehouseDigest(p.warehouse);
 }, 120_000);
 
