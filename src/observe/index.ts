@@ -1,6 +1,7 @@
 // Public surface of observation: run logs and progress output.
 
 export { progressBars } from './bars.js';
+export { FAILURES_SHOWN, failuresOf, formatFailures } from './failures.js';
 export { JsonTextCache, sameJson } from './json-text.js';
 export { createRunLogger, logEvents, runLogPath } from './logger.js';
 export { type ProgressSink, progressLine, reportProgress } from './progress.js';

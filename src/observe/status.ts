@@ -2,9 +2,10 @@
 // Views are plain JSON (for --json and the HTTP API); the text rendering sits beside them.
 
 import { allSteps, locateStep, runStatus } from '../../machines/index.js';
-import type { EventStore, RunRow } from '../../store/index.js';
+import type { EventStore, FailureGroup, RunRow } from '../../store/index.js';
 import { liveOwner, RunLog } from '../engine/index.js';
 import { formatGateReport } from '../gates/index.js';
+import { failuresOf, formatFailures } from './failures.js';
 
 export interface StepView {
   id: string;
@@ -32,6 +33,8 @@ export interface RunView {
   failure: string | null;
   /** Units waiting to be retried (a failed attempt with another to come), with the error and when. */
   retrying: RetryingUnit[];
+  /** Units that failed for good, by error code: the first FAILURES_SHOWN of each code and its count. */
+  failures: FailureGroup[];
 }
 
 export interface RetryingUnit {
@@ -89,6 +92,7 @@ export function runView(store: EventStore, runId: string, atSeq?: number): RunVi
     updatedAt: log.run.updatedAt,
     failure: ctx.failure,
     retrying: atSeq === undefined ? retryingUnits(store, runId) : [],
+    failures: atSeq === undefined ? failuresOf(store, runId, ctx.steps) : [],
   };
 }
 
@@ -110,6 +114,7 @@ export function formatRunView(v: RunView): string {
     if (g.report) lines.push(formatGateReport(g.report as never).replace(/^/gm, '  '));
   }
   if (v.failure) lines.push(`failure: ${v.failure}`);
+  lines.push(...formatFailures(v.failures, ['failed', 'blocked'].includes(v.status) ? v.runId : undefined));
   for (const r of v.retrying) {
     const when = r.retryAt ? `retry at ${r.retryAt}` : 'retry pending';
     lines.push(

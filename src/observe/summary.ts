@@ -5,6 +5,7 @@ import type { StepBaseline } from '../../machines/index.js';
 import { isMeasured, runStatus } from '../../machines/index.js';
 import type { RunLog } from '../engine/index.js';
 import { formatGateReport } from '../gates/index.js';
+import { failuresOf, formatFailures } from './failures.js';
 
 /**
  * The run's baseline. A run records it once, near the start (a failed baseline logs RUN_FAILED instead), so
@@ -57,6 +58,9 @@ export function formatRunSummary(
     '  (before: partitions present of every date in the range; after: of the dates the gate expects, exclusions removed)',
   );
   if (ctx.failure) lines.push(`failure: ${ctx.failure}`);
+  const status = runStatus(snap);
+  const retry = status === 'failed' || status === 'blocked' ? log.runId : undefined;
+  lines.push(...formatFailures(failuresOf(log.store, log.runId, ctx.steps), retry));
   if (o.wallMs !== undefined) lines.push(`wall time ${(o.wallMs / 1000).toFixed(1)} s`);
   if (o.logPath) lines.push(`log: ${o.logPath}`);
   if (o.db) lines.push(`events: ${o.db} (phased replay ${log.runId})`);
