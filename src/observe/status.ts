@@ -7,6 +7,7 @@ import { liveOwner, RunLog } from '../engine/index.js';
 import { formatGateReport } from '../gates/index.js';
 import { failuresOf, formatFailures } from './failures.js';
 
+/** One step's counters, in partitions of that step (done includes partitions present before the run). */
 export interface StepView {
   id: string;
   phase: string;
@@ -101,6 +102,7 @@ export function formatRunView(v: RunView): string {
     `run ${v.runId}  plan ${v.plan}  status ${v.status}  events ${v.events}${v.owner ? `  driven by ${v.owner}` : ''}`,
   ];
   lines.push(`state ${JSON.stringify(v.state)}`);
+  lines.push('partitions per step (done counts partitions already present before the run):');
   lines.push(
     `  ${'phase'.padEnd(10)} ${'step'.padEnd(34)} ${'done'.padStart(7)} ${'failed'.padStart(7)} ${'pending'.padStart(8)} ${'total'.padStart(7)}`,
   );
@@ -128,6 +130,7 @@ export interface RunListItem {
   runId: string;
   plan: string;
   status: string;
+  /** `done/total units`: units (one per step × partition) this run computes, from the units projection. */
   progress: string;
   createdAt: string;
   owner: string | null;
@@ -163,5 +166,8 @@ export function formatRunList(items: RunListItem[]): string {
       `${r.runId.padEnd(26)} ${r.plan.padEnd(22)} ${r.status.padEnd(10)} ${r.progress.padEnd(18)} ${r.createdAt.padEnd(24)} ${r.owner ?? '-'}`,
     );
   }
+  lines.push(
+    '(units: one per step × partition that this run computes; `phased status RUN` counts partitions per step)',
+  );
   return lines.join('\n');
 }

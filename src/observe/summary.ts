@@ -34,7 +34,7 @@ export function formatRunSummary(
   }
   const lines = [`run ${log.runId} (${log.plan.name}): ${runStatus(snap)}`];
   lines.push(
-    `  ${'step'.padEnd(34)} ${'before: of all'.padStart(16)}   ${'after: of expected'.padStart(18)}   units done/failed/total`,
+    `  ${'step'.padEnd(34)} ${'before: of all'.padStart(16)}   ${'after: of expected'.padStart(18)}   partitions done/failed/total`,
   );
   for (const [id, c] of Object.entries(ctx.steps)) {
     const b = base.get(id);

@@ -23,6 +23,14 @@ it('lists failed units by error code in the summary and in status', () => {
 
   const text = runCli(['--db', db, 'status', 'f1']);
   expect(text.stdout).toMatch(header);
+  // What each count counts: the run list counts units (step × partition) this run computes; the per-step
+  // table and the summary count partitions of each step.
+  expect(text.stdout).toContain('partitions per step');
+  expect(run.stdout).toContain('partitions done/failed/total');
+  const list = runCli(['--db', db, 'status']).stdout;
+  // 5 steps × 6 dates = 30 units; phase 1's 3 × 6 ran, 2 of them failed; phase 2 never started.
+  expect(list).toMatch(/f1 .* 16\/30 units /);
+  expect(list).toContain('units: one per step × partition');
   for (const d of flaky) expect(text.stdout).toMatch(new RegExp(`\\n {4}c ${d} \\(1 attempt\\): `));
 
   const json = JSON.parse(runCli(['--db', db, 'status', 'f1', '--json']).stdout);
