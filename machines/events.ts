@@ -78,7 +78,10 @@ export type RunEvent =
       partitions?: string[];
       /** Failed units put back to pending, per step (computed from the units projection). */
       reopened: { step: string; count: number }[];
-      /** Re-open the phase of this blocked gate. */
+      /**
+       * The blocked gate this retry re-opens: with units re-opened its phase runs them first; with none
+       * (`phased retry RUN --gate ID`) the gate is evaluated again as the data stands.
+       */
       gate?: string;
     } & ActorInfo)
   | ({ type: 'PLAN_CHANGE_ACCEPTED'; oldHash: string; newHash: string; changes: string[] } & ActorInfo)

@@ -23,8 +23,17 @@ export type {
   WarehouseSpec,
 } from './plan.js';
 export { allSteps, locateStep } from './plan.js';
-export type { CheckResult, GateReport, NotNullResult, StepBaseline, TableCoverage } from './report.js';
+export type {
+  CheckResult,
+  CoverageError,
+  GateReport,
+  MeasuredCoverage,
+  NotNullResult,
+  StepBaseline,
+  TableCoverage,
+} from './report.js';
+export { isMeasured } from './report.js';
 export type { Effect, RunMachine } from './run-machine.js';
 export { createRunMachine, groupKey, MACHINE_VERSION, phaseKey, stepKey } from './run-machine.js';
 export type { RunSnapshot, RunStatus } from './snapshot.js';
-export { accepts, activeEffects, RunCursor, runStatus } from './snapshot.js';
+export { accepts, activeEffects, blockedGate, RunCursor, runStatus } from './snapshot.js';

@@ -1,5 +1,5 @@
 // Result shapes carried in event payloads: prerequisite checks and gate reports.
-// Pure types; computing them is src/gates' job.
+// Pure types (and one type guard); computing them is src/gates' job.
 
 export interface CheckResult {
   name: string;
@@ -9,7 +9,8 @@ export interface CheckResult {
   error?: string;
 }
 
-export interface TableCoverage {
+/** A table whose coverage was measured. */
+export interface MeasuredCoverage {
   step: string;
   table: string;
   expected: number;
@@ -22,19 +23,37 @@ export interface TableCoverage {
   /** Partitions that have rows but fewer than the step's expect.minRows (not counted as present). */
   short: number;
   ok: boolean;
+  error?: undefined;
 }
 
-export interface NotNullResult {
+/** A table whose coverage query failed: the error, and no number at all (an error is never read as 0 %). */
+export interface CoverageError {
+  step: string;
+  table: string;
+  /** Partitions the gate expected (absent when the expectation itself could not be computed). */
+  expected?: number;
+  ok: false;
+  error: string;
+}
+
+export type TableCoverage = MeasuredCoverage | CoverageError;
+
+/** Whether a table's coverage was measured (logs written before errors carried no numbers may hold both). */
+export function isMeasured(t: TableCoverage): t is MeasuredCoverage {
+  return !t.error && typeof (t as { coverage?: unknown }).coverage === 'number';
+}
+
+interface NotNullBase {
   table: string;
   column: string;
   where?: string;
-  rows: number;
-  nulls: number;
-  rate: number;
   maxRate: number;
-  ok: boolean;
-  error?: string;
 }
+
+/** A notNull check: its measured NULL rate, or the query's error and no rate. */
+export type NotNullResult =
+  | (NotNullBase & { rows: number; nulls: number; rate: number; ok: boolean; error?: undefined })
+  | (NotNullBase & { ok: false; error: string });
 
 export interface GateReport {
   gate: string;

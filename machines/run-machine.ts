@@ -68,10 +68,20 @@ function gateState(phase: PhaseSpec): StateConfig {
         meta: { effect: 'blocked', gate, phase: phase.id } satisfies Effect,
         on: {
           GATE_OVERRIDDEN: { guard: { type: 'isGate', params }, target: 'passed', actions: 'overrideGate' },
-          RETRY_REQUESTED: {
-            target: `#run.active.${phaseKey(phase.id)}.${groupKey(0)}`,
-            actions: ['reopen', { type: 'reopenGate', params }],
-          },
+          RETRY_REQUESTED: [
+            // A re-check of this gate alone (no unit re-opened): the gate is evaluated again as the data stands.
+            {
+              guard: { type: 'isGateRecheck', params },
+              target: 'evaluating',
+              actions: { type: 'reopenGate', params },
+            },
+            // Failed units re-opened: the phase runs them, then the gate is evaluated again.
+            {
+              guard: { type: 'isRetryOfGate', params },
+              target: `#run.active.${phaseKey(phase.id)}.${groupKey(0)}`,
+              actions: ['reopen', { type: 'reopenGate', params }],
+            },
+          ],
         },
       },
       passed: { type: 'final' },
@@ -101,6 +111,10 @@ const base = setup({
     stepHasPending: ({ context }, p: { step: string }) => !isStepSettled(context, p.step),
     groupSettled: ({ context }, p: { steps: string[] }) => p.steps.every((s) => isStepSettled(context, s)),
     isGate: ({ event }, p: { gate: string }) => 'gate' in event && event.gate === p.gate,
+    isGateRecheck: ({ event }, p: { gate: string }) =>
+      event.type === 'RETRY_REQUESTED' && event.gate === p.gate && event.reopened.length === 0,
+    isRetryOfGate: ({ event }, p: { gate: string }) =>
+      event.type === 'RETRY_REQUESTED' && (event.gate === undefined || event.gate === p.gate),
   },
   actions: {
     counters: assign({ steps: ({ context, event }) => stepsAfter(context, event) }),

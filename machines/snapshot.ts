@@ -38,6 +38,13 @@ export function activeEffects(snap: RunSnapshot): Effect[] {
   return out;
 }
 
+/** The gate the run is blocked in, if it is blocked (only the current phase's gate can be). */
+export function blockedGate(snap: RunSnapshot): string | undefined {
+  if (!snap.hasTag('blocked')) return undefined;
+  for (const e of activeEffects(snap)) if (e.effect === 'blocked') return e.gate;
+  return undefined;
+}
+
 /** Whether the machine would take this event in its current state (for control commands). */
 export function accepts(snap: RunSnapshot, event: RunEvent): boolean {
   return snap.can(event);

@@ -9,6 +9,7 @@ export { SNAPSHOTS_KEPT } from './snapshots.js';
 export { EventStore } from './store.js';
 export type {
   ChainReport,
+  FailureGroup,
   LeaseResult,
   NewEvent,
   NewRun,

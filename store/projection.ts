@@ -3,7 +3,7 @@
 
 import type Database from 'better-sqlite3';
 import { expandPartitions } from '../machines/index.js';
-import { UNIT_STATUSES, type UnitFilter, type UnitRow, type UnitStatus } from './types.js';
+import { type FailureGroup, UNIT_STATUSES, type UnitFilter, type UnitRow, type UnitStatus } from './types.js';
 
 /** Event types that change the projection; every other type leaves it alone. */
 export const UNIT_EVENT_TYPES = [
@@ -36,6 +36,7 @@ export class UnitsProjection {
   private readonly byStep: Database.Statement;
   private readonly counts: Database.Statement;
   private readonly retrying: Database.Statement;
+  private readonly failures: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
     const insert =
@@ -76,6 +77,16 @@ export class UnitsProjection {
     this.retrying = db.prepare(
       `SELECT ${UNIT_COLUMNS} FROM units WHERE run_id = ? AND status = 'pending' AND error IS NOT NULL
        ORDER BY step, "partition" LIMIT ?`,
+    );
+    // One pass over the run's failed units: the first `limit` per error code and each code's count.
+    this.failures = db.prepare(
+      `SELECT code, step, "partition" AS partition, attempts, message, n FROM (
+         SELECT coalesce(json_extract(error, '$.code'), 'UNKNOWN') AS code, step, "partition", attempts,
+                coalesce(json_extract(error, '$.message'), '') AS message,
+                row_number() OVER (PARTITION BY json_extract(error, '$.code') ORDER BY step, "partition") AS rn,
+                count(*) OVER (PARTITION BY json_extract(error, '$.code')) AS n
+         FROM units WHERE run_id = ? AND status = 'failed')
+       WHERE rn <= ? ORDER BY n DESC, code, step, "partition"`,
     );
     this.counts = db.prepare(
       'SELECT step, status, count(*) AS n FROM units WHERE run_id = ? GROUP BY step, status',
@@ -151,6 +162,28 @@ export class UnitsProjection {
   /** Pending units whose last attempt failed (they wait for a retry), at most `limit`. */
   retryingUnits(runId: string, limit: number): UnitRow[] {
     return this.retrying.all(runId, limit) as UnitRow[];
+  }
+
+  /** Units that failed for good, grouped by error code (largest group first), at most `limit` listed per code. */
+  failedUnits(runId: string, limit: number): FailureGroup[] {
+    const groups = new Map<string, FailureGroup>();
+    const rows = this.failures.all(runId, limit) as {
+      code: string;
+      step: string;
+      partition: string;
+      attempts: number;
+      message: string;
+      n: number;
+    }[];
+    for (const r of rows) {
+      let g = groups.get(r.code);
+      if (!g) {
+        g = { code: r.code, count: r.n, units: [] };
+        groups.set(r.code, g);
+      }
+      g.units.push({ step: r.step, partition: r.partition, attempts: r.attempts, message: r.message });
+    }
+    return [...groups.values()];
   }
 
   unitCounts(runId: string): Record<string, Record<UnitStatus, number>> {

@@ -11,6 +11,7 @@ import { Runs } from './runs.js';
 import { Snapshots } from './snapshots.js';
 import type {
   ChainReport,
+  FailureGroup,
   LeaseResult,
   NewRun,
   RunRow,
@@ -124,6 +125,11 @@ export class EventStore {
   /** Pending units whose last attempt failed, in step and partition order, at most `limit`. */
   retryingUnits(runId: string, limit: number): UnitRow[] {
     return this.projection.retryingUnits(runId, limit);
+  }
+
+  /** Units that failed for good, grouped by error code, at most `limitPerCode` listed per code. */
+  failedUnits(runId: string, limitPerCode: number): FailureGroup[] {
+    return this.projection.failedUnits(runId, limitPerCode);
   }
 
   unitCounts(runId: string): Record<string, Record<UnitStatus, number>> {

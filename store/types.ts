@@ -76,6 +76,13 @@ export interface UnitRow {
   lastSeq: number;
 }
 
+/** Units that failed for good, grouped by their error's code: the first few of each group, and its count. */
+export interface FailureGroup {
+  code: string;
+  count: number;
+  units: { step: string; partition: string; attempts: number; message: string }[];
+}
+
 export interface UnitFilter {
   step?: string;
   status?: UnitStatus[];

@@ -1,7 +1,8 @@
 // `phased resume RUN`: continue a run exactly where its log stands (the same driver as a fresh run).
 import type { Command } from 'commander';
-import { PhasedError } from '../../machines/index.js';
-import { ownerId, settlePlanChange } from '../../src/engine/index.js';
+import { blockedGate, PhasedError } from '../../machines/index.js';
+import { failedUnitsToReopen, ownerId, RunLog, settlePlanChange } from '../../src/engine/index.js';
+import type { EventStore } from '../../store/index.js';
 import { action, globals, openDb } from '../context.js';
 import { driveRun, httpAddressOf } from '../drive.js';
 
@@ -49,6 +50,11 @@ export function registerResume(program: Command): void {
             const changes = await settlePlanChange(store, runId, o.acceptPlanChange === true, ownerId());
             if (changes.length)
               process.stderr.write(`plan change accepted and logged:\n  ${changes.join('\n  ')}\n`);
+            const stuck = run.status === 'blocked' ? blockedWithNothingToRetry(store, runId) : undefined;
+            if (stuck) {
+              process.stderr.write(`${stuck}\n`);
+              return 1;
+            }
           } finally {
             store.close();
           }
@@ -56,4 +62,20 @@ export function registerResume(program: Command): void {
         },
       ),
     );
+}
+
+/**
+ * A blocked run with no failed unit to re-open would only attach and detach again: say what moves it on
+ * instead (nothing is appended).
+ */
+function blockedWithNothingToRetry(store: EventStore, runId: string): string | undefined {
+  const log = RunLog.open(store, runId, { verify: true });
+  const gate = blockedGate(log.snapshot);
+  if (gate === undefined || failedUnitsToReopen(log, 'resume')) return undefined;
+  return (
+    `run ${runId} is blocked at gate ${gate} and has no failed unit to retry; resuming changes nothing.\n` +
+    `  re-check the gate once the data is fixed: \`phased retry ${runId} --gate ${gate} --reason TEXT\`\n` +
+    `  or pass it on record: \`phased approve ${runId} --gate ${gate} --reason TEXT\`\n` +
+    `  (\`phased status ${runId}\` shows the gate's report)`
+  );
 }

@@ -1,4 +1,5 @@
-// `phased retry RUN`: re-open failed units (all, one step's, or some partitions'), and a blocked gate's phase.
+// `phased retry RUN`: re-open failed units (all, one step's, or some partitions'), and a blocked gate's phase;
+// or, with --gate, have a blocked gate evaluated again as the data stands.
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatControl, requestRetry } from '../../src/daemon/index.js';
@@ -7,16 +8,20 @@ import { action, dbPath, globals, openDb, print, printJson } from '../context.js
 interface RetryOptions {
   step?: string;
   partition?: string[];
+  gate?: string;
   reason?: string;
 }
 
 export function registerRetry(program: Command): void {
   program
     .command('retry')
-    .description('re-open failed units of a run (a blocked gate re-evaluates after them); exit 2 if none')
+    .description(
+      're-open failed units of a run (a blocked gate re-evaluates after them), or with --gate re-check a blocked gate; exit 2 if there is nothing to retry',
+    )
     .argument('<run>', 'run id')
     .option('--step <id>', 'only this step')
     .option('--partition <date...>', 'only these partitions (YYYY-MM-DD)')
+    .option('--gate <id>', 're-check this blocked gate as the data stands (re-opens no unit)')
     .option('--reason <text>', 'why (goes on record)')
     .option('--json', 'machine-readable output')
     .action(
@@ -25,7 +30,12 @@ export function registerRetry(program: Command): void {
         // A missing database is reported (read-only open), never created by a control command.
         const store = openDb(g, { readonly: !existsSync(dbPath(g)) });
         try {
-          const r = requestRetry(store, runId, { step: o.step, partitions: o.partition, reason: o.reason });
+          const r = requestRetry(store, runId, {
+            step: o.step,
+            partitions: o.partition,
+            gate: o.gate,
+            reason: o.reason,
+          });
           if (g.json) printJson(r);
           else print(formatControl(r));
           return 0;

@@ -4,6 +4,7 @@
 import {
   accepts,
   allSteps,
+  blockedGate,
   isCalendarDate,
   PhasedError,
   type RunEvent,
@@ -78,14 +79,62 @@ export function requestStop(
 export interface RetryRequest {
   step?: string;
   partitions?: string[];
+  /** Re-check this blocked gate as the data stands (no unit is re-opened). */
+  gate?: string;
   reason?: string;
   /** Who asks (default this process; `http` from the console). */
   by?: string;
 }
 
-/** Re-open failed units (and a blocked gate's phase) within what may be retried now. */
+/** A gate's state in words, for refusals: what the operator would see in `phased status`. */
+function gateStateText(snap: RunSnapshot, gate: string): string {
+  const g = snap.context.gates[gate];
+  if (!g || g.status === 'pending') return 'not evaluated yet';
+  if (g.status === 'failed') return 'failed (not blocking now)';
+  return g.status;
+}
+
+/** `retry --gate`: RETRY_REQUESTED {gate} on the blocked gate, which the driver then evaluates again. */
+function requestGateRecheck(log: RunLog, gate: string, r: RetryRequest): ControlResult {
+  const runId = log.runId;
+  const gates = log.plan.phases.map((p) => p.gate.id);
+  if (!gates.includes(gate)) {
+    throw new PhasedError('BAD_ARGUMENT', `run ${runId} has no gate ${gate} (gates: ${gates.join(', ')})`);
+  }
+  if (r.step !== undefined || r.partitions !== undefined) {
+    throw new PhasedError(
+      'BAD_ARGUMENT',
+      '--gate re-checks a gate as the data stands and re-opens no unit; re-open failed units with `phased retry RUN [--step ID] [--partition D …]` instead',
+    );
+  }
+  const event: RunEvent = {
+    type: 'RETRY_REQUESTED',
+    gate,
+    reopened: [],
+    by: r.by ?? ownerId(),
+    reason: r.reason ?? 'gate re-check requested by operator',
+  };
+  const stored = log.commitWith((snap) => {
+    const blocked = blockedGate(snap);
+    if (blocked !== gate) {
+      const status = runStatus(snap);
+      throw invalid(
+        `gate ${gate} of run ${runId} is ${gateStateText(snap, gate)} (run ${status}${blocked ? `, blocked at gate ${blocked}` : ''}); only a blocked gate can be re-checked.`,
+      );
+    }
+    return [event];
+  });
+  const driver = liveOwner(log.store, runId) ?? null;
+  const hint = driver
+    ? `${driver} drives the run and evaluates gate ${gate} again`
+    : `gate ${gate} is evaluated again when the run continues: \`phased resume ${runId}\` (or let \`phased daemon\` pick it up)`;
+  return result(log, stored, driver, hint);
+}
+
+/** Re-open failed units (and a blocked gate's phase) within what may be retried now, or re-check a blocked gate. */
 export function requestRetry(store: EventStore, runId: string, r: RetryRequest = {}): ControlResult {
   const log = RunLog.open(store, runId, { verify: true });
+  if (r.gate !== undefined) return requestGateRecheck(log, r.gate, r);
   if (r.step !== undefined && !allSteps(log.plan).some((s) => s.id === r.step)) {
     throw new PhasedError(
       'BAD_ARGUMENT',
@@ -112,8 +161,12 @@ export function requestRetry(store: EventStore, runId: string, r: RetryRequest =
       ]
         .filter(Boolean)
         .join(', ');
+      const blocked = blockedGate(log.snapshot);
       throw invalid(
-        `run ${runId} is ${runStatus(log.snapshot)}: nothing to retry${scope ? ` in ${scope}` : ''} (no failed units that may be re-opened now).`,
+        `run ${runId} is ${runStatus(log.snapshot)}: nothing to retry${scope ? ` in ${scope}` : ''} (no failed units that may be re-opened now).` +
+          (blocked && !scope
+            ? ` To evaluate gate ${blocked} again as the data stands: \`phased retry ${runId} --gate ${blocked}\`; to pass it on record: \`phased approve ${runId} --gate ${blocked} --reason TEXT\`.`
+            : ''),
       );
     }
     return [event];

@@ -195,7 +195,7 @@ export class Driver {
         this.log.commit([await prerequisitesEvent(plan, this.wh)]);
         return true;
       case 'measureBaseline':
-        this.log.commit([await baselineEvent(plan, this.wh)]);
+        this.log.commit([await baselineEvent(plan, this.wh, runId)]);
         return true;
       case 'runStep':
         this.dispatch(e.step);

@@ -21,11 +21,11 @@ export async function prerequisitesEvent(plan: ResolvedPlan, wh: Warehouse): Pro
 }
 
 /** The baseline, or RUN_FAILED when it cannot be measured (a missing table without ddl, say). */
-export async function baselineEvent(plan: ResolvedPlan, wh: Warehouse): Promise<RunEvent> {
+export async function baselineEvent(plan: ResolvedPlan, wh: Warehouse, runId = ''): Promise<RunEvent> {
   try {
     const { measureBaseline } = await gates();
     // Each step's refill (the --refill override already resolved into it) decides what it runs.
-    const b = await measureBaseline(plan, wh, { createTables: true });
+    const b = await measureBaseline(plan, wh, { createTables: true, runId });
     // Runs of consecutive days are logged as ranges: a long daily calendar costs bytes, not megabytes.
     const steps = b.steps.map((s) => ({ ...s, toRun: compactPartitions(s.toRun) }));
     // The calendar itself (compact) lets the console draw every expected date, present or not.
@@ -49,7 +49,7 @@ export async function gateEvent(
   const { evaluateGate } = await gates();
   try {
     const calendar = await wh.listPartitions(plan.partitionsSql, params);
-    report = await evaluateGate(plan, phase, wh, calendar);
+    report = await evaluateGate(plan, phase, wh, calendar, runId);
   } catch (err) {
     const minCoverage = plan.phases.find((p) => p.id === phase)?.gate.minCoverage ?? 1;
     const error = `gate ${gate}: ${errorInfo(err).message}`;

@@ -13,7 +13,7 @@ export { CommitQueue, wakesLoop } from './commit-queue.js';
 export { createRun, newRunId } from './create.js';
 export { type DriveResult, Driver, type DriverOptions, type LoggedEvent } from './driver.js';
 export { type DryRunReport, type DryRunStep, formatBytes, formatDryRun, planDryRun } from './dry-run.js';
-export { gateEvent } from './effects.js';
+export { baselineEvent, gateEvent } from './effects.js';
 export { CRASH_POINTS, type CrashPoint, failpoint } from './failpoints.js';
 export { LEASE_MS, liveOwner, ownerId, ownerIsDead, takeLease } from './lease.js';
 export {

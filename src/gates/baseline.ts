@@ -16,6 +16,8 @@ export interface BaselineOptions {
   refill?: 'missing' | 'all';
   /** Run a step's ddl when its table is missing (a run); false measures without changing anything. */
   createTables: boolean;
+  /** Bound to @run_id in the calendar and expectation queries (empty outside a run, e.g. a dry run). */
+  runId?: string;
 }
 
 export interface Baseline {
@@ -67,9 +69,9 @@ export async function measureBaseline(
   wh: Warehouse,
   opts: BaselineOptions,
 ): Promise<Baseline> {
-  const params = { start: plan.range.start, end: plan.range.end };
+  const params = { start: plan.range.start, end: plan.range.end, run_id: opts.runId ?? '' };
   const partitions = await wh.listPartitions(plan.partitionsSql, params);
-  const cache = new MinRowsCache(wh, { ...params, run_id: '' });
+  const cache = new MinRowsCache(wh, params);
   const steps = await Promise.all(
     allSteps(plan).map((step) => stepBaseline(plan, wh, step, partitions, opts, cache)),
   );

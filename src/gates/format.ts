@@ -1,8 +1,7 @@
 // Renders a gate report as a readable table for `phased status`, `validate` and the demo's summary.
 // Text only: no colours, no I/O.
 
-import type { GateReport } from '../../machines/index.js';
-import type { TableCoverageResult } from './gate.js';
+import { type GateReport, isMeasured } from '../../machines/index.js';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
@@ -19,9 +18,17 @@ function table(head: string[], rows: string[][]): string[] {
 export function formatGateReport(report: GateReport): string {
   const verdict = report.error ? 'ERROR' : report.ok ? 'PASSED' : 'BLOCKED';
   const lines = [`gate ${report.gate}: ${verdict} (min coverage ${pct(report.minCoverage)})`];
-  const rows = (report.tables as TableCoverageResult[]).map((t) =>
-    t.error
-      ? [t.table, String(t.expected), '-', 'error', '-', '-', t.error]
+  const rows = report.tables.map((t) =>
+    !isMeasured(t)
+      ? [
+          `✗ ${t.table}`,
+          t.expected === undefined ? '-' : String(t.expected),
+          '-',
+          'error',
+          '-',
+          '-',
+          t.error ?? '',
+        ]
       : [
           `${t.ok ? ' ' : '✗'} ${t.table}`,
           String(t.expected),
@@ -39,7 +46,7 @@ export function formatGateReport(report: GateReport): string {
     if (n.ok) continue;
     const where = n.where ? ` where ${n.where}` : '';
     lines.push(
-      n.error
+      n.error !== undefined
         ? `✗ notNull ${n.table}.${n.column}${where}: error: ${n.error}`
         : n.rows === 0
           ? `✗ notNull ${n.table}.${n.column}${where}: no rows to measure`

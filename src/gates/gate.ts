@@ -11,15 +11,15 @@ import type {
   TableCoverage,
 } from '../../machines/index.js';
 import { PhasedError } from '../../machines/index.js';
-import type { Warehouse } from '../warehouse/index.js';
+import type { SqlParams, Warehouse } from '../warehouse/index.js';
 import { MinRowsCache, messageOf, presentPartitions, runCheck } from './checks.js';
 import { notNullSql } from './not-null.js';
 
 /** How many missing partitions a report lists. */
 export const MISSING_SAMPLE = 10;
 
-/** TableCoverage with the query error that kept it from being measured. */
-export type TableCoverageResult = TableCoverage & { error?: string };
+/** A table's coverage, or the query error that kept it from being measured (then no number at all). */
+export type TableCoverageResult = TableCoverage;
 
 function findPhase(plan: ResolvedPlan, phaseId: string): PhaseSpec {
   const phase = plan.phases.find((p) => p.id === phaseId);
@@ -58,11 +58,16 @@ async function coverageOf(
     };
   } catch (err) {
     const error = `step ${step.id} (table ${step.table}): ${messageOf(err)}`;
-    return { ...base, present: 0, coverage: 0, missing: 0, missingSample: [], short: 0, ok: false, error };
+    return { ...base, ok: false, error };
   }
 }
 
-async function notNullOf(plan: ResolvedPlan, wh: Warehouse, spec: NotNullSpec): Promise<NotNullResult> {
+async function notNullOf(
+  plan: ResolvedPlan,
+  wh: Warehouse,
+  spec: NotNullSpec,
+  params: SqlParams,
+): Promise<NotNullResult> {
   const base = {
     table: spec.table,
     column: spec.column,
@@ -70,30 +75,32 @@ async function notNullOf(plan: ResolvedPlan, wh: Warehouse, spec: NotNullSpec): 
     ...(spec.where ? { where: spec.where } : {}),
   };
   try {
-    const [row] = await wh.query(notNullSql(plan, spec), { start: plan.range.start, end: plan.range.end });
+    const [row] = await wh.query(notNullSql(plan, spec), params);
     const rows = Number(row?.row_count ?? 0);
     const nulls = Number(row?.null_count ?? 0);
     const rate = rows === 0 ? 0 : nulls / rows;
     // No rows to measure is not a pass: the column cannot be vouched for.
     return { ...base, rows, nulls, rate, ok: rows > 0 && rate <= spec.maxRate };
   } catch (err) {
-    return { ...base, rows: 0, nulls: 0, rate: 0, ok: false, error: messageOf(err) };
+    return { ...base, ok: false, error: messageOf(err) };
   }
 }
 
 /**
  * The gate of `phaseId` over `calendar`: every step of the phase (never a subset), the gate's
- * exclusions removed from what is expected.
+ * exclusions removed from what is expected. Its queries get @start, @end and @run_id (`runId`, empty
+ * outside a run); expectation queries also @partition.
  */
 export async function evaluateGate(
   plan: ResolvedPlan,
   phaseId: string,
   wh: Warehouse,
   calendar: string[],
+  runId = '',
 ): Promise<GateReport> {
   const phase = findPhase(plan, phaseId);
   const gate = phase.gate;
-  const params = { start: plan.range.start, end: plan.range.end };
+  const params: SqlParams = { start: plan.range.start, end: plan.range.end, run_id: runId };
   const errors: string[] = [];
   let excluded = new Set<string>();
   let excludeError: string | undefined;
@@ -106,27 +113,16 @@ export async function evaluateGate(
     }
   }
   const expected = excluded.size === 0 ? calendar : calendar.filter((p) => !excluded.has(p));
-  const cache = new MinRowsCache(wh, { ...params, run_id: '' });
+  const cache = new MinRowsCache(wh, params);
   const steps = phase.groups.flatMap((g) => g.steps);
   const [tables, notNull, checks] = await Promise.all([
     Promise.all(
       steps.map((s): Promise<TableCoverageResult> => {
         if (!excludeError) return coverageOf(plan, wh, s, expected, gate.minCoverage, cache);
-        return Promise.resolve({
-          step: s.id,
-          table: s.table,
-          expected: 0,
-          present: 0,
-          coverage: 0,
-          missing: 0,
-          missingSample: [],
-          short: 0,
-          ok: false,
-          error: excludeError,
-        });
+        return Promise.resolve({ step: s.id, table: s.table, ok: false, error: excludeError });
       }),
     ),
-    Promise.all(gate.notNull.map((n) => notNullOf(plan, wh, n))),
+    Promise.all(gate.notNull.map((n) => notNullOf(plan, wh, n, params))),
     Promise.all(gate.checks.map((c) => runCheck(wh, c, params))),
   ]);
   if (!excludeError) for (const t of tables) if (t.error) errors.push(t.error);

@@ -2,6 +2,7 @@
 
 export { progressBars } from './bars.js';
 export { type CommandContext, commandHint, phasedCommand } from './command-hint.js';
+export { FAILURES_SHOWN, failuresOf, formatFailures } from './failures.js';
 export { JsonTextCache, sameJson } from './json-text.js';
 export { createRunLogger, logEvents, runLogPath } from './logger.js';
 export { type ProgressSink, progressLine, reportProgress } from './progress.js';

@@ -2,7 +2,7 @@
 // current phase's steps, then the run as a whole (units done/total, rate, ETA). It never changes the run.
 
 import type { Observable } from 'rxjs';
-import type { RunEvent, RunSnapshot } from '../../machines/index.js';
+import { isMeasured, type RunEvent, type RunSnapshot } from '../../machines/index.js';
 import { overallCounts, overallText, RateMeter } from './progress-text.js';
 
 export interface ProgressSink {
@@ -38,7 +38,9 @@ export function reportProgress(
     meter.observe(event, now);
     if (event.type === 'GATE_PASSED' || event.type === 'GATE_FAILED') {
       const verdict = event.type === 'GATE_PASSED' ? 'passed' : 'BLOCKED';
-      const tables = event.report.tables.map((t) => `${t.step} ${(t.coverage * 100).toFixed(1)}%`).join(', ');
+      const tables = event.report.tables
+        .map((t) => `${t.step} ${isMeasured(t) ? `${(t.coverage * 100).toFixed(1)}%` : 'error'}`)
+        .join(', ');
       sink.write(
         `gate ${event.gate} ${verdict}${tables ? `: ${tables}` : ''}${event.report.error ? ` (error: ${event.report.error})` : ''}`,
       );

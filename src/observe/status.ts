@@ -2,10 +2,12 @@
 // Views are plain JSON (for --json and the HTTP API); the text rendering sits beside them.
 
 import { allSteps, locateStep, runStatus } from '../../machines/index.js';
-import type { EventStore, RunRow } from '../../store/index.js';
+import type { EventStore, FailureGroup, RunRow } from '../../store/index.js';
 import { liveOwner, RunLog } from '../engine/index.js';
 import { formatGateReport } from '../gates/index.js';
+import { failuresOf, formatFailures } from './failures.js';
 
+/** One step's counters, in partitions of that step (done includes partitions present before the run). */
 export interface StepView {
   id: string;
   phase: string;
@@ -32,6 +34,8 @@ export interface RunView {
   failure: string | null;
   /** Units waiting to be retried (a failed attempt with another to come), with the error and when. */
   retrying: RetryingUnit[];
+  /** Units that failed for good, by error code: the first FAILURES_SHOWN of each code and its count. */
+  failures: FailureGroup[];
 }
 
 export interface RetryingUnit {
@@ -89,6 +93,7 @@ export function runView(store: EventStore, runId: string, atSeq?: number): RunVi
     updatedAt: log.run.updatedAt,
     failure: ctx.failure,
     retrying: atSeq === undefined ? retryingUnits(store, runId) : [],
+    failures: atSeq === undefined ? failuresOf(store, runId, ctx.steps) : [],
   };
 }
 
@@ -97,6 +102,7 @@ export function formatRunView(v: RunView): string {
     `run ${v.runId}  plan ${v.plan}  status ${v.status}  events ${v.events}${v.owner ? `  driven by ${v.owner}` : ''}`,
   ];
   lines.push(`state ${JSON.stringify(v.state)}`);
+  lines.push('partitions per step (done counts partitions already present before the run):');
   lines.push(
     `  ${'phase'.padEnd(10)} ${'step'.padEnd(34)} ${'done'.padStart(7)} ${'failed'.padStart(7)} ${'pending'.padStart(8)} ${'total'.padStart(7)}`,
   );
@@ -110,6 +116,7 @@ export function formatRunView(v: RunView): string {
     if (g.report) lines.push(formatGateReport(g.report as never).replace(/^/gm, '  '));
   }
   if (v.failure) lines.push(`failure: ${v.failure}`);
+  lines.push(...formatFailures(v.failures, ['failed', 'blocked'].includes(v.status) ? v.runId : undefined));
   for (const r of v.retrying) {
     const when = r.retryAt ? `retry at ${r.retryAt}` : 'retry pending';
     lines.push(
@@ -123,6 +130,7 @@ export interface RunListItem {
   runId: string;
   plan: string;
   status: string;
+  /** `done/total units`: units (one per step × partition) this run computes, from the units projection. */
   progress: string;
   createdAt: string;
   owner: string | null;
@@ -158,5 +166,8 @@ export function formatRunList(items: RunListItem[]): string {
       `${r.runId.padEnd(26)} ${r.plan.padEnd(22)} ${r.status.padEnd(10)} ${r.progress.padEnd(18)} ${r.createdAt.padEnd(24)} ${r.owner ?? '-'}`,
     );
   }
+  lines.push(
+    '(units: one per step × partition that this run computes; `phased status RUN` counts partitions per step)',
+  );
   return lines.join('\n');
 }

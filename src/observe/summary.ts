@@ -2,9 +2,10 @@
 // Reads the log and the snapshot; prints nothing itself.
 
 import type { StepBaseline } from '../../machines/index.js';
-import { runStatus } from '../../machines/index.js';
+import { isMeasured, runStatus } from '../../machines/index.js';
 import type { RunLog } from '../engine/index.js';
 import { formatGateReport } from '../gates/index.js';
+import { failuresOf, formatFailures } from './failures.js';
 
 /**
  * The run's baseline. A run records it once, near the start (a failed baseline logs RUN_FAILED instead), so
@@ -26,20 +27,25 @@ export function formatRunSummary(
   const snap = log.snapshot;
   const ctx = snap.context;
   const base = new Map((baselineOf(log) ?? []).map((b) => [b.step, b]));
-  const coverage = new Map<string, { present: number; expected: number }>();
+  const coverage = new Map<string, { present: number; expected: number } | 'error'>();
   for (const g of Object.values(ctx.gates)) {
     for (const t of g.report?.tables ?? [])
-      coverage.set(t.step, { present: t.present, expected: t.expected });
+      coverage.set(t.step, isMeasured(t) ? { present: t.present, expected: t.expected } : 'error');
   }
   const lines = [`run ${log.runId} (${log.plan.name}): ${runStatus(snap)}`];
   lines.push(
-    `  ${'step'.padEnd(34)} ${'before: of all'.padStart(16)}   ${'after: of expected'.padStart(18)}   units done/failed/total`,
+    `  ${'step'.padEnd(34)} ${'before: of all'.padStart(16)}   ${'after: of expected'.padStart(18)}   partitions done/failed/total`,
   );
   for (const [id, c] of Object.entries(ctx.steps)) {
     const b = base.get(id);
     const a = coverage.get(id);
     const before = b ? `${b.present}/${b.expected} ${pct(b.present, b.expected)}` : '-';
-    const after = a ? `${a.present}/${a.expected} ${pct(a.present, a.expected)}` : '-';
+    const after =
+      a === 'error'
+        ? 'gate query error'
+        : a
+          ? `${a.present}/${a.expected} ${pct(a.present, a.expected)}`
+          : '-';
     lines.push(
       `  ${id.padEnd(34)} ${before.padStart(16)} → ${after.padStart(18)}   ${c.done}/${c.failed}/${c.total}`,
     );
@@ -52,6 +58,9 @@ export function formatRunSummary(
     '  (before: partitions present of every date in the range; after: of the dates the gate expects, exclusions removed)',
   );
   if (ctx.failure) lines.push(`failure: ${ctx.failure}`);
+  const status = runStatus(snap);
+  const retry = status === 'failed' || status === 'blocked' ? log.runId : undefined;
+  lines.push(...formatFailures(failuresOf(log.store, log.runId, ctx.steps), retry));
   if (o.wallMs !== undefined) lines.push(`wall time ${(o.wallMs / 1000).toFixed(1)} s`);
   if (o.logPath) lines.push(`log: ${o.logPath}`);
   if (o.db) lines.push(`events: ${o.db} (phased replay ${log.runId})`);

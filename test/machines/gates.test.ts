@@ -1,6 +1,6 @@
 // Gates are states: nothing downstream runs before GATE_PASSED (or an override), and a blocked gate holds.
 import { describe, expect, it } from 'vitest';
-import { activeEffects, runStatus } from '../../machines/index.js';
+import { activeEffects, blockedGate, runStatus } from '../../machines/index.js';
 import { fail, gateReport, ok, runningSteps, started } from './helpers.js';
 
 describe('gates', () => {
@@ -44,5 +44,41 @@ describe('gates', () => {
     c.apply(ok('b', '1'));
     c.apply({ type: 'GATE_PASSED', gate: 'p2', report: gateReport('p2', true) });
     expect(activeEffects(c.snapshot)).toEqual([{ effect: 'evaluateGate', gate: 'p1', phase: 'p1' }]);
+  });
+
+  it('a gate re-check (RETRY_REQUESTED with the gate and no units) evaluates the blocked gate again', () => {
+    const c = started(['1', '2']);
+    c.apply(ok('a', '1'));
+    c.apply(ok('a', '2'));
+    c.apply(ok('b', '1'));
+    c.apply(fail('b', '2'));
+    c.apply({ type: 'GATE_FAILED', gate: 'p1', report: gateReport('p1', false) });
+    expect(blockedGate(c.snapshot)).toBe('p1');
+    c.apply({ type: 'RETRY_REQUESTED', gate: 'p1', reopened: [], by: 'ops', reason: 'data repaired' });
+    expect(runStatus(c.snapshot)).toBe('running');
+    expect(blockedGate(c.snapshot)).toBeUndefined();
+    expect(activeEffects(c.snapshot)).toEqual([{ effect: 'evaluateGate', gate: 'p1', phase: 'p1' }]);
+    expect(c.snapshot.context.gates.p1).toEqual({ status: 'pending' });
+    // The failed unit stays failed: a re-check re-opens nothing.
+    expect(c.snapshot.context.steps.b).toEqual({ total: 2, done: 1, failed: 1, pending: 0 });
+    expect(runningSteps(c.snapshot)).toEqual([]);
+    c.apply({ type: 'GATE_PASSED', gate: 'p1', report: gateReport('p1', true) });
+    expect(runningSteps(c.snapshot)).toEqual(['c']);
+  });
+
+  it('a re-check that fails again blocks again; a re-check of another gate changes nothing', () => {
+    const c = started(['1']);
+    c.apply(ok('a', '1'));
+    c.apply(ok('b', '1'));
+    c.apply({ type: 'GATE_FAILED', gate: 'p1', report: gateReport('p1', false) });
+    const blocked = c.snapshot.value;
+    c.apply({ type: 'RETRY_REQUESTED', gate: 'p2', reopened: [], by: 'ops' });
+    expect(c.snapshot.value).toEqual(blocked);
+    expect(blockedGate(c.snapshot)).toBe('p1');
+    c.apply({ type: 'RETRY_REQUESTED', gate: 'p1', reopened: [], by: 'ops' });
+    c.apply({ type: 'GATE_FAILED', gate: 'p1', report: gateReport('p1', false) });
+    expect(runStatus(c.snapshot)).toBe('blocked');
+    expect(c.snapshot.value).toEqual(blocked);
+    expect(runningSteps(c.snapshot)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // Gate coverage: exact counts per table, the gate's exclusions, and minRows turning a short day into
 // a missing one.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { MeasuredCoverage } from '../../../machines/index.js';
 import { evaluateGate } from '../../../src/gates/index.js';
 import { DAYS, type GateFixture, makeGateFixture, phase3, step } from './fixture.js';
 
@@ -17,7 +18,7 @@ describe('with the bootstrap days excluded', () => {
   it('reports every table with exact coverage, missing sample and short days', async () => {
     const report = await evaluateGate(fx.plan, 'phase3', fx.wh, DAYS);
     expect(report.tables.map((t) => t.step)).toEqual(['full', 'partial']);
-    const [full, partial] = report.tables;
+    const [full, partial] = report.tables as MeasuredCoverage[];
     expect(full).toMatchObject({ expected: 18, present: 18, coverage: 1, missing: 0, short: 0, ok: true });
     // 18 expected; 4 absent + 1 short → 13 present.
     expect(partial).toMatchObject({ expected: 18, present: 13, missing: 5, short: 1, ok: false });

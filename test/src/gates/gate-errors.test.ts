@@ -38,6 +38,9 @@ it('errs on a step whose table is missing instead of reporting 0 % coverage as a
   const gone = report.tables.find((t) => t.step === 'gone') as { ok: boolean; error?: string };
   expect(gone.ok).toBe(false);
   expect(gone.error).toContain('gone_t');
+  // No number at all for the table that could not be measured (never 0 %).
+  for (const key of ['coverage', 'present', 'missing', 'short', 'missingSample'])
+    expect(gone).not.toHaveProperty(key);
   expect(report.tables.find((t) => t.step === 'full')).toMatchObject({ present: 18, ok: true });
 });
 
@@ -47,6 +50,10 @@ it('errs when the exclusion query fails', async () => {
   expect(report.ok).toBe(false);
   expect(report.error).toContain('exclude');
   expect(report.tables.every((t) => !t.ok)).toBe(true);
+  for (const t of report.tables) {
+    expect(t.error).toContain('exclude');
+    expect(t).not.toHaveProperty('coverage');
+  }
 });
 
 it('errs on a notNull check over a missing column', async () => {
@@ -56,6 +63,7 @@ it('errs on a notNull check over a missing column', async () => {
   const report = await evaluateGate(fx.plan, 'phase3', fx.wh, DAYS);
   expect(report.ok).toBe(false);
   expect(report.notNull[0].error).toContain('nope');
+  expect(report.notNull[0]).not.toHaveProperty('rate');
   expect(report.error).toContain('notNull full_t.nope');
 });
 

@@ -19,7 +19,7 @@ it('measures the NULL rate among the rows the where clause selects', async () =>
     }),
   ]);
   const report = await evaluateGate(fx.plan, 'phase3', fx.wh, DAYS);
-  const [filtered, all] = report.notNull;
+  const [filtered, all] = report.notNull as { rate: number }[];
   expect(filtered).toMatchObject({ rows: 39, nulls: 5, ok: true, where: 'minutes > 0' });
   expect(filtered.rate).toBeCloseTo(5 / 39, 10);
   expect(all).toMatchObject({ rows: 40, nulls: 6, ok: false });

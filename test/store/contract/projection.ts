@@ -2,6 +2,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { compactPartitions } from '../../../machines/index.js';
+import type { NewEvent } from '../../../store/index.js';
 import type { StoreCtx } from '../contract.js';
 import { appendAll, baseline, createRun, dates, ev, failed, started, succeeded } from '../helpers.js';
 
@@ -92,6 +93,49 @@ export function projectionSuite({ make }: StoreCtx): void {
       ]);
       expect(store.retryingUnits(run, 10).map((u) => u.partition)).toEqual([d1, d3]);
       expect(store.retryingUnits(run, 1).map((u) => u.partition)).toEqual([d1]);
+    });
+
+    it('groups units that failed for good by error code, the first few of each with its count', () => {
+      const store = make();
+      const run = createRun(store);
+      const days = dates(30);
+      const denied = (step: string, partition: string): NewEvent =>
+        ev('UNIT_FAILED', {
+          step,
+          partition,
+          attempt: 1,
+          final: true,
+          error: { code: 'ACCESS_DENIED', message: `no access to ${step}`, retryable: false },
+        });
+      appendAll(store, run, [
+        baseline({ a: days, b: days.slice(0, 3) }),
+        // a: 25 ACCESS_DENIED; b: 2 QUERY after 2 attempts, 1 still retrying (not listed).
+        ...days.slice(0, 25).map((d) => denied('a', d)),
+        failed('b', days[0], false),
+        failed('b', days[0], true, 2),
+        failed('b', days[1], true, 2),
+        failed('b', days[2], false),
+      ]);
+      const groups = store.failedUnits(run, 20);
+      expect(groups.map((g) => [g.code, g.count, g.units.length])).toEqual([
+        ['ACCESS_DENIED', 25, 20],
+        ['QUERY', 2, 2],
+      ]);
+      expect(groups[0].units[0]).toEqual({
+        step: 'a',
+        partition: days[0],
+        attempts: 1,
+        message: 'no access to a',
+      });
+      expect(groups[1].units).toEqual([
+        { step: 'b', partition: days[0], attempts: 2, message: `boom ${days[0]}` },
+        { step: 'b', partition: days[1], attempts: 2, message: `boom ${days[1]}` },
+      ]);
+      // Re-opened units are no longer failed.
+      appendAll(store, run, [
+        ev('RETRY_REQUESTED', { by: 'cli', step: 'b', reopened: [{ step: 'b', count: 2 }] }),
+      ]);
+      expect(store.failedUnits(run, 20).map((g) => g.code)).toEqual(['ACCESS_DENIED']);
     });
 
     it('restricts a retry to data.step when given', () => {
