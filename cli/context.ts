@@ -17,8 +17,21 @@ export function globals(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals() as GlobalOptions;
 }
 
+/** `scheme://…`: a URL, which phased does not take for a file name (SQLite would create `postgres:/…`). */
+const URL_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+
+/** The event log's file: --db, else PHASED_DB, else .phased/phased.db. A URL is refused (exit 2). */
 export function dbPath(g: GlobalOptions): string {
-  return resolve(g.db ?? process.env.PHASED_DB ?? join('.phased', 'phased.db'));
+  const given = g.db ?? process.env.PHASED_DB;
+  if (given !== undefined && URL_FORM.test(given)) {
+    const where = g.db !== undefined ? '--db' : 'PHASED_DB';
+    const scheme = given.slice(0, given.indexOf(':'));
+    throw badArgument(
+      `${where} ${given} is a ${scheme}:// URL, which phased does not serve: the event log is an SQLite file, so give a file path ` +
+        `(e.g. --db .phased/phased.db; a missing file is created). PostgreSQL is not served yet.`,
+    );
+  }
+  return resolve(given ?? join('.phased', 'phased.db'));
 }
 
 /** Logs and command output live beside the database: `<db dir>/logs`. */
