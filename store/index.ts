@@ -12,6 +12,7 @@ export type {
   LeaseResult,
   NewEvent,
   NewRun,
+  PlanEventRow,
   RunRow,
   RunStatus,
   SnapshotRecord,

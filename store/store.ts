@@ -13,6 +13,7 @@ import type {
   ChainReport,
   LeaseResult,
   NewRun,
+  PlanEventRow,
   RunRow,
   SnapshotRecord,
   StoredEvent,
@@ -133,6 +134,11 @@ export class EventStore {
 
   verifyChain(runId: string, opts?: VerifyOptions): ChainReport {
     return this.verifier.verify(runId, opts);
+  }
+
+  /** The latest event that fixed the run's plan (RUN_CREATED or PLAN_CHANGE_ACCEPTED), with its own hash checked. */
+  planEvent(runId: string): PlanEventRow | undefined {
+    return this.verifier.planEvent(runId);
   }
 
   acquireLease(

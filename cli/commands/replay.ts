@@ -1,6 +1,7 @@
 // `phased replay RUN`: the audit timeline, the state as of a seq or time (--at), verification (--verify),
 // and (--inspect) the stored log fed through a fresh actor into the Stately inspector.
 import type { Command } from 'commander';
+import { frozenPlanProblem } from '../../src/engine/index.js';
 import {
   formatRunView,
   formatTimelineLine,
@@ -38,10 +39,16 @@ export function registerReplay(program: Command): void {
         try {
           store.requireRun(runId);
           if (o.verify) {
-            const r = verifyRun(store, runId);
+            const chain = verifyRun(store, runId);
+            // The frozen plan is evidence too: it must hash to the plan hash the log recorded last.
+            const plan = chain.ok ? frozenPlanProblem(store, store.requireRun(runId)) : undefined;
+            const r = plan ? { ...chain, ok: false, plan: false, reason: plan.reason } : chain;
             if (g.json) printJson(r);
+            else if (plan) print(`run ${runId}: verification FAILED: ${plan.reason}`);
             else if (r.ok)
-              print(`run ${runId}: ${r.events} events verified (hash chain, seq, states reproduce)`);
+              print(
+                `run ${runId}: ${r.events} events verified (hash chain, seq, states reproduce; the frozen plan matches its recorded hash)`,
+              );
             else print(`run ${runId}: verification FAILED at seq ${r.firstBadSeq}: ${r.reason}`);
             return r.ok ? 0 : 1;
           }

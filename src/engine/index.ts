@@ -15,7 +15,13 @@ export {
   settlePlanChange,
 } from './plan-change.js';
 export { failedUnitsToReopen, type RetryScope, retryableSteps } from './reopen.js';
-export { type OpenOptions, RunLog } from './run-log.js';
+export {
+  assertFrozenPlan,
+  type FrozenPlanProblem,
+  frozenPlanProblem,
+  type OpenOptions,
+  RunLog,
+} from './run-log.js';
 export { Semaphore } from './semaphore.js';
 export { runUnit, type UnitHost, type UnitOutcome } from './unit-runner.js';
 export { openPlanWarehouse } from './warehouse.js';
