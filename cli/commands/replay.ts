@@ -11,7 +11,7 @@ import {
   timelineEntry,
   verifyRun,
 } from '../../src/observe/index.js';
-import { action, globals, openDb, print, printJson } from '../context.js';
+import { action, globals, openDb, print, printJson, readerGone } from '../context.js';
 
 interface ReplayOptions {
   verify?: boolean;
@@ -65,8 +65,8 @@ export function registerReplay(program: Command): void {
             return await replayIntoInspector(store, runId, { port: o.inspect, speed: Number(o.speed) });
           }
           for (const e of store.events(runId)) {
-            if (g.json) process.stdout.write(`${JSON.stringify(timelineEntry(e))}\n`);
-            else print(formatTimelineLine(e));
+            if (readerGone()) break;
+            print(g.json ? JSON.stringify(timelineEntry(e)) : formatTimelineLine(e));
           }
           return 0;
         } finally {
