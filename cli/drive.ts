@@ -22,6 +22,8 @@ export interface DriveCliOptions {
   inspect?: string | boolean;
   /** A warehouse the caller already opened for the run's plan (closed here when the drive ends). */
   warehouse?: Warehouse;
+  /** Recorded in DRIVER_ATTACHED (resume says `resume` even for a run that has no event yet). */
+  attachReason?: 'new' | 'resume';
 }
 
 export async function driveRun(g: GlobalOptions, runId: string, o: DriveCliOptions = {}): Promise<number> {
@@ -65,6 +67,7 @@ async function drive(
     logDir: logs,
     inspect: inspector?.inspect,
     warehouse: o.warehouse,
+    attachReason: o.attachReason,
   });
   logEvents(logger, driver.events$);
   const bars = !o.quiet && process.stderr.isTTY ? progressBars(driver.events$, process.stderr) : undefined;

@@ -11,6 +11,12 @@ export interface UnitErrorInfo {
 
 export type UnitStartReason = 'first' | 'retry' | 'in-doubt';
 
+/**
+ * `new`: the run's first driver (`phased run`); `resume`: `phased resume`; `daemon`: the daemon picked the run up;
+ * `takeover`: the lease was taken from a driver that never detached (killed, or hung past its lease).
+ */
+export type AttachReason = 'new' | 'resume' | 'takeover' | 'daemon';
+
 export interface ActorInfo {
   by: string;
   reason?: string;
@@ -76,7 +82,16 @@ export type RunEvent =
       gate?: string;
     } & ActorInfo)
   | ({ type: 'PLAN_CHANGE_ACCEPTED'; oldHash: string; newHash: string; changes: string[] } & ActorInfo)
-  | { type: 'DRIVER_ATTACHED'; pid: number; host: string; version: string; reason?: string }
+  | {
+      type: 'DRIVER_ATTACHED';
+      pid: number;
+      host: string;
+      version: string;
+      /** Why this driver attached (absent in logs written before it was recorded). */
+      reason?: AttachReason;
+      /** On a takeover: the lease owner (`pid@host`) that never detached. */
+      from?: string;
+    }
   | { type: 'DRIVER_DETACHED'; pid: number; host: string; version: string; reason: string }
   | { type: 'RUN_SUCCEEDED'; summary: Record<string, { done: number; failed: number; total: number }> }
   | { type: 'RUN_FAILED'; reason: string };

@@ -38,7 +38,7 @@ export function registerResume(program: Command): void {
           } finally {
             store.close();
           }
-          return driveRun(g, runId, { inspect: o.inspect });
+          return driveRun(g, runId, { inspect: o.inspect, attachReason: 'resume' });
         },
       ),
     );

@@ -6,7 +6,7 @@ export { type DriveResult, Driver, type DriverOptions, type LoggedEvent } from '
 export { type DryRunReport, type DryRunStep, formatBytes, formatDryRun, planDryRun } from './dry-run.js';
 export { gateEvent } from './effects.js';
 export { CRASH_POINTS, type CrashPoint, failpoint } from './failpoints.js';
-export { LEASE_MS, liveOwner, ownerId, ownerIsDead, takeLease } from './lease.js';
+export { LEASE_MS, liveOwner, ownerId, ownerIsDead, takeLease, takeoverFrom } from './lease.js';
 export {
   detectPlanChange,
   type FrozenPlan,
