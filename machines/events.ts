@@ -3,10 +3,27 @@
 
 import type { CheckResult, GateReport, StepBaseline } from './report.js';
 
+/** A command step's process, as its UNIT_SUCCEEDED (and its UNIT_FAILED error's details) record it. */
+export interface CommandRecord {
+  /** The process (and process group) id; absent when the process could not be started. */
+  pid?: number;
+  /** Its exit status; null when it was killed by a signal or never started. */
+  exitCode: number | null;
+  /** The signal that ended it (a timeout or cancel kills its group), if any. */
+  signal?: string | null;
+  /** The attempt's output: `<logs>/<run>/<step>/<partition>.log`. */
+  log: string;
+}
+
 export interface UnitErrorInfo {
   code: string;
   message: string;
   retryable: boolean;
+  /**
+   * The failure's particulars as the backend gave them: a command step's CommandRecord fields; for BigQuery the
+   * job id, reasons, HTTP status and any retry hint.
+   */
+  details?: Partial<CommandRecord> & Record<string, unknown>;
 }
 
 export type UnitStartReason = 'first' | 'retry' | 'in-doubt';
@@ -52,6 +69,8 @@ export type RunEvent =
       ms: number;
       /** The backend found the in-doubt attempt already finished; nothing was re-run. */
       reconciled?: boolean;
+      /** Command steps: the process that wrote the partition. */
+      command?: CommandRecord;
     }
   | {
       type: 'UNIT_FAILED';

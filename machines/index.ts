@@ -7,6 +7,7 @@ export { errorInfo, exitCodeFor, PhasedError, PlanError, UnitError } from './err
 export type {
   ActorInfo,
   AttachReason,
+  CommandRecord,
   EventOf,
   RunEvent,
   RunEventType,

@@ -74,7 +74,15 @@ export async function runUnit(host: UnitHost, step: StepSpec, unit: UnitRow): Pr
       const res = await host.wh.materialize(unitRef, host.abort);
       failpoint('after-warehouse-commit');
       const ms = Math.round(res.ms ?? performance.now() - t0);
-      host.commitLater({ type: 'UNIT_SUCCEEDED', step: step.id, partition, attempt, rows: res.rows, ms });
+      host.commitLater({
+        type: 'UNIT_SUCCEEDED',
+        step: step.id,
+        partition,
+        attempt,
+        rows: res.rows,
+        ms,
+        ...(res.command ? { command: res.command } : {}),
+      });
       return 'succeeded';
     } catch (err) {
       const info = errorInfo(err);
