@@ -17,8 +17,21 @@ export function globals(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals() as GlobalOptions;
 }
 
+/** `scheme://…`: a URL, which phased does not take for a file name (SQLite would create `postgres:/…`). */
+const URL_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+
+/** The event log's file: --db, else PHASED_DB, else .phased/phased.db. A URL is refused (exit 2). */
 export function dbPath(g: GlobalOptions): string {
-  return resolve(g.db ?? process.env.PHASED_DB ?? join('.phased', 'phased.db'));
+  const given = g.db ?? process.env.PHASED_DB;
+  if (given !== undefined && URL_FORM.test(given)) {
+    const where = g.db !== undefined ? '--db' : 'PHASED_DB';
+    const scheme = given.slice(0, given.indexOf(':'));
+    throw badArgument(
+      `${where} ${given} is a ${scheme}:// URL, which phased does not serve: the event log is an SQLite file, so give a file path ` +
+        `(e.g. --db .phased/phased.db; a missing file is created). PostgreSQL is not served yet.`,
+    );
+  }
+  return resolve(given ?? join('.phased', 'phased.db'));
 }
 
 /** Logs and command output live beside the database: `<db dir>/logs`. */
@@ -32,12 +45,41 @@ export function openDb(g: GlobalOptions, opts: { readonly?: boolean } = {}): Eve
   return openStore(dbPath(g), { readonly: opts.readonly, synchronous: sync, snapshotEvery: every });
 }
 
+let stdoutGone = false;
+
+/**
+ * Once per process (main): a reader that goes away (`phased replay RUN | head`, `less` quit early) ends output
+ * quietly instead of with an EPIPE stack trace. Output to it is dropped from then on; streaming commands stop
+ * early (see readerGone) and every command exits with the code it would have had (a run keeps running).
+ */
+export function guardOutput(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    stdoutGone = true;
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') {
+      process.stderr.write(`phased: cannot write output: ${err.message}\n`);
+      process.exitCode = 1;
+    }
+  });
+  // A closed stderr (`phased run … 2>&1 | head`) loses the progress lines and nothing else.
+  process.stderr.on('error', () => undefined);
+}
+
+/** True once stdout's reader went away: callers writing many lines stop. */
+export function readerGone(): boolean {
+  // The write that hit EPIPE marks the stream errored at once; its 'error' event comes a tick later.
+  if (!stdoutGone && (process.stdout.errored as NodeJS.ErrnoException | null)?.code === 'EPIPE') {
+    stdoutGone = true;
+  }
+  return stdoutGone;
+}
+
 export function print(text: string): void {
+  if (readerGone()) return;
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  print(JSON.stringify(value, null, 2));
 }
 
 /** Wrap a command handler: its return value is the exit code; errors print one paragraph, never a stack. */
@@ -51,7 +93,7 @@ export function action<A extends unknown[]>(
     } catch (err) {
       code = reportError(err);
     }
-    await new Promise<void>((r) => process.stdout.write('', () => r()));
+    if (!readerGone()) await new Promise<void>((r) => process.stdout.write('', () => r()));
     process.exit(code);
   };
 }

@@ -27,6 +27,8 @@ export interface DriveCliOptions {
   /** `--http[=ADDR]`: serve the console for this run while it is driven. */
   http?: string | boolean;
   httpPublic?: boolean;
+  /** Recorded in DRIVER_ATTACHED (resume says `resume` even for a run that has no event yet). */
+  attachReason?: 'new' | 'resume';
 }
 
 /** `--http[=ADDR]` parsed (throws BAD_ARGUMENT before anything is created when it is not valid). */
@@ -77,6 +79,7 @@ async function drive(
     logDir: logs,
     inspect: inspector?.inspect,
     warehouse: o.warehouse,
+    attachReason: o.attachReason,
   });
   logEvents(logger, driver.events$);
   const addr = httpAddressOf(o);

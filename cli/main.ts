@@ -2,7 +2,7 @@
 // The phased command line: global options and one registered command per file in cli/commands.
 // Only the command being run is loaded (a resume should not pay for zod, prom-client or the inspector).
 import { Command } from 'commander';
-import { reportError } from './context.js';
+import { guardOutput, reportError } from './context.js';
 
 type Register = (program: Command) => void;
 
@@ -43,6 +43,7 @@ const program = new Command('phased')
   .showHelpAfterError()
   .exitOverride();
 
+guardOutput();
 try {
   const name = commandName(process.argv.slice(2));
   // An unknown or missing command loads them all, so help and "did you mean" see every command.

@@ -87,9 +87,34 @@ export function exitCodeFor(code: ErrorCode): number {
   return 1;
 }
 
-/** Normalise anything thrown into { code, message, retryable } for an event payload. */
-export function errorInfo(err: unknown): { code: string; message: string; retryable: boolean } {
-  if (err instanceof PhasedError) return { code: err.code, message: err.message, retryable: err.retryable };
+/** Normalise anything thrown into { code, message, retryable, details? } for an event payload. */
+export function errorInfo(err: unknown): {
+  code: string;
+  message: string;
+  retryable: boolean;
+  details?: Record<string, unknown>;
+} {
+  if (err instanceof PhasedError) {
+    const details = plainDetails(err.details);
+    return {
+      code: err.code,
+      message: err.message,
+      retryable: err.retryable,
+      ...(details ? { details } : {}),
+    };
+  }
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'INTERNAL', message, retryable: false };
+}
+
+/** An error's details as an event can hold them: JSON values only (undefined members dropped); none if empty. */
+function plainDetails(details: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!details) return undefined;
+  let plain: Record<string, unknown>;
+  try {
+    plain = JSON.parse(JSON.stringify(details)) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  return Object.keys(plain).length > 0 ? plain : undefined;
 }

@@ -3,13 +3,36 @@
 
 import type { CheckResult, GateReport, StepBaseline } from './report.js';
 
+/** A command step's process, as its UNIT_SUCCEEDED (and its UNIT_FAILED error's details) record it. */
+export interface CommandRecord {
+  /** The process (and process group) id; absent when the process could not be started. */
+  pid?: number;
+  /** Its exit status; null when it was killed by a signal or never started. */
+  exitCode: number | null;
+  /** The signal that ended it (a timeout or cancel kills its group), if any. */
+  signal?: string | null;
+  /** The attempt's output: `<logs>/<run>/<step>/<partition>.log`. */
+  log: string;
+}
+
 export interface UnitErrorInfo {
   code: string;
   message: string;
   retryable: boolean;
+  /**
+   * The failure's particulars as the backend gave them: a command step's CommandRecord fields; for BigQuery the
+   * job id, reasons, HTTP status and any retry hint.
+   */
+  details?: Partial<CommandRecord> & Record<string, unknown>;
 }
 
 export type UnitStartReason = 'first' | 'retry' | 'in-doubt';
+
+/**
+ * `new`: the run's first driver (`phased run`); `resume`: `phased resume`; `daemon`: the daemon picked the run up;
+ * `takeover`: the lease was taken from a driver that never detached (killed, or hung past its lease).
+ */
+export type AttachReason = 'new' | 'resume' | 'takeover' | 'daemon';
 
 export interface ActorInfo {
   by: string;
@@ -52,6 +75,8 @@ export type RunEvent =
       ms: number;
       /** The backend found the in-doubt attempt already finished; nothing was re-run. */
       reconciled?: boolean;
+      /** Command steps: the process that wrote the partition. */
+      command?: CommandRecord;
     }
   | {
       type: 'UNIT_FAILED';
@@ -85,7 +110,16 @@ export type RunEvent =
       gate?: string;
     } & ActorInfo)
   | ({ type: 'PLAN_CHANGE_ACCEPTED'; oldHash: string; newHash: string; changes: string[] } & ActorInfo)
-  | { type: 'DRIVER_ATTACHED'; pid: number; host: string; version: string; reason?: string }
+  | {
+      type: 'DRIVER_ATTACHED';
+      pid: number;
+      host: string;
+      version: string;
+      /** Why this driver attached (absent in logs written before it was recorded). */
+      reason?: AttachReason;
+      /** On a takeover: the lease owner (`pid@host`) that never detached. */
+      from?: string;
+    }
   | { type: 'DRIVER_DETACHED'; pid: number; host: string; version: string; reason: string }
   | { type: 'RUN_SUCCEEDED'; summary: Record<string, { done: number; failed: number; total: number }> }
   | { type: 'RUN_FAILED'; reason: string };

@@ -4,7 +4,16 @@ export type { GateState, RunContext, StepCounters } from './context.js';
 export { initialContext } from './context.js';
 export type { ErrorCode } from './errors.js';
 export { errorInfo, exitCodeFor, PhasedError, PlanError, UnitError } from './errors.js';
-export type { ActorInfo, EventOf, RunEvent, RunEventType, UnitErrorInfo, UnitStartReason } from './events.js';
+export type {
+  ActorInfo,
+  AttachReason,
+  CommandRecord,
+  EventOf,
+  RunEvent,
+  RunEventType,
+  UnitErrorInfo,
+  UnitStartReason,
+} from './events.js';
 export { EVENT_TYPES, eventData, eventFromRow } from './events.js';
 export { compactPartitions, countPartitions, expandPartitions, isCalendarDate } from './partitions.js';
 export type {

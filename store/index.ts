@@ -13,6 +13,7 @@ export type {
   LeaseResult,
   NewEvent,
   NewRun,
+  PlanEventRow,
   RunRow,
   RunStatus,
   SnapshotRecord,

@@ -74,6 +74,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE runs DROP COLUMN head_hash;
   ALTER TABLE runs DROP COLUMN updated_at;
   `,
+  // Version 3: the events that fix a run's plan (RUN_CREATED, PLAN_CHANGE_ACCEPTED), found without a scan, so a
+  // resume can check the frozen plan against the hash the log recorded. Partial: other appends skip it.
+  `
+  CREATE INDEX events_plan ON events (run_id, seq) WHERE type IN ('RUN_CREATED', 'PLAN_CHANGE_ACCEPTED');
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -14,6 +14,7 @@ import type {
   FailureGroup,
   LeaseResult,
   NewRun,
+  PlanEventRow,
   RunRow,
   SnapshotRecord,
   StoredEvent,
@@ -143,6 +144,11 @@ export class EventStore {
 
   verifyChain(runId: string, opts?: VerifyOptions): ChainReport {
     return this.verifier.verify(runId, opts);
+  }
+
+  /** The latest event that fixed the run's plan (RUN_CREATED or PLAN_CHANGE_ACCEPTED), with its own hash checked. */
+  planEvent(runId: string): PlanEventRow | undefined {
+    return this.verifier.planEvent(runId);
   }
 
   acquireLease(

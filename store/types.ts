@@ -88,6 +88,15 @@ export interface UnitFilter {
   status?: UnitStatus[];
 }
 
+/** The latest event that fixed the run's plan (RUN_CREATED or PLAN_CHANGE_ACCEPTED), as stored. */
+export interface PlanEventRow {
+  seq: number;
+  type: 'RUN_CREATED' | 'PLAN_CHANGE_ACCEPTED';
+  data: string;
+  /** The row's own hash checks out (its data and type are as appended). */
+  hashOk: boolean;
+}
+
 export interface ChainReport {
   ok: boolean;
   count: number;

@@ -1,11 +1,12 @@
-// Walks a run's hash chain from a seq to the head: gaps, re-linked prev hashes, altered rows, truncation.
+// Walks a run's hash chain from a seq to the head: gaps, re-linked prev hashes, altered rows, truncation;
+// and finds the event that fixed the run's plan (the plan's hash itself is checked by the engine, which owns it).
 // Streams rows from one statement (raw arrays); never holds the log in memory.
 
 import type Database from 'better-sqlite3';
 import { PhasedError } from '../machines/index.js';
 import { eventHash } from './hash.js';
 import type { Runs } from './runs.js';
-import type { ChainReport } from './types.js';
+import type { ChainReport, PlanEventRow } from './types.js';
 
 type Row = [seq: number, type: string, data: string, prevHash: string, hash: string, state: string];
 
@@ -21,6 +22,7 @@ export interface VerifyOptions {
 export class ChainVerifier {
   private readonly headStmt: Database.Statement;
   private readonly hashAt: Database.Statement;
+  private readonly planEventStmt: Database.Statement;
 
   constructor(
     private readonly db: Database.Database,
@@ -28,6 +30,23 @@ export class ChainVerifier {
   ) {
     this.headStmt = db.prepare('SELECT head_seq AS seq, head_hash AS hash FROM run_heads WHERE run_id = ?');
     this.hashAt = db.prepare('SELECT hash FROM events WHERE run_id = ? AND seq = ?').pluck();
+    // The partial index (schema version 3) holds only these rows; named, as the primary key would scan the log.
+    this.planEventStmt = db
+      .prepare(
+        `SELECT seq, type, data, prev_hash, hash FROM events INDEXED BY events_plan
+         WHERE run_id = ? AND type IN ('RUN_CREATED', 'PLAN_CHANGE_ACCEPTED') ORDER BY seq DESC LIMIT 1`,
+      )
+      .raw();
+  }
+
+  /** The latest RUN_CREATED or PLAN_CHANGE_ACCEPTED of the run (undefined before its first driver attached). */
+  planEvent(runId: string): PlanEventRow | undefined {
+    const row = this.planEventStmt.get(runId) as
+      | [seq: number, type: PlanEventRow['type'], data: string, prevHash: string, hash: string]
+      | undefined;
+    if (!row) return undefined;
+    const [seq, type, data, prevHash, hash] = row;
+    return { seq, type, data, hashOk: eventHash(prevHash, runId, seq, type, data) === hash };
   }
 
   verify(runId: string, opts: VerifyOptions = {}): ChainReport {

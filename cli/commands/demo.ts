@@ -2,7 +2,7 @@
 // The work lives in src/demo (runDemo); this file parses options and hands it the in-process driver.
 import type { Command } from 'commander';
 import { DEFAULT_DEMO_DIR, runDemo } from '../../src/demo/index.js';
-import { action, globals, print } from '../context.js';
+import { action, dbPath, globals, print } from '../context.js';
 import { driveRun } from '../drive.js';
 
 interface DemoCliOptions {
@@ -29,8 +29,10 @@ export function registerDemo(program: Command): void {
     .action(
       action(async (o: DemoCliOptions, cmd: Command) => {
         const g = globals(cmd);
+        // --db is checked (a URL is refused) before anything is generated.
+        const db = g.db === undefined ? undefined : dbPath(g);
         const result = await runDemo(
-          { dir: o.dir, scenario: o.scenario, initOnly: o.initOnly, runId: o.runId, db: g.db },
+          { dir: o.dir, scenario: o.scenario, initOnly: o.initOnly, runId: o.runId, db },
           {
             print,
             drive: (runId, db) => driveRun({ ...g, db }, runId, { summary: true }),

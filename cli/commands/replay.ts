@@ -1,6 +1,7 @@
 // `phased replay RUN`: the audit timeline, the state as of a seq or time (--at), verification (--verify),
 // and (--inspect) the stored log fed through a fresh actor into the Stately inspector.
 import type { Command } from 'commander';
+import { frozenPlanProblem } from '../../src/engine/index.js';
 import {
   formatRunView,
   loadInspector,
@@ -9,7 +10,7 @@ import {
   Timeline,
   verifyRun,
 } from '../../src/observe/index.js';
-import { action, globals, openDb, print, printJson } from '../context.js';
+import { action, globals, openDb, print, printJson, readerGone } from '../context.js';
 
 interface ReplayOptions {
   verify?: boolean;
@@ -37,10 +38,16 @@ export function registerReplay(program: Command): void {
         try {
           store.requireRun(runId);
           if (o.verify) {
-            const r = verifyRun(store, runId);
+            const chain = verifyRun(store, runId);
+            // The frozen plan is evidence too: it must hash to the plan hash the log recorded last.
+            const plan = chain.ok ? frozenPlanProblem(store, store.requireRun(runId)) : undefined;
+            const r = plan ? { ...chain, ok: false, plan: false, reason: plan.reason } : chain;
             if (g.json) printJson(r);
+            else if (plan) print(`run ${runId}: verification FAILED: ${plan.reason}`);
             else if (r.ok)
-              print(`run ${runId}: ${r.events} events verified (hash chain, seq, states reproduce)`);
+              print(
+                `run ${runId}: ${r.events} events verified (hash chain, seq, states reproduce; the frozen plan matches its recorded hash)`,
+              );
             else print(`run ${runId}: verification FAILED at seq ${r.firstBadSeq}: ${r.reason}`);
             return r.ok ? 0 : 1;
           }
@@ -60,8 +67,8 @@ export function registerReplay(program: Command): void {
           // the full state on every row, plus entered and left.
           const timeline = new Timeline();
           for (const e of store.events(runId)) {
-            if (g.json) process.stdout.write(`${JSON.stringify(timeline.entry(e))}\n`);
-            else print(timeline.line(e));
+            if (readerGone()) break;
+            print(g.json ? JSON.stringify(timeline.entry(e)) : timeline.line(e));
           }
           return 0;
         } finally {

@@ -58,7 +58,12 @@ export function registerResume(program: Command): void {
           } finally {
             store.close();
           }
-          return driveRun(g, runId, { inspect: o.inspect, http: o.http, httpPublic: o.httpPublic });
+          return driveRun(g, runId, {
+            inspect: o.inspect,
+            http: o.http,
+            httpPublic: o.httpPublic,
+            attachReason: 'resume',
+          });
         },
       ),
     );

@@ -1,5 +1,5 @@
-// `phased pause RUN` and `phased cancel RUN`: ask the run to stop (its driver drains in-flight units first);
-// exit 2 when the run's state does not allow it.
+// `phased pause RUN` and `phased cancel RUN`: ask the run to stop. Pause lets in-flight units finish; cancel
+// aborts them (the driver's abort signal); exit 2 when the run's state does not allow it.
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatControl, requestStop } from '../../src/daemon/index.js';
@@ -7,7 +7,10 @@ import { action, dbPath, globals, openDb, print, printJson } from '../context.js
 
 const DESCRIPTIONS = {
   pause: 'pause a run: no new unit starts; in-flight units finish; `phased resume` continues it',
-  cancel: 'cancel a run: no new unit starts, in-flight units finish, and the run ends as cancelled',
+  cancel:
+    'cancel a run: no new unit starts; in-flight units are aborted (command steps: process group SIGTERM, ' +
+    'SIGKILL after 2 s; SQLite: the write is rolled back; BigQuery: jobs.cancel, which a job that is ' +
+    'already finishing may outrun) and logged as CANCELLED failures; then the run ends as cancelled',
 } as const;
 
 function registerStop(program: Command, kind: 'pause' | 'cancel'): void {

@@ -82,6 +82,7 @@ export class Daemon {
       logDir: this.opts.logDir,
       graceMs: this.opts.graceMs,
       resumePaused: false,
+      attachReason: 'daemon',
       inspect: this.opts.inspect,
       onLeaseRenewed: (ok) => this.metrics.leaseRenewed(ok),
     });

@@ -9,6 +9,7 @@ import { innerFrom } from 'rxjs/internal/observable/innerFrom';
 import { mergeMap } from 'rxjs/internal/operators/mergeMap';
 import { Subject } from 'rxjs/internal/Subject';
 import {
+  type AttachReason,
   activeEffects,
   allSteps,
   type Effect,
@@ -26,7 +27,7 @@ import { sleep } from './backoff.js';
 import { CommitQueue } from './commit-queue.js';
 import { baselineEvent, finishEvent, gateEvent, prerequisitesEvent } from './effects.js';
 import { failpoint } from './failpoints.js';
-import { LEASE_MS, ownerId, takeLease } from './lease.js';
+import { LEASE_MS, ownerId, takeLease, takeoverFrom } from './lease.js';
 import { failedUnitsToReopen } from './reopen.js';
 import { type OpenOptions, RunLog } from './run-log.js';
 import { Semaphore } from './semaphore.js';
@@ -52,6 +53,11 @@ export interface DriverOptions {
   inspect?: OpenOptions['inspect'];
   /** Told of every lease renewal and whether it held (the daemon's metrics). */
   onLeaseRenewed?: (ok: boolean) => void;
+  /**
+   * Why this driver attaches, as DRIVER_ATTACHED records it: `daemon` for the daemon; by default `new` for a run
+   * without events and `resume` otherwise. A lease taken from a driver that never detached records `takeover`.
+   */
+  attachReason?: Exclude<AttachReason, 'takeover'>;
 }
 
 export interface DriveResult {
@@ -131,9 +137,13 @@ export class Driver {
   private attach(): void {
     const version = this.opts.version ?? MACHINE_VERSION;
     const host = this.owner.split('@')[1] ?? '';
+    const from = takeoverFrom(this.log.runId);
+    const reason: AttachReason = from
+      ? 'takeover'
+      : (this.opts.attachReason ?? (this.log.seq === 0 ? 'new' : 'resume'));
     this.log.commit([
       ...this.log.createdEvents(),
-      { type: 'DRIVER_ATTACHED', pid: process.pid, host, version },
+      { type: 'DRIVER_ATTACHED', pid: process.pid, host, version, reason, ...(from ? { from } : {}) },
     ]);
     if (this.opts.resumePaused !== false) {
       const snap = this.log.snapshot;

@@ -1,5 +1,8 @@
 // Crash switches for tests and for users who want to see recovery for themselves:
 // PHASED_CRASH_AT=<point>[:<n>] kills this process with SIGKILL at the n-th passage of a named point.
+// An invalid value is refused when the engine loads (BAD_ARGUMENT: exit 2), never ignored.
+
+import { PhasedError } from '../../machines/index.js';
 
 export const CRASH_POINTS = [
   'after-unit-started',
@@ -20,11 +23,17 @@ interface Armed {
 
 function parse(spec: string | undefined): Armed | undefined {
   if (!spec) return undefined;
-  const [point, n] = spec.split(':');
+  const [point, n, ...rest] = spec.split(':');
   const at = n === undefined ? 1 : Number(n);
-  if (!(CRASH_POINTS as readonly string[]).includes(point) || !Number.isInteger(at) || at < 1) {
-    throw new Error(
-      `PHASED_CRASH_AT=${spec} is not valid: expected <point>[:<n>] with point one of ${CRASH_POINTS.join(', ')} and n ≥ 1`,
+  if (
+    !(CRASH_POINTS as readonly string[]).includes(point) ||
+    !Number.isInteger(at) ||
+    at < 1 ||
+    rest.length > 0
+  ) {
+    throw new PhasedError(
+      'BAD_ARGUMENT',
+      `PHASED_CRASH_AT=${spec} is not valid: expected <point>[:<n>] with point one of ${CRASH_POINTS.join(', ')} and n a whole number ≥ 1 (or unset it)`,
     );
   }
   return { point, at };

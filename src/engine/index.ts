@@ -15,7 +15,7 @@ export { type DriveResult, Driver, type DriverOptions, type LoggedEvent } from '
 export { type DryRunReport, type DryRunStep, formatBytes, formatDryRun, planDryRun } from './dry-run.js';
 export { baselineEvent, gateEvent } from './effects.js';
 export { CRASH_POINTS, type CrashPoint, failpoint } from './failpoints.js';
-export { LEASE_MS, liveOwner, ownerId, ownerIsDead, takeLease } from './lease.js';
+export { LEASE_MS, liveOwner, ownerId, ownerIsDead, takeLease, takeoverFrom } from './lease.js';
 export {
   detectPlanChange,
   type FrozenPlan,
@@ -24,7 +24,13 @@ export {
   settlePlanChange,
 } from './plan-change.js';
 export { failedUnitsToReopen, type RetryScope, retryableSteps } from './reopen.js';
-export { type OpenOptions, RunLog } from './run-log.js';
+export {
+  assertFrozenPlan,
+  type FrozenPlanProblem,
+  frozenPlanProblem,
+  type OpenOptions,
+  RunLog,
+} from './run-log.js';
 export { Semaphore } from './semaphore.js';
 export { lastAttempt, runUnit, type UnitHost, type UnitOutcome } from './unit-runner.js';
 export { openPlanWarehouse } from './warehouse.js';

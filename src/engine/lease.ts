@@ -29,8 +29,13 @@ export function ownerIsDead(owner: string): boolean {
   }
 }
 
+/** Runs whose lease this process took from another owner (dead, or its lease expired), until a driver attaches. */
+const tookOver = new Map<string, string>();
+
 /** Take the run's lease or throw LEASE_HELD naming the holder. */
 export function takeLease(store: EventStore, runId: string, owner = ownerId(), ttlMs = LEASE_MS): void {
+  // A lease still on the row belongs to a driver that never released it (killed, or hung past its expiry).
+  const before = store.getRun(runId)?.owner ?? null;
   const r = store.acquireLease(runId, owner, ttlMs, { canSteal: (cur) => ownerIsDead(cur) });
   if (!r.ok) {
     throw new PhasedError(
@@ -40,6 +45,14 @@ export function takeLease(store: EventStore, runId: string, owner = ownerId(), t
       { details: { runId, owner: r.owner, expiresAt: r.expiresAt } },
     );
   }
+  if (before !== null && before !== owner) tookOver.set(runId, before);
+}
+
+/** The owner this process took the run's lease from, if it did (told once: to the driver that attaches). */
+export function takeoverFrom(runId: string): string | undefined {
+  const from = tookOver.get(runId);
+  tookOver.delete(runId);
+  return from;
 }
 
 /** The owner of a live (unexpired) lease, if any. */

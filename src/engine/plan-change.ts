@@ -1,5 +1,6 @@
 // Resuming against a plan file that changed since the run froze its copy: refuse, or accept and log it.
 // Structural changes (phases, groups, step ids) cannot be accepted: the run's statechart depends on them.
+// Accepting takes the run's lease first, so a run another process drives is never changed under it.
 
 import { existsSync } from 'node:fs';
 import { PhasedError, type ResolvedPlan } from '../../machines/index.js';
@@ -7,7 +8,8 @@ import type { EventStore } from '../../store/index.js';
 import { diffPlans } from '../plan/diff.js';
 import { planHash } from '../plan/hash.js';
 import type { PlanOverrides } from '../plan/index.js';
-import { RunLog } from './run-log.js';
+import { takeLease } from './lease.js';
+import { assertFrozenPlan, RunLog } from './run-log.js';
 
 /** The frozen plan as stored in the run, with the overrides the run was created with. */
 export type FrozenPlan = ResolvedPlan & { overrides?: PlanOverrides };
@@ -43,13 +45,19 @@ export async function detectPlanChange(store: EventStore, runId: string): Promis
   return { changes: diffPlans(old, current), newPlan: current, newHash };
 }
 
-/** Refuse a changed plan (PLAN_CHANGED), or, when accepted, replace the frozen copy and log the change. */
+/**
+ * Refuse a changed plan (PLAN_CHANGED), or, when accepted, replace the frozen copy and log the change. The frozen
+ * plan is checked against the log first (LOG_TAMPERED). Accepting takes the run's lease for `by` (LEASE_HELD when
+ * another process drives the run; nothing changes); the caller drives the run under it next, or releases it.
+ */
 export async function settlePlanChange(
   store: EventStore,
   runId: string,
   accept: boolean,
   by: string,
 ): Promise<string[]> {
+  // A frozen plan edited outside phased is refused before it is compared with anything.
+  assertFrozenPlan(store, store.requireRun(runId));
   const change = await detectPlanChange(store, runId);
   if (!change) return [];
   const run = store.requireRun(runId);
@@ -69,17 +77,32 @@ export async function settlePlanChange(
         `Nothing was resumed. Restore the file, or resume with --accept-plan-change to continue with the new plan (the change is logged).`,
     );
   }
-  const log = RunLog.open(store, runId, { verify: true });
-  store.replacePlan(runId, freezePlan(change.newPlan, frozen.overrides ?? {}), change.newHash, () =>
-    log.commit([
-      {
-        type: 'PLAN_CHANGE_ACCEPTED',
-        by,
-        oldHash: run.planHash,
-        newHash: change.newHash,
-        changes: change.changes,
-      },
-    ]),
-  );
+  // Before anything changes: a live driver of this run keeps it (exit 4), and none can start meanwhile.
+  takeLease(store, runId, by);
+  try {
+    const log = RunLog.open(store, runId, { verify: true });
+    // Under the lease, the frozen plan is the one compared above (nothing else can accept a change now).
+    const held = store.requireRun(runId);
+    if (held.planHash !== run.planHash) {
+      throw new PhasedError(
+        'PLAN_CHANGED',
+        `run ${runId}: its plan changed while this resume compared it (now ${held.planHash.slice(0, 12)}…); nothing was changed. Run the resume again.`,
+      );
+    }
+    store.replacePlan(runId, freezePlan(change.newPlan, frozen.overrides ?? {}), change.newHash, () =>
+      log.commit([
+        {
+          type: 'PLAN_CHANGE_ACCEPTED',
+          by,
+          oldHash: run.planHash,
+          newHash: change.newHash,
+          changes: change.changes,
+        },
+      ]),
+    );
+  } catch (err) {
+    store.releaseLease(runId, by);
+    throw err;
+  }
   return change.changes;
 }

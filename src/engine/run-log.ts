@@ -16,7 +16,77 @@ import {
   runStatus,
 } from '../../machines/index.js';
 import type { EventStore, NewEvent, RunRow, StoredEvent } from '../../store/index.js';
+import { planHash } from '../plan/hash.js';
 import { type CrashPoint, failpoint } from './failpoints.js';
+
+/** Where the frozen plan disagrees with the log: the governing event's seq (if any) and why. */
+export interface FrozenPlanProblem {
+  seq?: number;
+  reason: string;
+}
+
+const short = (h: string) => h.slice(0, 12);
+
+/** Throw LOG_TAMPERED (exit 2) when the frozen plan does not match the log (see frozenPlanProblem). */
+export function assertFrozenPlan(store: EventStore, run: RunRow): void {
+  const problem = frozenPlanProblem(store, run);
+  if (!problem) return;
+  throw new PhasedError(
+    'LOG_TAMPERED',
+    `run ${run.runId}: the frozen plan does not match the log: ${problem.reason}. ` +
+      `Nothing was appended. Inspect it with \`phased replay ${run.runId} --verify\`; a run whose plan was altered cannot be resumed.`,
+    { details: { runId: run.runId, seq: problem.seq } },
+  );
+}
+
+/**
+ * The frozen plan as evidence: `runs.plan_json` must hash to the plan hash the log recorded last (RUN_CREATED, or
+ * the latest PLAN_CHANGE_ACCEPTED's newHash), and so must `runs.plan_hash`. Before the first event, the column
+ * is the record (RUN_CREATED copies it). Used by resume (RunLog.open with verify) and by replay --verify.
+ */
+export function frozenPlanProblem(store: EventStore, run: RunRow): FrozenPlanProblem | undefined {
+  let frozen: ResolvedPlan & { overrides?: unknown };
+  try {
+    frozen = JSON.parse(run.planJson);
+  } catch {
+    return { reason: "runs.plan_json (the run's frozen plan) is not JSON: it was edited outside phased" };
+  }
+  const { overrides: _o, ...plan } = frozen;
+  let actual: string;
+  try {
+    actual = planHash(plan as ResolvedPlan);
+  } catch (err) {
+    return {
+      reason: `runs.plan_json (the run's frozen plan) is not a plan phased wrote (${(err as Error).message}): it was edited outside phased`,
+    };
+  }
+  const ev = store.planEvent(run.runId);
+  if (ev && !ev.hashOk) {
+    return { seq: ev.seq, reason: `seq ${ev.seq} (${ev.type}): hash mismatch (data or type changed)` };
+  }
+  let recorded = run.planHash;
+  let where = 'runs.plan_hash (no event has recorded the plan yet)';
+  if (ev) {
+    const data = JSON.parse(ev.data) as { planHash?: string; newHash?: string };
+    recorded = (ev.type === 'RUN_CREATED' ? data.planHash : data.newHash) ?? '';
+    where = `seq ${ev.seq} (${ev.type})`;
+  }
+  if (actual !== recorded) {
+    return {
+      seq: ev?.seq,
+      reason:
+        `runs.plan_json (the run's frozen plan) hashes to ${short(actual)}…, but ${where} records plan ${short(recorded)}…: ` +
+        'the frozen plan (its SQL or settings) was edited outside phased',
+    };
+  }
+  if (run.planHash !== recorded) {
+    return {
+      seq: ev?.seq,
+      reason: `runs.plan_hash is ${short(run.planHash)}…, but ${where} records plan ${short(recorded)}…: it was edited outside phased`,
+    };
+  }
+  return undefined;
+}
 
 export interface OpenOptions {
   /** Check the hash chain from the latest snapshot to the head (resume does; read-only views may skip it). */
@@ -53,8 +123,7 @@ export class RunLog {
 
   static open(store: EventStore, runId: string, opts: OpenOptions = {}): RunLog {
     const run = store.requireRun(runId);
-    const plan = JSON.parse(run.planJson) as ResolvedPlan;
-    const machine = createRunMachine(plan);
+    // The frozen plan is checked before it is parsed for the machine (an edited one may not even be JSON).
     const snap = store.latestSnapshot(runId, opts.atSeq);
     if (opts.verify) {
       const report = store.verifyChain(runId, { fromSeq: snap ? snap.seq : 1 });
@@ -66,7 +135,10 @@ export class RunLog {
           { details: { runId, seq: report.firstBadSeq } },
         );
       }
+      assertFrozenPlan(store, run);
     }
+    const plan = JSON.parse(run.planJson) as ResolvedPlan;
+    const machine = createRunMachine(plan);
     const cursor = new RunCursor(machine, snap ? (snap.snapshot as never) : undefined, {
       inspect: opts.inspect,
     });

@@ -138,7 +138,15 @@ export async function runUnit(host: UnitHost, step: StepSpec, unit: UnitRow): Pr
       const res = await host.wh.materialize(unitRef, host.abort);
       failpoint('after-warehouse-commit');
       const ms = Math.round(res.ms ?? performance.now() - t0);
-      host.commitLater({ type: 'UNIT_SUCCEEDED', step: step.id, partition, attempt, rows: res.rows, ms });
+      host.commitLater({
+        type: 'UNIT_SUCCEEDED',
+        step: step.id,
+        partition,
+        attempt,
+        rows: res.rows,
+        ms,
+        ...(res.command ? { command: res.command } : {}),
+      });
       return 'succeeded';
     } catch (err) {
       // The attempt (a new one, or the one being looked up) failed, or its job's state could not be learnt.

@@ -1,4 +1,5 @@
 // Command steps: run an existing script per partition in its own process group, with log, pidfile and timeout.
+// Each outcome names its process (pid, exit code or signal, log) for the unit's event.
 // It owns spawning and reconciling those processes; reads (queries, coverage) belong to the plan's warehouse.
 
 import { spawn } from 'node:child_process';
@@ -6,7 +7,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { type Dialect, PhasedError, UnitError } from '../../machines/index.js';
+import { type CommandRecord, type Dialect, PhasedError, UnitError } from '../../machines/index.js';
 import { killGroup, killOrphan, procStartTime, removePidFile, writePidFile } from './command-proc.js';
 import type { MaterializeResult, UnitRef, Warehouse } from './types.js';
 
@@ -100,14 +101,14 @@ export function openCommandBackend(opts: CommandBackendOptions): Warehouse {
     await removePidFile(pidfile);
 
     const ms = Math.round(performance.now() - started);
+    // What the log records about the process, on success and in every failure's details.
+    const proc: CommandRecord = { pid, exitCode: result.code, signal: result.signal, log };
     if (result.error) {
       throw new UnitError(
         'COMMAND_FAILED',
         `${what}: cannot start ${argv[0]}: ${result.error.message}`,
         false,
-        {
-          log,
-        },
+        { ...proc, error: result.error.message },
       );
     }
     if (stopped === 'timeout') {
@@ -115,10 +116,7 @@ export function openCommandBackend(opts: CommandBackendOptions): Warehouse {
         'TIMEOUT',
         `${what}: no exit after ${cmd.timeoutMs} ms; its process group was killed; log: ${log}`,
         true,
-        {
-          log,
-          pid,
-        },
+        { ...proc },
       );
     }
     if (stopped === 'cancel') {
@@ -126,20 +124,17 @@ export function openCommandBackend(opts: CommandBackendOptions): Warehouse {
         'CANCELLED',
         `${what}: cancelled; its process group was killed; log: ${log}`,
         false,
-        { log, pid },
+        { ...proc },
       );
     }
     if (result.code !== 0) {
       const status = result.code === null ? `killed by ${result.signal}` : `exit ${result.code}`;
       const tail = await lastLines(log, header);
       throw new UnitError('COMMAND_FAILED', `${what}: ${status}; last lines: ${tail}; log: ${log}`, true, {
-        log,
-        pid,
-        exitCode: result.code,
-        signal: result.signal,
+        ...proc,
       });
     }
-    return { rows: 0, ms, jobRef: log };
+    return { rows: 0, ms, jobRef: log, command: { pid, exitCode: 0, log } };
   }
 
   return {

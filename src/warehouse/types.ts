@@ -1,7 +1,7 @@
 // The warehouse interface every backend implements (sqlite, bigquery, command steps).
 // It owns no orchestration: the driver decides what runs when; a backend only executes and reports.
 
-import type { Dialect, StepSpec } from '../../machines/index.js';
+import type { CommandRecord, Dialect, StepSpec } from '../../machines/index.js';
 
 /** Named SQL parameters: @partition, @start, @end, @run_id. */
 export type SqlParams = Record<string, string | number | null>;
@@ -21,6 +21,8 @@ export interface MaterializeResult {
   rows: number;
   ms: number;
   jobRef?: string;
+  /** Command steps: the process that ran (pid, exit code, log), recorded in UNIT_SUCCEEDED. */
+  command?: CommandRecord;
 }
 
 export type ReconcileResult =

@@ -58,6 +58,39 @@ describe('command steps end to end', () => {
       expect(readFileSync(join(p.markers, `hang.${d}.2`), 'utf8')).toMatch(/prevAlive=false/);
     }
 
+    // Each event names its process: the pid the script itself recorded, its exit status and its log.
+    const markerPid = (mode: string, d: string, attempt: number) =>
+      Number(readFileSync(join(p.markers, `${mode}.${d}.${attempt}`), 'utf8').split(' ')[0]);
+    const logOf = (step: string, d: string) => join(p.dir, 'logs', 'cmd1', step, `${d}.log`);
+    for (const e of of('ok', 'UNIT_SUCCEEDED')) {
+      const d = String(e.data.partition);
+      expect(e.data.command).toEqual({ pid: markerPid('ok', d, 1), exitCode: 0, log: logOf('ok', d) });
+    }
+    for (const e of of('fail', 'UNIT_FAILED')) {
+      const data = e.data as {
+        partition: string;
+        attempt: number;
+        error: { details?: Record<string, unknown> };
+      };
+      expect(data.error.details).toEqual({
+        pid: markerPid('fail', data.partition, data.attempt),
+        exitCode: 1,
+        signal: null,
+        log: logOf('fail', data.partition),
+      });
+      expect(readFileSync(String(data.error.details?.log), 'utf8')).toContain(`boom on ${data.partition}`);
+    }
+    for (const e of of('hang', 'UNIT_FAILED')) {
+      const data = e.data as { partition: string; error: { details?: Record<string, unknown> } };
+      // Killed at its timeout: no exit status, the signal that ended it, the process the first attempt was.
+      expect(data.error.details).toMatchObject({
+        pid: markerPid('hang', data.partition, 1),
+        exitCode: null,
+        signal: expect.stringMatching(/^SIG(TERM|KILL)$/),
+        log: logOf('hang', data.partition),
+      });
+    }
+
     // The gate reports the gap: only the failing step's table is missing.
     const gate = events.find((e) => e.type === 'GATE_FAILED')?.data.report as {
       tables: { step: string; missing: number }[];

@@ -28,4 +28,11 @@ it('refuses a second driver with exit 4, and takes over after the holder dies', 
   expect(third.code, third.stderr).toBe(0);
   const events = checkExactlyOnce(db, 'l1');
   expect(events.filter((e) => e.type === 'DRIVER_ATTACHED')).toHaveLength(2);
+  // The first resume of the detached run says so; the third took the lease from the killed holder.
+  expect(events.filter((e) => e.type === 'DRIVER_ATTACHED').map((e) => [e.data.reason, e.data.from])).toEqual(
+    [
+      ['resume', undefined],
+      ['takeover', expect.stringMatching(new RegExp(`^${first.pid}@`))],
+    ],
+  );
 });

@@ -42,6 +42,11 @@ describe('control commands', () => {
     expect(resume.code, resume.stderr).toBe(0);
     const done = events(db, 'p1');
     expect(done.some((e) => e.type === 'RESUMED')).toBe(true);
+    // `run` attached first; the paused driver detached cleanly, so the next one is a resume, not a takeover.
+    expect(done.filter((e) => e.type === 'DRIVER_ATTACHED').map((e) => e.data.reason)).toEqual([
+      'new',
+      'resume',
+    ]);
     const ok = successes(done);
     expect(ok.size).toBe(dates.length * 5);
     expect([...ok.values()].every((n) => n === 1)).toBe(true);

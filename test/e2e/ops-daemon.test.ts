@@ -68,6 +68,19 @@ describe('phased daemon', () => {
       ).toBe(true);
     }
 
+    // Why each driver attached: the first daemon picked r1 and r2 up, the second took them over from it (which
+    // never detached) and picked r3 up.
+    const attachedBy = (rows: Row[]) =>
+      rows.filter((e) => e.type === 'DRIVER_ATTACHED').map((e) => [e.data.reason, e.data.from ?? null]);
+    const d1Owner = expect.stringMatching(new RegExp(`^${d1.proc.pid}@`));
+    for (const r of ['r1', 'r2']) {
+      expect(attachedBy(logs[r]), r).toEqual([
+        ['daemon', null],
+        ['takeover', d1Owner],
+      ]);
+    }
+    expect(attachedBy(logs.r3)).toEqual([['daemon', null]]);
+
     // Metrics count what this daemon drove: every UNIT_SUCCEEDED after its own DRIVER_ATTACHED.
     const metrics = await (await fetch(`${url}/metrics`)).text();
     for (const line of metrics.split('\n'))

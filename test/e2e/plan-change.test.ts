@@ -1,9 +1,10 @@
 // Plan changes: resuming after the plan file changed exits 2 with a summary of what changed, unless
-// --accept-plan-change, which is logged.
+// --accept-plan-change, which is logged — and which never changes a run another process drives.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { expect, it } from 'vitest';
-import { readEvents, runCli, tempDir } from '../support/cli.js';
+import { exited, readEvents, runCli, sleepMs, startCli, tempDir } from '../support/cli.js';
 import { makeSyntheticProject } from '../support/synthetic.js';
 
 it('refuses a changed plan, then accepts it on request and logs the change', () => {
@@ -29,4 +30,49 @@ it('refuses a changed plan, then accepts it on request and logs the change', () 
   const change = events.find((e) => e.type === 'PLAN_CHANGE_ACCEPTED');
   expect(change?.data.changes).toContain('step b: sql changed');
   expect(events[events.length - 1].state).toBe('succeeded');
+});
+
+it('resume --accept-plan-change of a run another process drives exits 4 and changes nothing', async () => {
+  const dir = tempDir('phased-planchange-');
+  const p = makeSyntheticProject(dir, { dates: 8, sleepMs: 200, concurrency: 1 });
+  const db = join(dir, 'phased.db');
+  const created = runCli(['--db', db, 'run', p.plan, '--run-id', 'pl', '--detach']);
+  expect(created.code, created.stderr).toBe(0);
+  const driver = startCli(['--db', db, 'resume', 'pl']);
+  const driverDone = exited(driver);
+  while (!readEvents(db, 'pl').some((e) => e.type === 'UNIT_STARTED')) await sleepMs(20);
+  const frozen = () => {
+    const d = new Database(db, { readonly: true });
+    try {
+      return d.prepare('SELECT plan_json, plan_hash FROM runs WHERE run_id = ?').get('pl');
+    } finally {
+      d.close();
+    }
+  };
+  const before = frozen();
+
+  writeFileSync(p.plan, readFileSync(p.plan, 'utf8').replace('v * 2 AS v', 'v * 4 AS v'));
+  const r = runCli(['--db', db, 'resume', 'pl', '--accept-plan-change']);
+  expect(r.code).toBe(4);
+  expect(r.stderr).toContain(`driven by ${driver.pid}@`);
+  expect(r.stderr).not.toContain('plan change accepted');
+  expect(frozen()).toEqual(before);
+  expect(readEvents(db, 'pl').some((e) => e.type === 'PLAN_CHANGE_ACCEPTED')).toBe(false);
+
+  // The live driver carries on with the plan it froze, and the log says so.
+  expect(await driverDone).toEqual({ code: 0, signal: null });
+  const events = readEvents(db, 'pl');
+  expect(events.some((e) => e.type === 'PLAN_CHANGE_ACCEPTED')).toBe(false);
+  expect(events[events.length - 1].state).toBe('succeeded');
+  const wh = new Database(p.warehouse, { readonly: true });
+  try {
+    const off = wh
+      .prepare('SELECT COUNT(*) FROM b JOIN src ON b.d = src.d AND b.k = src.k WHERE b.v != src.v * 2')
+      .pluck()
+      .get();
+    expect(off).toBe(0);
+    expect(wh.prepare('SELECT COUNT(*) FROM b').pluck().get()).toBe(p.dates.length * 5);
+  } finally {
+    wh.close();
+  }
 });

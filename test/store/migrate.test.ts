@@ -58,6 +58,13 @@ describe('migration from schema version 1', () => {
       expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       const columns = (db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map((c) => c.name);
       expect(columns).not.toContain('head_seq');
+      // Version 3: the partial index the frozen-plan check reads the plan events through.
+      expect(
+        db
+          .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'events_plan'")
+          .pluck()
+          .get(),
+      ).toBe('events_plan');
     } finally {
       db.close();
     }

@@ -17,7 +17,7 @@ export function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     PHASED_BACKOFF_MAX_MS: '200',
     ...extra,
   };
-  delete env.PHASED_DB;
+  if (!extra.PHASED_DB) delete env.PHASED_DB;
   if (!extra.PHASED_CRASH_AT) delete env.PHASED_CRASH_AT;
   return env;
 }

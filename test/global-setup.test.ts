@@ -1,0 +1,25 @@
+// The suite's set-up fails on a failed build and shows the compiler's output (a stale dist/ is never tested).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { buildPackage } from './global-setup.js';
+import { tempDir } from './support/cli.js';
+
+function projectWithBuild(build: string): string {
+  const dir = tempDir('phased-setup-');
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'p', private: true, scripts: { build } }));
+  return dir;
+}
+
+it('throws with the build output when the build script fails', () => {
+  // A real tsc run on a file with a type error, through the package's build script.
+  const tsc = join(process.cwd(), 'node_modules', 'typescript', 'bin', 'tsc');
+  const dir = projectWithBuild(`node ${JSON.stringify(tsc)} --noEmit --strict bad.ts`);
+  writeFileSync(join(dir, 'bad.ts'), 'export const n: number = "text";\n');
+  expect(() => buildPackage(dir)).toThrow(/build failed[\s\S]*bad\.ts[\s\S]*TS2322/);
+});
+
+it('returns when the build succeeds', () => {
+  const dir = projectWithBuild('node -e ""');
+  expect(() => buildPackage(dir)).not.toThrow();
+});
