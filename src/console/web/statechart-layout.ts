@@ -1,0 +1,130 @@
+// Lays out the run's statechart (nodes and edges from GET /api/runs/:id/machine) with elkjs: compound
+// states contain their children, parallel regions stack, transitions are routed orthogonally. Pure layout:
+// absolute coordinates out, no drawing.
+
+import * as elkModule from 'elkjs/lib/elk.bundled.js';
+import type {
+  ELKConstructorArguments,
+  ElkExtendedEdge,
+  ELK as ElkInstance,
+  ElkNode,
+} from 'elkjs/lib/elk-api.js';
+
+type ElkCtor = new (args?: ELKConstructorArguments) => ElkInstance;
+// elk.bundled.js is CommonJS: its constructor is the module itself or its `default`, depending on the loader.
+const mod = elkModule as unknown as { default?: ElkCtor };
+const ELK: ElkCtor = typeof mod === 'function' ? (mod as unknown as ElkCtor) : (mod.default as ElkCtor);
+
+import type { MachineDefinition, MachineNode } from '../api-types.js';
+
+export interface Box {
+  node: MachineNode;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  leaf: boolean;
+  depth: number;
+}
+
+export interface Path {
+  id: string;
+  event: string;
+  points: { x: number; y: number }[];
+}
+
+export interface Layout {
+  width: number;
+  height: number;
+  boxes: Box[];
+  paths: Path[];
+}
+
+const CHAR_W = 6.4;
+const LEAF_H = 24;
+
+function ancestors(id: string, parent: Map<string, string | null>): string[] {
+  const out: string[] = [];
+  for (let p: string | null | undefined = id; p; p = parent.get(p)) out.push(p);
+  return out;
+}
+
+export async function layoutMachine(def: MachineDefinition): Promise<Layout> {
+  const nodes = def.nodes.filter((n) => n.type !== 'history');
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const parent = new Map(nodes.map((n) => [n.id, n.parent]));
+  const kids = new Map<string, MachineNode[]>();
+  for (const n of nodes) if (n.parent) kids.set(n.parent, [...(kids.get(n.parent) ?? []), n]);
+  const elkNodes = new Map<string, ElkNode>();
+  const make = (n: MachineNode): ElkNode => {
+    const children = kids.get(n.id) ?? [];
+    const e: ElkNode = { id: n.id, labels: [{ text: n.label }] };
+    if (children.length === 0) {
+      e.width = Math.max(56, n.label.length * CHAR_W + 18);
+      e.height = LEAF_H;
+    } else {
+      e.children = children.map(make);
+      e.edges = [];
+      const parallel = n.type === 'parallel';
+      e.layoutOptions = {
+        'elk.padding': `[top=${22},left=8,bottom=8,right=8]`,
+        'elk.direction': parallel ? 'DOWN' : 'RIGHT',
+        'elk.spacing.nodeNode': parallel ? '6' : '14',
+        'elk.layered.spacing.nodeNodeBetweenLayers': '18',
+        'elk.nodeSize.constraints': 'MINIMUM_SIZE',
+        'elk.nodeSize.minimum': `(${n.label.length * CHAR_W + 24}, 40)`,
+      };
+    }
+    elkNodes.set(n.id, e);
+    return e;
+  };
+  const rootNode = byId.get(def.root);
+  if (!rootNode) throw new Error(`machine has no root node ${def.root}`);
+  const root = make(rootNode);
+  root.layoutOptions = {
+    ...root.layoutOptions,
+    'elk.algorithm': 'layered',
+    'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+    'elk.edgeRouting': 'ORTHOGONAL',
+    'elk.direction': 'RIGHT',
+  };
+  // Each edge goes in the container that holds both ends (their lowest common ancestor).
+  const seen = new Set<string>();
+  for (const e of def.edges) {
+    const target = byId.get(e.target)?.type === 'history' ? (parent.get(e.target) ?? '') : e.target;
+    if (!byId.has(e.source) || !byId.has(target) || e.source === target) continue;
+    const key = `${e.source}>${target}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const up = new Set(ancestors(e.source, parent).slice(1));
+    const lca = ancestors(target, parent).find((a) => up.has(a)) ?? def.root;
+    const container = elkNodes.get(lca);
+    if (!container?.edges) continue;
+    container.edges.push({ id: e.id, sources: [e.source], targets: [target], labels: [{ text: e.event }] });
+  }
+  const laid = await new ELK().layout(root);
+  const boxes: Box[] = [];
+  const paths: Path[] = [];
+  const offset = new Map<string, { x: number; y: number }>();
+  const visit = (n: ElkNode, ox: number, oy: number, depth: number): void => {
+    const x = ox + (n.x ?? 0);
+    const y = oy + (n.y ?? 0);
+    offset.set(n.id, { x, y });
+    const def = byId.get(n.id);
+    if (def)
+      boxes.push({ node: def, x, y, w: n.width ?? 0, h: n.height ?? 0, leaf: !n.children?.length, depth });
+    for (const c of n.children ?? []) visit(c, x, y, depth + 1);
+    for (const e of (n.edges ?? []) as ElkExtendedEdge[]) {
+      const o = offset.get(n.id) ?? { x: 0, y: 0 };
+      for (const s of e.sections ?? []) {
+        const pts = [s.startPoint, ...(s.bendPoints ?? []), s.endPoint].map((p) => ({
+          x: p.x + o.x,
+          y: p.y + o.y,
+        }));
+        paths.push({ id: e.id, event: e.labels?.[0]?.text ?? '', points: pts });
+      }
+    }
+  };
+  visit(laid, 0, 0, 0);
+  return { width: laid.width ?? 0, height: laid.height ?? 0, boxes, paths };
+}
