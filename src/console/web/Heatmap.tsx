@@ -145,6 +145,8 @@ export function Heatmap({ matrix, width, label = 'coverage', onPick, detail }: P
       <canvas
         ref={canvas}
         style={{ width: `${width}px`, height: `${height}px` }}
+        data-geometry={JSON.stringify({ left: LABEL_W, top: TOP, rowH: ROW_H, cellW: cw, first: lo })}
+        data-steps={matrix.rows.map((r) => r.step).join(' ')}
         role="img"
         aria-label={`${label}: ${matrix.rows.length} tables × ${n} dates; ${CELL_ORDER.map((k) => `${totals[k]} ${CELL_STYLE[k].label}`).join(', ')}`}
         onMouseMove={(ev) => {
