@@ -8,6 +8,8 @@ import { demo } from './demo.js';
 import { makespan } from './makespan.js';
 import { rebuild } from './rebuild.js';
 import { resume } from './resume.js';
+import { uiBundle } from './ui-bundle.js';
+import { uiRender } from './ui-render.js';
 import { unitOverhead } from './unit-overhead.js';
 
 export const SCENARIOS: Scenario[] = [
@@ -19,7 +21,9 @@ export const SCENARIOS: Scenario[] = [
   makespan,
   rebuild,
   resume,
+  uiBundle,
   demo,
+  uiRender,
 ];
 
 export {
@@ -31,5 +35,7 @@ export {
   makespan,
   rebuild,
   resume,
+  uiBundle,
+  uiRender,
   unitOverhead,
 };

@@ -4,16 +4,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
-
-/** The package root, from this file's place in the source (src/console) or the build (dist/src/console). */
-function packageRoot(): string {
-  const here = import.meta.dirname;
-  return here.includes(`${join('dist', 'src')}`) ? resolve(here, '../../..') : resolve(here, '../..');
-}
+import { consoleDir, packageRoot } from './build-paths.js';
 
 export async function buildConsole(root = packageRoot()): Promise<{ dir: string; bytes: number }> {
   const web = join(root, 'src/console/web');
-  const out = join(root, 'dist/console');
+  const out = consoleDir(root);
   mkdirSync(out, { recursive: true });
   const result = await build({
     entryPoints: { console: join(web, 'main.tsx') },

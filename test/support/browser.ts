@@ -2,10 +2,10 @@
 // there, else the binary @sparticuz/chromium ships inside its npm package. Also builds the console bundle the
 // pages load, watches a page for console errors and failed requests, and keeps screenshots in a temp folder.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type Page, chromium as pw } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { PROJECT_ROOT } from './synthetic.js';
 
 /** Bundles src/console/web into dist/console (the suite's setup compiles TypeScript only). */
@@ -16,14 +16,7 @@ export function buildConsoleBundle(): void {
   if (r.status !== 0) throw new Error(`console bundle failed: ${r.stderr || r.stdout}`);
 }
 
-export async function launchBrowser(): Promise<Browser> {
-  const system = [process.env.PHASED_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
-    (p): p is string => Boolean(p && existsSync(p)),
-  );
-  if (system) return pw.launch({ executablePath: system, headless: true });
-  const { default: chromium } = await import('@sparticuz/chromium');
-  return pw.launch({ executablePath: await chromium.executablePath(), args: chromium.args, headless: true });
-}
+export { launchBrowser } from '../../bench/scenarios/ui-browser.js';
 
 export interface PageWatch {
   errors: string[];

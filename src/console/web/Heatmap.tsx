@@ -92,6 +92,7 @@ export function Heatmap({ matrix, width, label = 'coverage', onPick, detail }: P
     g.fillStyle = CELL_STYLE.failed.color;
     g.font = '9px system-ui, sans-serif';
     for (const i of failedCols) g.fillText('✗', LABEL_W + (i - lo) * cw + cw / 2 - 3, TOP - 6);
+    performance.mark('phased:heatmap-drawn');
     if (pinned) {
       const r = matrix.rows.findIndex((x) => x.step === pinned.step);
       const i = matrix.dates.indexOf(pinned.date);

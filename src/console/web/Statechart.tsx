@@ -39,6 +39,9 @@ export function Statechart({ machine, active, gates, selected, onSelect }: Props
       live = false;
     };
   }, [machine]);
+  useEffect(() => {
+    if (layout) performance.mark('phased:statechart-drawn');
+  }, [layout]);
   if (error) return <p role="alert">statechart layout failed: {error}</p>;
   if (!layout) return <p class="muted">laying out the statechart…</p>;
   const on = new Set(active);
