@@ -74,12 +74,8 @@ export interface RunListItem {
   updatedAt: string | null;
 }
 
-/** `GET /api/runs?status=running,paused`: newest first. */
-export interface RunListResponse {
-  runs: RunListItem[];
-  /** Server time, ISO, so the page can age durations without trusting the client clock. */
-  now: string;
-}
+/** `GET /api/runs?status=running,paused` answers `RunListItem[]`, newest first. */
+export type RunListResponse = RunListItem[];
 
 // ------------------------------------------------------------------------------------------ GET /api/runs/:id
 
@@ -161,6 +157,8 @@ export interface HumanAction {
 }
 
 export interface RunDetail extends RunListItem {
+  /** Events in the log (= headSeq). */
+  events: number;
   /** The machine's state value after headSeq (xstate StateValue). */
   state: unknown;
   /** Active state ids (dotted full paths, as in MachineDefinition node ids), leaves and their ancestors. */
