@@ -21,6 +21,18 @@ export async function buildConsole(root = packageRoot()): Promise<{ dir: string;
     outdir: out,
     legalComments: 'none',
     metafile: true,
+    // elkjs's worker script is bundled as a string and started from a Blob (see statechart-layout.ts).
+    plugins: [
+      {
+        name: 'text-worker',
+        setup(b) {
+          b.onLoad({ filter: /elk-worker\.min\.js$/ }, (args) => ({
+            contents: readFileSync(args.path, 'utf8'),
+            loader: 'text',
+          }));
+        },
+      },
+    ],
     logLevel: 'warning',
   });
   const html = readFileSync(join(web, 'index.html'), 'utf8');

@@ -19,7 +19,7 @@ import { activeIds, applyToMatrix } from './coverage.js';
 import { FailuresView } from './FailuresView.js';
 import { GatesView } from './GatesView.js';
 import { type CellPick, Heatmap } from './Heatmap.js';
-import { Statechart } from './Statechart.js';
+import { prepareLayout, Statechart } from './Statechart.js';
 import { StepTable } from './StepTable.js';
 import type { DataSource, EventQuery } from './source.js';
 import { Timeline } from './Timeline.js';
@@ -57,11 +57,17 @@ export function RunPage({ source, runId, tab, onTab, width }: Props) {
   useEffect(() => {
     let live = true;
     setData(null);
+    // The machine's layout starts as soon as its definition arrives, while the rest is still loading; the
+    // coverage before the run is shown only in reports (live pages have time travel for it).
+    const machine = source.machine(runId).then((m) => {
+      prepareLayout(m);
+      return m;
+    });
     Promise.all([
       source.run(runId),
-      source.machine(runId),
+      machine,
       source.coverage(runId),
-      source.coverageBefore(runId),
+      source.live ? Promise.resolve(null) : source.coverageBefore(runId),
     ]).then(
       ([detail, machine, coverage, before]) => {
         if (!live) return;

@@ -17,7 +17,8 @@ interface Props {
 
 const layouts = new WeakMap<MachineDefinition, Promise<Layout>>();
 
-function layoutOf(m: MachineDefinition): Promise<Layout> {
+/** Start laying out a machine now (the result is kept for the Statechart that draws it). */
+export function prepareLayout(m: MachineDefinition): Promise<Layout> {
   let p = layouts.get(m);
   if (!p) {
     p = layoutMachine(m);
@@ -31,7 +32,7 @@ export function Statechart({ machine, active, gates, selected, onSelect }: Props
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    layoutOf(machine).then(
+    prepareLayout(machine).then(
       (l) => live && setLayout(l),
       (e: Error) => live && setError(e.message),
     );
@@ -60,8 +61,8 @@ export function Statechart({ machine, active, gates, selected, onSelect }: Props
   return (
     <div class="statechart" data-testid="statechart" data-active={[...on].join(' ')}>
       <svg
-        width={layout.width + 2}
-        height={layout.height + 2}
+        width="100%"
+        style={{ maxWidth: `${layout.width + 2}px`, display: 'block' }}
         viewBox={`-1 -1 ${layout.width + 2} ${layout.height + 2}`}
         aria-label="run statechart"
       >

@@ -97,7 +97,7 @@ function query(q: Record<string, string | number | undefined>): string {
 export class HttpSource implements DataSource {
   readonly live = true;
   async runs(status?: string) {
-    return (await getJson<{ runs: RunListItem[] }>(`/api/runs${query({ status })}`)).runs;
+    return getJson<RunListItem[]>(`/api/runs${query({ status })}`);
   }
   run(id: string) {
     return getJson<RunDetail>(`/api/runs/${enc(id)}`);

@@ -2,20 +2,29 @@
 // states contain their children, parallel regions stack, transitions are routed orthogonally. Pure layout:
 // absolute coordinates out, no drawing.
 
-import * as elkModule from 'elkjs/lib/elk.bundled.js';
 import type {
   ELKConstructorArguments,
   ElkExtendedEdge,
   ELK as ElkInstance,
   ElkNode,
 } from 'elkjs/lib/elk-api.js';
+import * as elkApi from 'elkjs/lib/elk-api.js';
+import elkWorkerSource from 'elkjs/lib/elk-worker.min.js';
+import type { MachineDefinition, MachineNode } from '../api-types.js';
 
 type ElkCtor = new (args?: ELKConstructorArguments) => ElkInstance;
-// elk.bundled.js is CommonJS: its constructor is the module itself or its `default`, depending on the loader.
-const mod = elkModule as unknown as { default?: ElkCtor };
-const ELK: ElkCtor = typeof mod === 'function' ? (mod as unknown as ElkCtor) : (mod.default as ElkCtor);
+// elk-api.js is CommonJS: its constructor is the module itself or its `default`, depending on the loader.
+const api = elkApi as unknown as { default?: ElkCtor };
+const ELK: ElkCtor = typeof api === 'function' ? (api as unknown as ElkCtor) : (api.default as ElkCtor);
 
-import type { MachineDefinition, MachineNode } from '../api-types.js';
+/**
+ * elkjs runs in a Web Worker made from its own script (inlined into the bundle as text, so no file is
+ * fetched and reports stay offline): parsing and layout happen off the page's thread while the rest draws.
+ */
+function newElk(): ElkInstance {
+  const url = URL.createObjectURL(new Blob([elkWorkerSource], { type: 'text/javascript' }));
+  return new ELK({ workerUrl: url });
+}
 
 export interface Box {
   node: MachineNode;
@@ -49,6 +58,9 @@ function ancestors(id: string, parent: Map<string, string | null>): string[] {
   return out;
 }
 
+/** One layout engine for the page: constructing it costs more than a small layout. */
+let elk: ElkInstance | undefined;
+
 export async function layoutMachine(def: MachineDefinition): Promise<Layout> {
   const nodes = def.nodes.filter((n) => n.type !== 'history');
   const byId = new Map(nodes.map((n) => [n.id, n]));
@@ -66,9 +78,12 @@ export async function layoutMachine(def: MachineDefinition): Promise<Layout> {
       e.children = children.map(make);
       e.edges = [];
       const parallel = n.type === 'parallel';
+      // Regions of a parallel state stack; a phase's groups and gate run top to bottom, so the chart stays
+      // narrow enough for the page; everything else flows left to right.
+      const down = parallel || n.key.startsWith('phase:');
       e.layoutOptions = {
         'elk.padding': `[top=${22},left=8,bottom=8,right=8]`,
-        'elk.direction': parallel ? 'DOWN' : 'RIGHT',
+        'elk.direction': down ? 'DOWN' : 'RIGHT',
         'elk.spacing.nodeNode': parallel ? '6' : '14',
         'elk.layered.spacing.nodeNodeBetweenLayers': '18',
         'elk.nodeSize.constraints': 'MINIMUM_SIZE',
@@ -84,7 +99,6 @@ export async function layoutMachine(def: MachineDefinition): Promise<Layout> {
   root.layoutOptions = {
     ...root.layoutOptions,
     'elk.algorithm': 'layered',
-    'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
     'elk.edgeRouting': 'ORTHOGONAL',
     'elk.direction': 'RIGHT',
   };
@@ -93,16 +107,33 @@ export async function layoutMachine(def: MachineDefinition): Promise<Layout> {
   for (const e of def.edges) {
     const target = byId.get(e.target)?.type === 'history' ? (parent.get(e.target) ?? '') : e.target;
     if (!byId.has(e.source) || !byId.has(target) || e.source === target) continue;
-    const key = `${e.source}>${target}`;
+    // Each compound state is laid out on its own (fast and stable), so an edge joins the two children of the
+    // lowest common ancestor that hold its ends: a transition into a nested state points at its container.
+    const srcUp = ancestors(e.source, parent);
+    const tgtUp = ancestors(target, parent);
+    const lca = tgtUp.find((a) => srcUp.includes(a) && a !== e.source && a !== target);
+    if (!lca) continue;
+    const from = srcUp[srcUp.indexOf(lca) - 1];
+    const to = tgtUp[tgtUp.indexOf(lca) - 1];
+    const container = elkNodes.get(lca);
+    if (!container?.edges || !from || !to || from === to) continue;
+    const key = `${from}>${to}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const up = new Set(ancestors(e.source, parent).slice(1));
-    const lca = ancestors(target, parent).find((a) => up.has(a)) ?? def.root;
-    const container = elkNodes.get(lca);
-    if (!container?.edges) continue;
-    container.edges.push({ id: e.id, sources: [e.source], targets: [target], labels: [{ text: e.event }] });
+    container.edges.push({ id: e.id, sources: [from], targets: [to], labels: [{ text: e.event }] });
   }
-  const laid = await new ELK().layout(root);
+  // Containers without transitions among their children (parallel regions) are stacked by the cheap box
+  // algorithm; the rest use layered with low thoroughness: the chart is small and is laid out on every load.
+  for (const n of elkNodes.values()) {
+    if (!n.children?.length) continue;
+    n.layoutOptions = {
+      ...n.layoutOptions,
+      'elk.algorithm': n.edges?.length ? 'layered' : 'box',
+      'elk.layered.thoroughness': '1',
+    };
+  }
+  elk ??= newElk();
+  const laid = await elk.layout(root);
   const boxes: Box[] = [];
   const paths: Path[] = [];
   const offset = new Map<string, { x: number; y: number }>();
