@@ -232,7 +232,7 @@ export function ChainCheck({ source, runId }: { source: DataSource; runId: strin
         <p data-ok={v.ok ? 'true' : 'false'}>
           <Status value={v.ok ? 'passed' : 'failed'} /> {v.count} events{' '}
           {v.ok
-            ? 'verified (hash chain, seq, states reproduce)'
+            ? 'verified'
             : `FAILED at seq ${v.firstBadSeq}: ${v.reason}`}
           <br />
           head seq {v.headSeq}, head hash{' '}
