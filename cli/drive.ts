@@ -1,4 +1,5 @@
 // Drive a run in this process: signals, logs, progress and the closing summary; returns the exit code.
+import { Metrics, parseHttpAddress, serveHttp } from '../src/daemon/index.js';
 import { Driver } from '../src/engine/index.js';
 import {
   createRunLogger,
@@ -22,6 +23,15 @@ export interface DriveCliOptions {
   inspect?: string | boolean;
   /** A warehouse the caller already opened for the run's plan (closed here when the drive ends). */
   warehouse?: Warehouse;
+  /** `--http[=ADDR]`: serve the console for this run while it is driven. */
+  http?: string | boolean;
+  httpPublic?: boolean;
+}
+
+/** `--http[=ADDR]` parsed (throws BAD_ARGUMENT before anything is created when it is not valid). */
+export function httpAddressOf(o: { http?: string | boolean; httpPublic?: boolean }) {
+  if (o.http === undefined || o.http === false) return undefined;
+  return parseHttpAddress(typeof o.http === 'string' ? o.http : '127.0.0.1:7420', o.httpPublic === true);
 }
 
 export async function driveRun(g: GlobalOptions, runId: string, o: DriveCliOptions = {}): Promise<number> {
@@ -67,6 +77,19 @@ async function drive(
     warehouse: o.warehouse,
   });
   logEvents(logger, driver.events$);
+  const addr = httpAddressOf(o);
+  let web: Awaited<ReturnType<typeof serveHttp>> | undefined;
+  if (addr) {
+    const metrics = new Metrics(store, () => 1);
+    metrics.observe(driver.events$);
+    web = await serveHttp(store, metrics, addr, {
+      mode: 'run',
+      runId,
+      say: (line) => process.stderr.write(`${line}\n`),
+    });
+    const server = web;
+    driver.events$.subscribe(() => server.poke());
+  }
   const bars = !o.quiet && process.stderr.isTTY ? progressBars(driver.events$, process.stderr) : undefined;
   if (!o.quiet && !bars) reportProgress(driver.events$, { write: (l) => process.stderr.write(`${l}\n`) });
   try {
@@ -86,6 +109,7 @@ async function drive(
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await web?.close();
     logger.flush();
   }
 }

@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   retry: async () => (await import('./commands/retry.js')).registerRetry,
   approve: async () => (await import('./commands/approve.js')).registerApprove,
   replay: async () => (await import('./commands/replay.js')).registerReplay,
+  ui: async () => (await import('./commands/ui.js')).registerUi,
 };
 
 /** Global options that take a value, so their value is not mistaken for the command name. */

@@ -23,3 +23,4 @@ export type {
 } from './types.js';
 export { RUN_STATUSES, UNIT_STATUSES } from './types.js';
 export type { VerifyOptions, VisitEvent } from './verify.js';
+export { ConsoleReads, type RunSummaryRow, type UnitPageFilter } from './views.js';

@@ -21,6 +21,7 @@ import type {
   UnitStatus,
 } from './types.js';
 import { ChainVerifier, type VerifyOptions } from './verify.js';
+import { ConsoleReads } from './views.js';
 
 export class EventStore {
   readonly file: string;
@@ -35,6 +36,8 @@ export class EventStore {
   private readonly verifier: ChainVerifier;
   private readonly leases: Leases;
   private readonly dataVersionStmt: Database.Statement;
+  /** Cheap reads for the console and the scheduler (no plan_json, paged units). */
+  readonly views: ConsoleReads;
 
   /** Use openStore(); this takes an already opened and migrated connection. */
   constructor(db: Database.Database, file: string, snapshotEvery: number) {
@@ -50,6 +53,7 @@ export class EventStore {
     this.verifier = new ChainVerifier(db, this.runsOps);
     this.leases = new Leases(db, this.runsOps);
     this.dataVersionStmt = db.prepare('PRAGMA data_version').pluck();
+    this.views = new ConsoleReads(db);
   }
 
   createRun(r: NewRun): void {

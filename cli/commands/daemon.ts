@@ -1,7 +1,7 @@
 // `phased daemon`: drive every unfinished run that no live process drives, pick up new ones, serve metrics.
 // SIGTERM/SIGINT: stop dispatching, let in-flight units finish, detach, exit 143/130; a restart resumes all.
 import type { Command } from 'commander';
-import { Daemon, parseHttpAddress, serveHttp } from '../../src/daemon/index.js';
+import { Daemon, DEFAULT_HTTP, parseHttpAddress, serveHttp } from '../../src/daemon/index.js';
 import { type InspectorBridge, loadInspector } from '../../src/observe/index.js';
 import { action, badArgument, globals, logDir, openDb } from '../context.js';
 
@@ -18,8 +18,11 @@ export function registerDaemon(program: Command): void {
   program
     .command('daemon')
     .description('drive every unfinished run in the database (and runs created later with `run --detach`)')
-    .option('--http [host:port]', 'serve /metrics, /api/runs and a live page (default 127.0.0.1:7420)')
-    .option('--http-public', 'allow --http on a non-loopback address (no authentication!)')
+    .option('--http [host:port]', `serve the web console, its API and /metrics (default ${DEFAULT_HTTP})`)
+    .option(
+      '--http-public',
+      'allow --http on a non-loopback address (requests from other hosts need the token)',
+    )
     .option('--inspect [port]', 'stream every driven run into the Stately inspector bridge on localhost')
     .option('--grace-ms <ms>', 'on SIGTERM/SIGINT, how long in-flight units may finish', '30000')
     .action(
@@ -34,7 +37,7 @@ export function registerDaemon(program: Command): void {
         const addr =
           o.http === undefined
             ? undefined
-            : parseHttpAddress(typeof o.http === 'string' ? o.http : '127.0.0.1:7420', o.httpPublic === true);
+            : parseHttpAddress(typeof o.http === 'string' ? o.http : DEFAULT_HTTP, o.httpPublic === true);
         const store = openDb(g);
         let inspector: InspectorBridge | undefined;
         if (o.inspect !== undefined) {
@@ -42,6 +45,7 @@ export function registerDaemon(program: Command): void {
           inspector = await startInspector(inspectPort(o.inspect));
           say(inspectorBanner(inspector));
         }
+        let poke: (() => void) | undefined;
         const daemon = new Daemon({
           store,
           logDir: logDir(g),
@@ -49,9 +53,10 @@ export function registerDaemon(program: Command): void {
           graceMs,
           inspect: inspector?.inspect,
           say,
+          onAppend: () => poke?.(),
         });
-        const http = addr ? await serveHttp(store, daemon.metrics, addr) : undefined;
-        if (http) say(`http ${http.url} (/metrics, /api/runs, /)`);
+        const http = addr ? await serveHttp(store, daemon.metrics, addr, { mode: 'daemon', say }) : undefined;
+        poke = http?.poke;
         const signal = await new Promise<NodeJS.Signals>((resolve) => {
           process.once('SIGINT', () => resolve('SIGINT'));
           process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -60,7 +65,7 @@ export function registerDaemon(program: Command): void {
         });
         say(`${signal}: finishing in-flight units, then detaching ${daemon.runs().length} run(s)`);
         await daemon.stop(signal);
-        http?.server.close();
+        await http?.close();
         await inspector?.close();
         store.close();
         say('stopped; a restarted daemon resumes every run');

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { PhasedError } from '../../machines/index.js';
 import { ownerId, settlePlanChange } from '../../src/engine/index.js';
 import { action, globals, openDb } from '../context.js';
-import { driveRun } from '../drive.js';
+import { driveRun, httpAddressOf } from '../drive.js';
 
 export function registerResume(program: Command): void {
   program
@@ -12,6 +12,14 @@ export function registerResume(program: Command): void {
     .argument('<run>', 'run id')
     .option('--accept-plan-change', 'continue with the plan file as it is now (the change is logged)')
     .option(
+      '--http [host:port]',
+      'serve the web console for this run while it is driven (default 127.0.0.1:7420)',
+    )
+    .option(
+      '--http-public',
+      'allow --http on a non-loopback address (requests from other hosts need the token)',
+    )
+    .option(
       '--inspect [port]',
       'stream the run into the Stately inspector bridge on localhost (default port 8080)',
     )
@@ -19,10 +27,16 @@ export function registerResume(program: Command): void {
       action(
         async (
           runId: string,
-          o: { acceptPlanChange?: boolean; inspect?: string | boolean },
+          o: {
+            acceptPlanChange?: boolean;
+            inspect?: string | boolean;
+            http?: string | boolean;
+            httpPublic?: boolean;
+          },
           cmd: Command,
         ) => {
           const g = globals(cmd);
+          httpAddressOf(o);
           const store = openDb(g);
           try {
             const run = store.requireRun(runId);
@@ -38,7 +52,7 @@ export function registerResume(program: Command): void {
           } finally {
             store.close();
           }
-          return driveRun(g, runId, { inspect: o.inspect });
+          return driveRun(g, runId, { inspect: o.inspect, http: o.http, httpPublic: o.httpPublic });
         },
       ),
     );

@@ -5,7 +5,7 @@ import { PhasedError } from '../../machines/index.js';
 import { createRun, formatDryRun, openPlanWarehouse, planDryRun } from '../../src/engine/index.js';
 import { loadPlan } from '../../src/plan/index.js';
 import { action, badArgument, globals, logDir, openDb, print, printJson } from '../context.js';
-import { driveRun } from '../drive.js';
+import { driveRun, httpAddressOf } from '../drive.js';
 
 interface RunOptions {
   runId?: string;
@@ -15,6 +15,8 @@ interface RunOptions {
   detach?: boolean;
   inspect?: string | boolean;
   dryRun?: boolean;
+  http?: string | boolean;
+  httpPublic?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -34,6 +36,14 @@ export function registerRun(program: Command): void {
       'print the plan, the units a run would start and the estimated bytes; create and change nothing (exit 1 if prerequisites would fail)',
     )
     .option(
+      '--http [host:port]',
+      'serve the web console for this run while it is driven (default 127.0.0.1:7420)',
+    )
+    .option(
+      '--http-public',
+      'allow --http on a non-loopback address (requests from other hosts need the token)',
+    )
+    .option(
       '--inspect [port]',
       'stream the run into the Stately inspector bridge on localhost (default port 8080)',
     )
@@ -43,6 +53,7 @@ export function registerRun(program: Command): void {
         if (o.refill !== undefined && o.refill !== 'missing' && o.refill !== 'all') {
           throw badArgument(`--refill ${o.refill} is not valid: expected missing or all`);
         }
+        httpAddressOf(o);
         if (!existsSync(file)) throw new PhasedError('PLAN_INVALID', `plan file ${file} does not exist`);
         const overrides = { start: o.start, end: o.end, refill: o.refill as 'missing' | 'all' | undefined };
         const plan = loadPlan(file, overrides);
@@ -73,7 +84,12 @@ export function registerRun(program: Command): void {
           return 0;
         }
         process.stderr.write(`run ${runId}: ${plan.name}, ${plan.range.start} … ${plan.range.end}\n`);
-        return driveRun(g, runId, { inspect: o.inspect, warehouse: wh });
+        return driveRun(g, runId, {
+          inspect: o.inspect,
+          http: o.http,
+          httpPublic: o.httpPublic,
+          warehouse: wh,
+        });
       }),
     );
 }

@@ -10,13 +10,15 @@ import {
   type RunSnapshot,
   runStatus,
 } from '../../machines/index.js';
-import type { EventStore } from '../../store/index.js';
+import type { EventStore, StoredEvent } from '../../store/index.js';
 import { failedUnitsToReopen, liveOwner, ownerId, RunLog } from '../engine/index.js';
 
 export interface ControlResult {
   runId: string;
   /** Events appended, in order. */
   appended: string[];
+  /** Their seqs. */
+  seqs: number[];
   /** The run's status after the command. */
   status: string;
   /** The lease holder that will react to the request, when a driver is live. */
@@ -29,8 +31,10 @@ function invalid(message: string): PhasedError {
   return new PhasedError('INVALID_COMMAND', message);
 }
 
-function result(log: RunLog, appended: string[], driver: string | null, hint?: string): ControlResult {
-  return { runId: log.runId, appended, status: runStatus(log.snapshot), driver, hint };
+function result(log: RunLog, stored: StoredEvent[], driver: string | null, hint?: string): ControlResult {
+  const appended = stored.map((e) => e.type);
+  const seqs = stored.map((e) => e.seq);
+  return { runId: log.runId, appended, seqs, status: runStatus(log.snapshot), driver, hint };
 }
 
 /** Pause or cancel: with a live driver only the request is logged (the driver drains, then settles it). */
@@ -39,14 +43,13 @@ export function requestStop(
   runId: string,
   kind: 'pause' | 'cancel',
   reason = 'requested by operator',
+  by = ownerId(),
 ): ControlResult {
   const log = RunLog.open(store, runId, { verify: true });
-  const by = ownerId();
   const request: RunEvent =
     kind === 'pause' ? { type: 'PAUSE_REQUESTED', by, reason } : { type: 'CANCEL_REQUESTED', by, reason };
   let driver: string | null = null;
-  let mine: string[] = [];
-  log.commitWith((snap: RunSnapshot) => {
+  const stored = log.commitWith((snap: RunSnapshot) => {
     const status = runStatus(snap);
     if (!accepts(snap, request)) {
       throw invalid(
@@ -62,7 +65,6 @@ export function requestStop(
       const by2 = { by, reason };
       events.push(kind === 'pause' ? { type: 'PAUSED', ...by2 } : { type: 'CANCELLED', ...by2 });
     }
-    mine = events.map((e) => e.type);
     return events;
   });
   const hint = driver
@@ -70,13 +72,15 @@ export function requestStop(
     : kind === 'pause'
       ? `continue it with \`phased resume ${runId}\``
       : undefined;
-  return result(log, mine, driver, hint);
+  return result(log, stored, driver, hint);
 }
 
 export interface RetryRequest {
   step?: string;
   partitions?: string[];
   reason?: string;
+  /** Who asks (default this process; `http` from the console). */
+  by?: string;
 }
 
 /** Re-open failed units (and a blocked gate's phase) within what may be retried now. */
@@ -95,8 +99,8 @@ export function requestRetry(store: EventStore, runId: string, r: RetryRequest =
       throw new PhasedError('BAD_ARGUMENT', `--partition ${p} is not a date: expected YYYY-MM-DD`);
     }
   }
-  log.commitWith(() => {
-    const event = failedUnitsToReopen(log, ownerId(), {
+  const stored = log.commitWith(() => {
+    const event = failedUnitsToReopen(log, r.by ?? ownerId(), {
       step: r.step,
       partitions: r.partitions,
       reason: r.reason ?? 'requested by operator',
@@ -118,11 +122,17 @@ export function requestRetry(store: EventStore, runId: string, r: RetryRequest =
   const hint = driver
     ? `${driver} drives the run and picks the units up`
     : `continue it with \`phased resume ${runId}\``;
-  return result(log, ['RETRY_REQUESTED'], driver, hint);
+  return result(log, stored, driver, hint);
 }
 
 /** Pass a blocked gate on record: GATE_OVERRIDDEN with the operator's reason. */
-export function approveGate(store: EventStore, runId: string, gate: string, reason: string): ControlResult {
+export function approveGate(
+  store: EventStore,
+  runId: string,
+  gate: string,
+  reason: string,
+  by = ownerId(),
+): ControlResult {
   const log = RunLog.open(store, runId, { verify: true });
   const gates = log.plan.phases.map((p) => p.gate.id);
   if (!gates.includes(gate)) {
@@ -130,8 +140,8 @@ export function approveGate(store: EventStore, runId: string, gate: string, reas
   }
   if (!reason.trim())
     throw new PhasedError('BAD_ARGUMENT', 'approve needs a non-empty --reason: it goes on record');
-  const event: RunEvent = { type: 'GATE_OVERRIDDEN', gate, reason, by: ownerId() };
-  log.commitWith((snap) => {
+  const event: RunEvent = { type: 'GATE_OVERRIDDEN', gate, reason, by };
+  const stored = log.commitWith((snap) => {
     if (!accepts(snap, event)) {
       const g = snap.context.gates[gate];
       throw invalid(
@@ -144,7 +154,7 @@ export function approveGate(store: EventStore, runId: string, gate: string, reas
   const hint = driver
     ? undefined
     : `continue it with \`phased resume ${runId}\` (or let \`phased daemon\` pick it up)`;
-  return result(log, ['GATE_OVERRIDDEN'], driver, hint);
+  return result(log, stored, driver, hint);
 }
 
 export function formatControl(r: ControlResult): string {

@@ -4,7 +4,7 @@
 
 import { PhasedError } from '../../machines/index.js';
 import type { EventStore } from '../../store/index.js';
-import { Driver, type DriverOptions, liveOwner } from '../engine/index.js';
+import { Driver, type DriverOptions, ownerIsDead } from '../engine/index.js';
 import { createRunLogger, logEvents } from '../observe/index.js';
 import { Metrics } from './metrics.js';
 
@@ -18,6 +18,13 @@ export interface DaemonOptions {
   inspect?: DriverOptions['inspect'];
   /** One line per thing the daemon does (stderr in the CLI). */
   say?: (line: string) => void;
+  /** Called after each batch of events a driven run appends (the console streams them). */
+  onAppend?: () => void;
+}
+
+/** A lease held by a live process (as liveOwner decides). */
+function leaseLive(owner: string | null, expiresAt: string | null, now: number): boolean {
+  return !!owner && !!expiresAt && Date.parse(expiresAt) > now && !ownerIsDead(owner);
 }
 
 const ELIGIBLE = new Set(['created', 'running']);
@@ -52,10 +59,11 @@ export class Daemon {
   tick(): void {
     if (this.stopping) return;
     const now = Date.now();
-    for (const r of this.opts.store.listRuns()) {
+    // Summaries only (no plan_json); the lease is read from the same row.
+    for (const r of this.opts.store.views.runSummaries()) {
       if (!ELIGIBLE.has(r.status) || this.driving.has(r.runId)) continue;
       if ((this.notBefore.get(r.runId) ?? 0) > now) continue;
-      if (liveOwner(this.opts.store, r.runId)) continue;
+      if (leaseLive(r.owner, r.leaseExpiresAt, now)) continue;
       this.drive(r.runId);
     }
   }
@@ -79,6 +87,8 @@ export class Daemon {
     });
     logEvents(logger, driver.events$);
     this.metrics.observe(driver.events$);
+    const onAppend = this.opts.onAppend;
+    if (onAppend) driver.events$.subscribe(() => onAppend());
     const done = driver
       .run()
       .then(

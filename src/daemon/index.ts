@@ -8,5 +8,12 @@ export {
   requestStop,
 } from './control.js';
 export { Daemon, type DaemonOptions } from './daemon.js';
-export { type HttpAddress, parseHttpAddress, serveHttp } from './http.js';
+export {
+  DEFAULT_HTTP,
+  type HttpAddress,
+  parseHttpAddress,
+  type ServeOptions,
+  serveHttp,
+  tokenFile,
+} from './http.js';
 export { Metrics } from './metrics.js';

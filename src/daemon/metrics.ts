@@ -54,7 +54,7 @@ export class Metrics {
       registers,
       collect() {
         this.reset();
-        for (const r of store.listRuns()) this.inc({ status: r.status });
+        for (const r of store.views.runSummaries()) this.inc({ status: r.status });
       },
     });
     new Gauge({

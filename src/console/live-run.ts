@@ -1,0 +1,275 @@
+// One run held in memory for the console: its plan (parsed once), a live actor restored from the latest snapshot
+// and advanced by the events appended since, the units still open (in flight, failed, waiting to retry) and the
+// recent pace for an ETA. Loading costs a snapshot and a short tail; each later read costs only the new events.
+// It never writes and never rebuilds from the first event (time travel does, in time-travel.ts).
+
+import {
+  allSteps,
+  countPartitions,
+  createRunMachine,
+  eventFromRow,
+  type ResolvedPlan,
+  RunCursor,
+  type RunEvent,
+  type RunSnapshot,
+  runStatus,
+  type StepBaseline,
+} from '../../machines/index.js';
+import type { EventStore, StoredEvent, UnitRow } from '../../store/index.js';
+import type { RunStatus } from './api-types.js';
+
+export interface OpenUnit {
+  step: string;
+  partition: string;
+  status: 'running' | 'retrying' | 'failed';
+  attempts: number;
+  jobRef: string | null;
+  error: { code: string; message: string; retryable: boolean } | null;
+  lastSeq: number;
+  /** ms since epoch of the next attempt, for a retrying unit whose wait is known. */
+  retryAt: number | null;
+}
+
+export interface Baseline {
+  steps: Map<string, StepBaseline & { toRunCount: number }>;
+  /** Expected dates as logged (compact), when the event carries them. */
+  dates?: string[];
+}
+
+/** Events the console lists as marks: gate decisions, human actions, drivers, plan changes, run end. */
+export const MARK_TYPES = [
+  'GATE_PASSED',
+  'GATE_FAILED',
+  'GATE_OVERRIDDEN',
+  'PAUSE_REQUESTED',
+  'PAUSED',
+  'RESUMED',
+  'CANCEL_REQUESTED',
+  'CANCELLED',
+  'RETRY_REQUESTED',
+  'PLAN_CHANGE_ACCEPTED',
+  'CONCURRENCY_CHANGED',
+  'DRIVER_ATTACHED',
+  'DRIVER_DETACHED',
+  'RUN_SUCCEEDED',
+  'RUN_FAILED',
+] as const;
+const MARKS = new Set<string>(MARK_TYPES);
+
+export interface Mark {
+  seq: number;
+  at: string;
+  event: RunEvent;
+}
+
+/** Unit outcomes kept for the pace (units per minute). */
+const PACE_WINDOW = 200;
+/** Early events read to find RUN_CREATED, the first driver and the baseline without a scan. */
+const HEAD_EVENTS = 64;
+
+const key = (step: string, partition: string) => `${step}\u0000${partition}`;
+
+export class LiveRun {
+  readonly plan: ResolvedPlan;
+  private readonly cursor: RunCursor;
+  seq = 0;
+  lastAt: string | null = null;
+  startedAt: string | null = null;
+  host: string | null = null;
+  range: { start: string; end: string };
+  refill: 'missing' | 'all' = 'missing';
+  baseline: Baseline | null = null;
+  readonly open = new Map<string, OpenUnit>();
+  /** Times (ms) of recent unit outcomes, oldest first. */
+  private readonly pace: number[] = [];
+  private marks: Mark[] | null = null;
+
+  constructor(
+    private readonly store: EventStore,
+    readonly runId: string,
+    planJson: string,
+  ) {
+    this.plan = JSON.parse(planJson) as ResolvedPlan;
+    this.range = this.plan.range;
+    const snap = store.latestSnapshot(runId);
+    this.cursor = new RunCursor(createRunMachine(this.plan), snap ? (snap.snapshot as never) : undefined);
+    this.seq = snap?.seq ?? 0;
+    const early = [...store.events(runId, { toSeq: HEAD_EVENTS })];
+    for (const e of early) this.note(e, eventFromRow(e.type, e.data));
+    const head = store.head(runId).seq;
+    if (!this.baseline && head > HEAD_EVENTS) {
+      for (const e of store.views.eventsOfTypes(runId, ['BASELINE_RECORDED'])) {
+        this.note(e, eventFromRow(e.type, e.data));
+      }
+    }
+    // Open units: the projection as of (at least) `head`; events after it are folded in again by advance(),
+    // which sets each unit's latest state, so a unit counted twice converges.
+    const base = head;
+    for (const u of store.views.openUnits(runId)) this.setOpen(u);
+    for (const e of store.views.lastEventsBefore(runId, base, PACE_WINDOW * 2).reverse()) {
+      if (e.type === 'UNIT_SUCCEEDED' || (e.type === 'UNIT_FAILED' && JSON.parse(e.data).final)) {
+        this.addPace(Date.parse(e.at));
+      }
+      if (e.type === 'UNIT_FAILED') {
+        const d = JSON.parse(e.data) as { step: string; partition: string; retryInMs?: number };
+        const o = this.open.get(key(d.step, d.partition));
+        if (o?.status === 'retrying' && o.lastSeq === e.seq && d.retryInMs !== undefined) {
+          o.retryAt = Date.parse(e.at) + d.retryInMs;
+        }
+      }
+      this.lastAt = e.at;
+    }
+    this.applyTail(this.seq + 1, base, { openUnits: false, pace: false });
+    this.seq = Math.max(this.seq, base);
+    this.advance();
+  }
+
+  get snapshot(): RunSnapshot {
+    return this.cursor.snapshot;
+  }
+
+  get status(): RunStatus {
+    return runStatus(this.cursor.snapshot);
+  }
+
+  /** Fold the events appended since the last read. Returns the new events (empty when nothing moved). */
+  advance(head = this.store.head(this.runId).seq): StoredEvent[] {
+    if (head <= this.seq) return [];
+    return this.applyTail(this.seq + 1, head, { openUnits: true, pace: true });
+  }
+
+  /** Gate decisions, human actions, drivers and the run's end, loaded on first use (one scan of the log). */
+  markList(): Mark[] {
+    if (!this.marks) {
+      this.marks = this.store.views
+        .eventsOfTypes(this.runId, MARK_TYPES)
+        .filter((e) => e.seq <= this.seq)
+        .map((e) => ({ seq: e.seq, at: e.at, event: eventFromRow(e.type, e.data) }));
+    }
+    return this.marks;
+  }
+
+  /** Units finished per minute over the recent window, or null when fewer than two outcomes are known. */
+  unitsPerMinute(): number | null {
+    if (this.pace.length < 2) return null;
+    const span = this.pace[this.pace.length - 1] - this.pace[0];
+    return span > 0 ? ((this.pace.length - 1) * 60_000) / span : null;
+  }
+
+  private applyTail(from: number, to: number, what: { openUnits: boolean; pace: boolean }): StoredEvent[] {
+    if (to < from) return [];
+    // Collect first: an open read statement must not outlive this call.
+    const tail = [...this.store.events(this.runId, { fromSeq: from, toSeq: to })];
+    for (const e of tail) {
+      const event = eventFromRow(e.type, e.data);
+      if (e.seq > this.seq) this.cursor.apply(event);
+      this.note(e, event);
+      if (what.openUnits) this.foldOpen(e, event);
+      if (what.pace && (event.type === 'UNIT_SUCCEEDED' || (event.type === 'UNIT_FAILED' && event.final))) {
+        this.addPace(Date.parse(e.at));
+      }
+      if (this.marks && MARKS.has(e.type) && e.seq > this.seq)
+        this.marks.push({ seq: e.seq, at: e.at, event });
+      if (e.seq > this.seq) this.seq = e.seq;
+      this.lastAt = e.at;
+    }
+    return tail;
+  }
+
+  private note(e: StoredEvent, event: RunEvent): void {
+    if (e.seq === 1) this.startedAt = e.at;
+    switch (event.type) {
+      case 'RUN_CREATED':
+        this.range = event.range;
+        this.refill = event.refill;
+        break;
+      case 'DRIVER_ATTACHED':
+        this.host = event.host;
+        break;
+      case 'BASELINE_RECORDED': {
+        const steps = new Map<string, StepBaseline & { toRunCount: number }>();
+        for (const s of event.steps) steps.set(s.step, { ...s, toRunCount: countPartitions(s.toRun) });
+        const dates = (event as { dates?: string[] }).dates;
+        this.baseline = { steps, ...(dates ? { dates } : {}) };
+        break;
+      }
+    }
+  }
+
+  private foldOpen(e: StoredEvent, event: RunEvent): void {
+    switch (event.type) {
+      case 'UNIT_STARTED': {
+        const prev = this.open.get(key(event.step, event.partition));
+        this.open.set(key(event.step, event.partition), {
+          step: event.step,
+          partition: event.partition,
+          status: 'running',
+          attempts: event.attempt,
+          jobRef: event.jobRef ?? null,
+          error: prev?.error ?? null,
+          lastSeq: e.seq,
+          retryAt: null,
+        });
+        return;
+      }
+      case 'UNIT_SUCCEEDED':
+        this.open.delete(key(event.step, event.partition));
+        return;
+      case 'UNIT_FAILED': {
+        const prev = this.open.get(key(event.step, event.partition));
+        this.open.set(key(event.step, event.partition), {
+          step: event.step,
+          partition: event.partition,
+          status: event.final ? 'failed' : 'retrying',
+          attempts: event.attempt,
+          jobRef: prev?.jobRef ?? null,
+          error: event.error,
+          lastSeq: e.seq,
+          retryAt: !event.final && event.retryInMs !== undefined ? Date.parse(e.at) + event.retryInMs : null,
+        });
+        return;
+      }
+      case 'RETRY_REQUESTED': {
+        const steps = new Set(event.reopened.map((r) => r.step));
+        const only = event.partitions ? new Set(event.partitions) : undefined;
+        for (const u of this.open.values()) {
+          if (u.status !== 'failed' || !steps.has(u.step)) continue;
+          if (event.step !== undefined && u.step !== event.step) continue;
+          if (only && !only.has(u.partition)) continue;
+          u.status = 'retrying';
+          u.retryAt = null;
+          u.lastSeq = e.seq;
+        }
+        return;
+      }
+    }
+  }
+
+  private setOpen(u: UnitRow): void {
+    const status = u.status === 'started' ? 'running' : u.status === 'failed' ? 'failed' : 'retrying';
+    this.open.set(key(u.step, u.partition), {
+      step: u.step,
+      partition: u.partition,
+      status,
+      attempts: u.attempts,
+      jobRef: u.jobRef,
+      error: u.error ? JSON.parse(u.error) : null,
+      lastSeq: u.lastSeq,
+      retryAt: null,
+    });
+  }
+
+  private addPace(t: number): void {
+    this.pace.push(t);
+    if (this.pace.length > PACE_WINDOW) this.pace.shift();
+  }
+
+  /** Steps in plan order. */
+  steps() {
+    return allSteps(this.plan);
+  }
+
+  stop(): void {
+    this.cursor.stop();
+  }
+}

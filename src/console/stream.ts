@@ -1,0 +1,135 @@
+// Server-Sent Events: each subscriber gets every event after its Last-Event-ID (or `from`), in seq order, none
+// skipped, then each new one as it is appended; a `head` message with the run's counters follows each batch.
+// New events are found by a cheap head lookup per watched run (every few ms, or at once when poked by a driver in
+// this process); a slow reader is paged with back-pressure, never handed the whole log at once.
+
+import type { ServerResponse } from 'node:http';
+import type { EventStore } from '../../store/index.js';
+import { STREAM_EVENT, STREAM_HEAD, type StreamHead } from './api-types.js';
+import { eventEntry } from './events.js';
+
+const PAGE = 1000;
+const PING_MS = 15_000;
+
+interface Subscriber {
+  runId: string;
+  res: ServerResponse;
+  sent: number;
+  busy: boolean;
+  closed: boolean;
+}
+
+export class StreamHub {
+  private readonly subs = new Set<Subscriber>();
+  private timer?: NodeJS.Timeout;
+  private ping?: NodeJS.Timeout;
+  private scheduled = false;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly headOf: (runId: string) => StreamHead,
+    private readonly pollMs = 10,
+  ) {}
+
+  get size(): number {
+    return this.subs.size;
+  }
+
+  subscribe(runId: string, res: ServerResponse, afterSeq: number): void {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.write('retry: 1000\n\n');
+    const sub: Subscriber = { runId, res, sent: afterSeq, busy: false, closed: false };
+    this.subs.add(sub);
+    res.on('close', () => {
+      sub.closed = true;
+      this.subs.delete(sub);
+      if (this.subs.size === 0) this.stopTimers();
+    });
+    this.writeHead(sub);
+    this.startTimers();
+    void this.pump(sub);
+  }
+
+  /** Look for new events now (a driver in this process appended). */
+  poke(): void {
+    if (this.scheduled || this.subs.size === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.poll();
+    });
+  }
+
+  close(): void {
+    this.stopTimers();
+    for (const s of this.subs) s.res.end();
+    this.subs.clear();
+  }
+
+  private startTimers(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.poll(), this.pollMs);
+    this.ping = setInterval(() => {
+      for (const s of this.subs) s.res.write(': ping\n\n');
+    }, PING_MS);
+  }
+
+  private stopTimers(): void {
+    if (this.timer) clearInterval(this.timer);
+    if (this.ping) clearInterval(this.ping);
+    this.timer = undefined;
+    this.ping = undefined;
+  }
+
+  private poll(): void {
+    const heads = new Map<string, number>();
+    for (const s of this.subs) {
+      if (s.busy || s.closed) continue;
+      let head = heads.get(s.runId);
+      if (head === undefined) {
+        head = this.store.head(s.runId).seq;
+        heads.set(s.runId, head);
+      }
+      if (head > s.sent) void this.pump(s);
+    }
+  }
+
+  /** Send everything after `sent` up to the head, a page at a time, waiting for the socket to drain. */
+  private async pump(sub: Subscriber): Promise<void> {
+    if (sub.busy) return;
+    sub.busy = true;
+    try {
+      let moved = false;
+      for (;;) {
+        if (sub.closed) return;
+        const page = [...this.store.events(sub.runId, { fromSeq: sub.sent + 1, toSeq: sub.sent + PAGE })];
+        if (page.length === 0) break;
+        let chunk = '';
+        for (const e of page) {
+          chunk += `id: ${e.seq}\nevent: ${STREAM_EVENT}\ndata: ${JSON.stringify(eventEntry(e))}\n\n`;
+        }
+        sub.sent = page[page.length - 1].seq;
+        moved = true;
+        if (!sub.res.write(chunk)) await new Promise<void>((r) => sub.res.once('drain', () => r()));
+        if (page.length < PAGE) break;
+      }
+      if (moved && !sub.closed) this.writeHead(sub);
+    } catch (err) {
+      if (!sub.closed) {
+        sub.res.write(`event: error\ndata: ${JSON.stringify({ error: (err as Error).message })}\n\n`);
+        sub.res.end();
+      }
+    } finally {
+      sub.busy = false;
+    }
+  }
+
+  private writeHead(sub: Subscriber): void {
+    sub.res.write(`event: ${STREAM_HEAD}\ndata: ${JSON.stringify(this.headOf(sub.runId))}\n\n`);
+  }
+}
