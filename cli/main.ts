@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   approve: async () => (await import('./commands/approve.js')).registerApprove,
   replay: async () => (await import('./commands/replay.js')).registerReplay,
   ui: async () => (await import('./commands/ui.js')).registerUi,
+  report: async () => (await import('./commands/report.js')).registerReport,
 };
 
 /** Global options that take a value, so their value is not mistaken for the command name. */

@@ -231,9 +231,7 @@ export function ChainCheck({ source, runId }: { source: DataSource; runId: strin
       {v && (
         <p data-ok={v.ok ? 'true' : 'false'}>
           <Status value={v.ok ? 'passed' : 'failed'} /> {v.count} events{' '}
-          {v.ok
-            ? 'verified'
-            : `FAILED at seq ${v.firstBadSeq}: ${v.reason}`}
+          {v.ok ? 'verified' : `FAILED at seq ${v.firstBadSeq}: ${v.reason}`}
           <br />
           head seq {v.headSeq}, head hash{' '}
           <code class="hash" data-testid="head-hash">
