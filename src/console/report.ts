@@ -93,7 +93,7 @@ export function reportHtml(data: ReportData, dir = consoleDir()): string {
     .replace(
       '<link rel="stylesheet" href="console.css">',
       () =>
-        `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">\n<style>${file('console.css').replace(/<\/style/gi, '<\\/style')}</style>\n<script id="${REPORT_DATA_ID}" type="application/json">${json}</script>`,
+        `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; worker-src blob:; style-src 'unsafe-inline'; img-src data:">\n<style>${file('console.css').replace(/<\/style/gi, '<\\/style')}</style>\n<script id="${REPORT_DATA_ID}" type="application/json">${json}</script>`,
     )
     .replace(
       '<script src="console.js"></script>',

@@ -51,13 +51,14 @@ beforeAll(async () => {
   buildConsoleBundle();
   dir = tmp('phased-console-');
   db = join(dir, 'phased.db');
-  // The command step fails for good on the fourth date (flaky, with no retry left).
+  // The command step fails for good on the last date (flaky, with no retry left): after the pause and resume
+  // (a resume re-opens failed units), so the failure stays, table e misses that date and gate p2 blocks.
   dates = dateList(14);
   const project = slowProject(join(dir, 'p'), {
     dates: dates.length,
     sleepMs: 400,
     concurrency: 1,
-    flaky: [dates[3]],
+    flaky: [dates[dates.length - 1]],
     retries: 0,
     minCoverage: 0.9,
   });

@@ -2,11 +2,12 @@
 // tabs. Live pages follow the run over Server-Sent Events: each event moves the heatmap cell and the active
 // states at once; the run's summary is re-read at most once a second while events arrive.
 
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type {
   ControlAction,
   ControlRequest,
   CoverageMatrix,
+  EventEntry,
   MachineDefinition,
   RunDetail,
   StreamHead,
@@ -71,6 +72,8 @@ export function RunPage({ source, runId, tab, onTab, width }: Props) {
     ]).then(
       ([detail, machine, coverage, before]) => {
         if (!live) return;
+        matrix.current = null;
+        setMatrix(coverage);
         setData({ detail, machine, coverage, before });
         setActive(detail.activeStates);
       },
@@ -81,10 +84,14 @@ export function RunPage({ source, runId, tab, onTab, width }: Props) {
     };
   }, [source, runId]);
 
-  const dateIndex = useMemo(
-    () => new Map((data?.coverage.dates ?? []).map((d, i) => [d, i])),
-    [data?.coverage],
-  );
+  // The matrix the stream updates in place; replaced (and caught up) when a retry makes the page refetch it.
+  const matrix = useRef<{ m: CoverageMatrix; index: Map<string, number>; recent: EventEntry[] } | null>(null);
+  const setMatrix = (m: CoverageMatrix) => {
+    const index = new Map(m.dates.map((d, i) => [d, i]));
+    const recent = matrix.current?.recent ?? [];
+    for (const e of recent) if (e.seq > m.seq) applyToMatrix(m, e, index);
+    matrix.current = { m, index, recent };
+  };
 
   useEffect(() => {
     if (!data || !source.live) return;
@@ -102,8 +109,17 @@ export function RunPage({ source, runId, tab, onTab, width }: Props) {
     };
     const sub = source.subscribe(runId, data.detail.headSeq, {
       event: (e) => {
-        if (!applyToMatrix(data.coverage, e, dateIndex) && e.type === 'RETRY_REQUESTED')
-          source.coverage(runId).then((coverage) => setData((d) => (d ? { ...d, coverage } : d)));
+        const cur = matrix.current;
+        if (cur) {
+          cur.recent.push(e);
+          if (cur.recent.length > 2000) cur.recent.splice(0, 1000);
+          applyToMatrix(cur.m, e, cur.index);
+        }
+        if (e.type === 'RETRY_REQUESTED')
+          source.coverage(runId).then((coverage) => {
+            setMatrix(coverage);
+            setData((d) => (d ? { ...d, coverage } : d));
+          });
         setActive(activeIds(data.machine.root, e.state));
         if (!dirty.current.frame)
           dirty.current.frame = requestAnimationFrame(() => {
@@ -170,7 +186,7 @@ export function RunPage({ source, runId, tab, onTab, width }: Props) {
           units <b data-k="units-done">{units.done}</b> / <b data-k="units-total">{units.total}</b> done,{' '}
           {units.running} running, {units.retrying} waiting to retry, {units.failed} failed · coverage{' '}
           {pct(cov.ratio)} ({cov.present}/{cov.expected}) · ETA{' '}
-          {eta.at
+          {eta.at && eta.remainingMs
             ? `${time(eta.at)} (${duration(eta.remainingMs)} left, ${eta.unitsPerMinute?.toFixed(1)} units/min)`
             : '–'}{' '}
           · driven by {detail.owner ?? 'nobody'} · plan hash <code>{detail.planHash.slice(0, 16)}</code>

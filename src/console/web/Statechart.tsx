@@ -103,7 +103,7 @@ export function Statechart({ machine, active, gates, selected, onSelect }: Props
               data-state={b.node.id}
               data-active={isActive ? 'true' : 'false'}
               role="button"
-              tabIndex={0}
+              tabindex={0}
               aria-label={`state ${b.node.label} (${b.node.id}): ${state}`}
               aria-pressed={selected === b.node.id}
               onClick={(e) => {
