@@ -3,6 +3,8 @@
 // Everything waits for conditions; nothing is timed.
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeIds } from '../../src/console/web/coverage.js';
@@ -243,10 +245,75 @@ describe('the console in a browser', () => {
     await page.goto(`${url}/`);
     await page.locator('[data-testid=runs] [data-run=web]').waitFor();
     await page.screenshot({ path: join(shots, '0-runs.png'), fullPage: true });
-    expect(watch.errors).toEqual([]);
-    expect(watch.failed.filter((f) => !f.includes('/pause: HTTP 40'))).toEqual([]);
+    // Chromium logs the two refusals the tests provoke on purpose (a second pause: 409; no token: 401).
+    const provoked =
+      /^Failed to load resource: the server responded with a status of (409 \(Conflict\)|401 \(Unauthorized\))$/;
+    expect(watch.errors.filter((e) => !provoked.test(e))).toEqual([]);
+    expect(watch.errors.length).toBe(2);
+    // Requests the page itself cancels (the stream when it navigates away) are not failures.
+    expect(
+      watch.failed.filter((f) => !f.includes('/pause: HTTP 40') && !f.endsWith('net::ERR_ABORTED')),
+    ).toEqual([]);
+  });
+
+  it('writes a report that opens offline with no network request and the same numbers', async () => {
+    const file = join(dir, 'report.html');
+    const r = cli(['report', RUN, '-o', file]);
+    expect(r.code, r.stderr).toBe(0);
+    const status = statusJson();
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, offline: true });
+    const network: string[] = [];
+    await context.route('**/*', (route) => {
+      const u = route.request().url();
+      if (u.startsWith('file:')) return route.continue();
+      network.push(u);
+      return route.abort();
+    });
+    const report = await context.newPage();
+    const rw = watchPage(report);
+    await report.goto(pathToFileURL(file).href);
+    await report.locator('[data-testid=statechart] g[data-active=true]').first().waitFor();
+    expect(await stepTable(report)).toEqual(counters(status.steps));
+    expect(await report.locator('[data-testid=heatmap]').count()).toBe(2);
+    const heat = report.locator('[data-testid=heatmap]').first();
+    expect(Number(await heat.getAttribute('data-cells'))).toBe(status.steps.length * dates.length);
+    expect(Number(await heat.locator('[data-kind=failed]').getAttribute('data-count'))).toBe(
+      status.steps.reduce((a, s) => a + s.failed, 0),
+    );
+    expect((await activeOnPage(report)).sort()).toEqual(activeIds('run', statusOfRun().state).sort());
+    await report.screenshot({ path: join(shots, '7-report.png'), fullPage: true });
+    await report.getByRole('tab', { name: 'audit' }).click();
+    await report.locator('[data-testid=chain] [data-ok=true]').waitFor();
+    const head = events(db, RUN).at(-1);
+    const rows = (await report.locator('[data-testid=human-actions] tr[data-type]').allTextContents()).join(
+      '\n',
+    );
+    expect(rows).toContain('checking the warehouse');
+    expect(rows).toContain('http');
+    expect(await report.locator('[data-testid=head-hash]').textContent()).toBe(headHash(head?.seq ?? 0));
+    await report.screenshot({ path: join(shots, '8-report-audit.png'), fullPage: true });
+    // Nothing left the page: no http(s) request (the layout worker starts from a blob: URL, not the network).
+    expect(network).toEqual([]);
+    expect(rw.requests.filter((u) => !u.startsWith('file:') && !u.startsWith('blob:'))).toEqual([]);
+    expect(rw.errors).toEqual([]);
+    await context.close();
   });
 });
+
+function statusOfRun(): { state: unknown } {
+  return JSON.parse(cli(['status', RUN, '--json']).stdout) as { state: unknown };
+}
+
+function headHash(seq: number): string {
+  const d = new Database(db, { readonly: true });
+  try {
+    return (
+      d.prepare('SELECT hash FROM events WHERE run_id = ? AND seq = ?').get(RUN, seq) as { hash: string }
+    ).hash;
+  } finally {
+    d.close();
+  }
+}
 
 function counters(steps: StepJson[]): string[][] {
   return steps.map((s) => [s.id, String(s.done), String(s.failed), String(s.pending), String(s.total)]);

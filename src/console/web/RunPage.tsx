@@ -86,6 +86,7 @@ export function RunPage({ source, runId, tab, onTab, width }: Props) {
 
   // The matrix the stream updates in place; replaced (and caught up) when a retry makes the page refetch it.
   const matrix = useRef<{ m: CoverageMatrix; index: Map<string, number>; recent: EventEntry[] } | null>(null);
+  const refetching = useRef(false);
   const setMatrix = (m: CoverageMatrix) => {
     const index = new Map(m.dates.map((d, i) => [d, i]));
     const recent = matrix.current?.recent ?? [];
@@ -113,13 +114,22 @@ export function RunPage({ source, runId, tab, onTab, width }: Props) {
         if (cur) {
           cur.recent.push(e);
           if (cur.recent.length > 2000) cur.recent.splice(0, 1000);
-          applyToMatrix(cur.m, e, cur.index);
         }
-        if (e.type === 'RETRY_REQUESTED')
+        // A baseline or a retry changes which cells exist or re-opens many: fetch the matrix again.
+        const known = cur ? applyToMatrix(cur.m, e, cur.index) : false;
+        const unitEvent = e.type.startsWith('UNIT_');
+        if (
+          e.type === 'RETRY_REQUESTED' ||
+          e.type === 'BASELINE_RECORDED' ||
+          (unitEvent && !known && !refetching.current)
+        ) {
+          refetching.current = true;
           source.coverage(runId).then((coverage) => {
+            refetching.current = false;
             setMatrix(coverage);
             setData((d) => (d ? { ...d, coverage } : d));
           });
+        }
         setActive(activeIds(data.machine.root, e.state));
         if (!dirty.current.frame)
           dirty.current.frame = requestAnimationFrame(() => {
