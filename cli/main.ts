@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   replay: async () => (await import('./commands/replay.js')).registerReplay,
   init: async () => (await import('./commands/init.js')).registerInit,
   ui: async () => (await import('./commands/ui.js')).registerUi,
+  report: async () => (await import('./commands/report.js')).registerReport,
 };
 
 /** Global options that take a value, so their value is not mistaken for the command name. */

@@ -10,6 +10,8 @@ import { demo } from './demo.js';
 import { makespan } from './makespan.js';
 import { rebuild } from './rebuild.js';
 import { resume } from './resume.js';
+import { uiBundle } from './ui-bundle.js';
+import { uiRender } from './ui-render.js';
 import { unitOverhead } from './unit-overhead.js';
 
 export const SCENARIOS: Scenario[] = [
@@ -23,7 +25,9 @@ export const SCENARIOS: Scenario[] = [
   resume,
   cliResume,
   apiConsole,
+  uiBundle,
   demo,
+  uiRender,
 ];
 
 export {
@@ -37,5 +41,7 @@ export {
   makespan,
   rebuild,
   resume,
+  uiBundle,
+  uiRender,
   unitOverhead,
 };

@@ -295,12 +295,44 @@ export interface MachineEdge {
   guard?: string;
 }
 
-export interface MachineDefinition {
+/** The statechart as a graph: every state node and transition. */
+export interface MachineGraph {
   machineVersion: string;
   planHash: string;
   root: string;
   nodes: MachineNode[];
   edges: MachineEdge[];
+}
+
+/** A state's box in the laid-out chart (node: its MachineNode id), in absolute coordinates. */
+export interface LayoutBox {
+  node: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  leaf: boolean;
+  depth: number;
+}
+
+/** A transition drawn as an orthogonal polyline. */
+export interface LayoutPath {
+  id: string;
+  event: string;
+  points: { x: number; y: number }[];
+}
+
+/** The chart laid out by elkjs on the server, so the page ships no layout engine. */
+export interface Layout {
+  width: number;
+  height: number;
+  boxes: LayoutBox[];
+  paths: LayoutPath[];
+}
+
+/** GET /api/runs/:id/machine: the graph and its layout. */
+export interface MachineDefinition extends MachineGraph {
+  layout: Layout;
 }
 
 // ------------------------------------------------------------------------------- GET /api/runs/:id/coverage

@@ -4,7 +4,7 @@
 
 import type { AnyStateNode } from 'xstate';
 import { createRunMachine, MACHINE_VERSION, type ResolvedPlan } from '../../machines/index.js';
-import type { MachineDefinition, MachineEdge, MachineNode, MachineNodeType } from './api-types.js';
+import type { MachineEdge, MachineGraph, MachineNode, MachineNodeType } from './api-types.js';
 
 function label(key: string, gate: string | undefined): string {
   if (key.startsWith('phase:')) return `phase ${key.slice(6)}`;
@@ -21,7 +21,7 @@ function eventName(eventType: string): string {
   return eventType;
 }
 
-export function machineDefinition(plan: ResolvedPlan, planHash: string): MachineDefinition {
+export function machineGraph(plan: ResolvedPlan, planHash: string): MachineGraph {
   const machine = createRunMachine(plan);
   const nodes: MachineNode[] = [];
   const edges: MachineEdge[] = [];

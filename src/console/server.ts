@@ -21,7 +21,7 @@ import { type ConsoleToken, HostCheck, isLoopbackAddress, tokenMatches } from '.
 import { CONTROL_ACTIONS, parseControlBody, runControl } from './controls.js';
 import { coverageAtHead } from './coverage.js';
 import { EVENTS_LIMIT, EVENTS_MAX, eventsPage, timeline } from './events.js';
-import { machineDefinition } from './machine-graph.js';
+import { machineDefinition } from './machine-layout.js';
 import { ownerOf, RunCache } from './run-cache.js';
 import { defaultAssetsDir, StaticAssets } from './static.js';
 import { StreamHub } from './stream.js';
@@ -268,7 +268,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer>
       case 'timeline':
         return send(res, 200, timeline(store, runId, head));
       case 'machine':
-        return send(res, 200, machineDefinition(live.plan, row.planHash));
+        return send(res, 200, await machineDefinition(live.plan, row.planHash));
       case 'coverage':
         return send(
           res,

@@ -1,0 +1,102 @@
+// `phased report`: one run's console as a single self-contained HTML file — the built page with its CSS and
+// JS inlined and the run's views embedded as JSON (statechart, coverage before and after, timeline, gates,
+// failures, human actions, plan hash and changes, chain verification). It makes no network request.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PhasedError } from '../../machines/index.js';
+import type { EventStore } from '../../store/index.js';
+import { runView, verifyRun } from '../observe/index.js';
+import type { UnitView } from './api-types.js';
+import { consoleDir } from './build-paths.js';
+import { coverageAtHead, coverageAtSeq } from './coverage.js';
+import { eventEntry, timeline } from './events.js';
+import { machineDefinition } from './machine-layout.js';
+import { REPORT_DATA_ID, type ReportData } from './report-data.js';
+import { ownerOf, RunCache } from './run-cache.js';
+import { listItem, runDetail } from './views.js';
+
+/** Every view of one run, read from the store and its projections (the server's own view functions). */
+export async function reportData(store: EventStore, runId: string, version: string): Promise<ReportData> {
+  store.requireRun(runId);
+  const cache = new RunCache(store);
+  try {
+    const row = store.views.runSummary(runId);
+    const live = cache.require(runId);
+    if (!row) throw new PhasedError('RUN_NOT_FOUND', `run ${runId} not found`);
+    const head = store.head(runId);
+    const owner = ownerOf(row);
+    const run = runDetail(row, live, owner);
+    if (!run.headHash) run.headHash = head.hash;
+    const gates = live.snapshot.context.gates;
+    const baselineSeq = [...store.views.eventsOfTypes(runId, ['BASELINE_RECORDED'])][0]?.seq;
+    const chain = verifyRun(store, runId);
+    const failedUnits: UnitView[] = store
+      .units(runId)
+      .filter((u) => u.status === 'failed' || (u.status === 'pending' && u.error !== null))
+      .map((u) => ({
+        step: u.step,
+        partition: u.partition,
+        status: u.status,
+        retrying: u.status === 'pending',
+        attempts: u.attempts,
+        rows: u.rows,
+        jobRef: u.jobRef,
+        error: u.error ? JSON.parse(u.error) : null,
+        lastSeq: u.lastSeq,
+        retryAt: null,
+      }));
+    return {
+      generatedAt: new Date().toISOString(),
+      version,
+      run,
+      list: listItem(row, live, owner),
+      machine: await machineDefinition(live.plan, row.planHash),
+      coverage: coverageAtHead(live.plan, live.baseline, store.units(runId), gates, head.seq),
+      coverageBefore:
+        baselineSeq === undefined ? null : coverageAtSeq(store, runId, live.plan, baselineSeq, gates),
+      timeline: timeline(store, runId, head.seq),
+      events: [...store.events(runId)].map(eventEntry),
+      failedUnits,
+      verify: {
+        ok: chain.ok,
+        count: chain.events,
+        headSeq: head.seq,
+        headHash: head.hash,
+        ...(chain.firstBadSeq !== undefined ? { firstBadSeq: chain.firstBadSeq } : {}),
+        ...(chain.reason !== undefined ? { reason: chain.reason } : {}),
+      },
+      status: runView(store, runId),
+    };
+  } finally {
+    cache.close();
+  }
+}
+
+/** JSON or script text made safe inside a <script> element. */
+const scriptSafe = (text: string) => text.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
+
+/** The built console page with its assets inlined and `data` embedded: one file, no network. */
+export function reportHtml(data: ReportData, dir = consoleDir()): string {
+  const file = (name: string) => {
+    const path = join(dir, name);
+    if (!existsSync(path))
+      throw new PhasedError(
+        'BAD_ARGUMENT',
+        `the console is not built (${path} is missing): run \`npm run build\``,
+      );
+    return readFileSync(path, 'utf8');
+  };
+  const json = JSON.stringify(data).replace(/</g, '\\u003c');
+  return file('index.html')
+    .replace(/<title>[^<]*<\/title>/, `<title>phased report: ${data.run.runId.replace(/[<&]/g, '')}</title>`)
+    .replace(
+      '<link rel="stylesheet" href="console.css">',
+      () =>
+        `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; worker-src blob:; style-src 'unsafe-inline'; img-src data:">\n<style>${file('console.css').replace(/<\/style/gi, '<\\/style')}</style>\n<script id="${REPORT_DATA_ID}" type="application/json">${json}</script>`,
+    )
+    .replace(
+      '<script src="console.js"></script>',
+      () => `<script>${scriptSafe(file('console.js'))}</script>`,
+    );
+}

@@ -1,0 +1,31 @@
+// Small shared pieces of the console: a status badge (glyph + text + colour), number and time formats.
+
+import { statusStyle } from './palette.js';
+
+export function Status({ value }: { value: string }) {
+  const s = statusStyle(value);
+  return (
+    <span class="status" style={{ color: s.color }} data-status={value}>
+      <span aria-hidden="true">{s.glyph}</span>
+      {value}
+    </span>
+  );
+}
+
+export function pct(r: number | null | undefined): string {
+  return r === null || r === undefined ? '–' : `${(r * 100).toFixed(1)}%`;
+}
+
+export function duration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '–';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  const h = Math.floor(m / 60);
+  return h < 48 ? `${h} h ${m % 60} min` : `${Math.floor(h / 24)} d ${h % 24} h`;
+}
+
+export function time(iso: string | null | undefined): string {
+  return iso ? iso.replace('T', ' ').slice(0, 19) : '–';
+}
