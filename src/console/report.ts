@@ -23,6 +23,8 @@ export async function reportData(store: EventStore, runId: string, version: stri
   try {
     const row = store.views.runSummary(runId);
     const live = cache.require(runId);
+    // Gate decisions and human actions come from one scan of the log; the report needs them all.
+    await live.loadMarks();
     if (!row) throw new PhasedError('RUN_NOT_FOUND', `run ${runId} not found`);
     const head = store.head(runId);
     const owner = ownerOf(row);

@@ -292,7 +292,7 @@ describe('the console in a browser', () => {
     expect(rows).toContain('http');
     expect(await report.locator('[data-testid=head-hash]').textContent()).toBe(headHash(head?.seq ?? 0));
     await report.screenshot({ path: join(shots, '8-report-audit.png'), fullPage: true });
-    // Nothing left the page: no http(s) request (the layout worker starts from a blob: URL, not the network).
+    // Nothing left the page: no http(s) request.
     expect(network).toEqual([]);
     expect(rw.requests.filter((u) => !u.startsWith('file:') && !u.startsWith('blob:'))).toEqual([]);
     expect(rw.errors).toEqual([]);
