@@ -5,6 +5,7 @@
 import type { AnyStateNode } from 'xstate';
 import { createRunMachine, MACHINE_VERSION, type ResolvedPlan } from '../../machines/index.js';
 import type { MachineEdge, MachineGraph, MachineNode, MachineNodeType } from './api-types.js';
+import { activeIds } from './web/coverage.js';
 
 function label(key: string, gate: string | undefined): string {
   if (key.startsWith('phase:')) return `phase ${key.slice(6)}`;
@@ -65,20 +66,7 @@ export function machineGraph(plan: ResolvedPlan, planHash: string): MachineGraph
   return { machineVersion: MACHINE_VERSION, planHash, root: machine.root.id, nodes, edges };
 }
 
-/** Ids of the states a state value has active: each leaf and every ancestor, root first. */
+/** Ids of the states a state value has active: each leaf and every ancestor, root first (shared with the page). */
 export function activeStateIds(value: unknown, root = 'run'): string[] {
-  const out = [root];
-  const walk = (v: unknown, prefix: string) => {
-    if (typeof v === 'string') {
-      out.push(`${prefix}.${v}`);
-      return;
-    }
-    if (!v || typeof v !== 'object') return;
-    for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
-      out.push(`${prefix}.${k}`);
-      walk(child, `${prefix}.${k}`);
-    }
-  };
-  walk(value, root);
-  return out;
+  return activeIds(root, value);
 }

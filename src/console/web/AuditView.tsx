@@ -3,37 +3,13 @@
 // hash chain's verification with the head hash.
 
 import { useEffect, useState } from 'preact/hooks';
+import { EVENT_TYPES } from '../../../machines/events.js';
 import type { AtSeqView, EventEntry, MachineDefinition, VerifyView } from '../api-types.js';
 import { Status, time } from './bits.js';
 import { Heatmap } from './Heatmap.js';
 import { Statechart } from './Statechart.js';
 import { StepTable } from './StepTable.js';
 import type { DataSource, EventQuery } from './source.js';
-
-const TYPES = [
-  'RUN_CREATED',
-  'PREREQS_PASSED',
-  'PREREQS_FAILED',
-  'BASELINE_RECORDED',
-  'UNIT_STARTED',
-  'UNIT_SUCCEEDED',
-  'UNIT_FAILED',
-  'GATE_PASSED',
-  'GATE_FAILED',
-  'GATE_OVERRIDDEN',
-  'PAUSE_REQUESTED',
-  'PAUSED',
-  'RESUMED',
-  'CANCEL_REQUESTED',
-  'CANCELLED',
-  'RETRY_REQUESTED',
-  'PLAN_CHANGE_ACCEPTED',
-  'CONCURRENCY_CHANGED',
-  'DRIVER_ATTACHED',
-  'DRIVER_DETACHED',
-  'RUN_SUCCEEDED',
-  'RUN_FAILED',
-];
 
 const PAGE = 200;
 
@@ -95,7 +71,7 @@ export function EventLog({
             onChange={(e) => onFilter({ ...filter, type: e.currentTarget.value || undefined })}
           >
             <option value="">all types</option>
-            {TYPES.map((t) => (
+            {EVENT_TYPES.map((t) => (
               <option key={t} value={t}>
                 {t}
               </option>
