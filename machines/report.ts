@@ -62,6 +62,11 @@ export interface GateReport {
   tables: TableCoverage[];
   notNull: NotNullResult[];
   checks: CheckResult[];
+  /**
+   * Partitions of the calendar the gate's `exclude` query left out of `expected` (runs of consecutive days as
+   * `first..last`, as BASELINE_RECORDED logs them); absent when nothing was excluded.
+   */
+  excluded?: string[];
   /** A query failed: the gate errs (and blocks), it never guesses a number. */
   error?: string;
 }

@@ -10,7 +10,7 @@ import type {
   StepSpec,
   TableCoverage,
 } from '../../machines/index.js';
-import { PhasedError } from '../../machines/index.js';
+import { compactPartitions, PhasedError } from '../../machines/index.js';
 import type { SqlParams, Warehouse } from '../warehouse/index.js';
 import { MinRowsCache, messageOf, presentPartitions, runCheck } from './checks.js';
 import { notNullSql } from './not-null.js';
@@ -113,6 +113,7 @@ export async function evaluateGate(
     }
   }
   const expected = excluded.size === 0 ? calendar : calendar.filter((p) => !excluded.has(p));
+  const excludedDays = excluded.size === 0 ? [] : calendar.filter((p) => excluded.has(p));
   const cache = new MinRowsCache(wh, params);
   const steps = phase.groups.flatMap((g) => g.steps);
   const [tables, notNull, checks] = await Promise.all([
@@ -140,6 +141,7 @@ export async function evaluateGate(
     tables,
     notNull,
     checks,
+    ...(excludedDays.length > 0 ? { excluded: compactPartitions(excludedDays) } : {}),
     ...(errors.length > 0 ? { error: errors.join('; ') } : {}),
   };
 }
