@@ -29,12 +29,14 @@ const TOP = 34;
 
 export function Heatmap({ matrix, width, label = 'coverage', onPick, detail }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const [range, setRange] = useState<[number, number]>([0, Math.max(0, matrix.dates.length - 1)]);
+  // The dates zoomed into, or null for all of them: the matrix grows (the calendar arrives with the baseline),
+  // and an unzoomed map must keep showing every date.
+  const [range, setRange] = useState<[number, number] | null>(null);
   const [hover, setHover] = useState<{ x: number; y: number; cell: CellPick } | null>(null);
   const [pinned, setPinned] = useState<CellPick | null>(null);
   const [drag, setDrag] = useState<number | null>(null);
   const n = matrix.dates.length;
-  const [lo, hi] = [Math.min(range[0], n - 1), Math.min(range[1], n - 1)];
+  const [lo, hi] = range ? [Math.min(range[0], n - 1), Math.min(range[1], n - 1)] : [0, n - 1];
   const cols = Math.max(1, hi - lo + 1);
   const gridW = width - LABEL_W - 8;
   const cw = gridW / cols;
@@ -200,7 +202,7 @@ export function Heatmap({ matrix, width, label = 'coverage', onPick, detail }: P
             ))}
           </select>
         </label>
-        <button type="button" onClick={() => setRange([0, n - 1])} disabled={lo === 0 && hi === n - 1}>
+        <button type="button" onClick={() => setRange(null)} disabled={range === null}>
           Show all dates
         </button>
         <span class="muted">drag across the grid to zoom; click a cell for its detail</span>
