@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Vitest's default on a 2-core machine is one worker; the suite is mostly child processes waiting on
+    // each other, so two files at a time roughly halve its wall time. No test depends on wall-clock timing.
+    maxWorkers: 2,
   },
 });
