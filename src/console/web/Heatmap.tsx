@@ -4,6 +4,7 @@
 
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { CellKind, CoverageMatrix } from '../api-types.js';
+import { sizedContext } from './bits.js';
 import { kindOf, monthTicks, seasonTicks } from './coverage.js';
 import { CELL_ORDER, CELL_STYLE } from './palette.js';
 
@@ -46,15 +47,8 @@ export function Heatmap({ matrix, width, label = 'coverage', onPick, detail }: P
   useEffect(() => {
     const c = canvas.current;
     if (!c) return;
-    const dpr = window.devicePixelRatio || 1;
-    c.width = Math.round(width * dpr);
-    c.height = Math.round(height * dpr);
-    const g = c.getContext('2d');
+    const g = sizedContext(c, width, height, '11px system-ui, sans-serif');
     if (!g) return;
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    g.clearRect(0, 0, width, height);
-    g.font = '11px system-ui, sans-serif';
-    g.textBaseline = 'middle';
     const seasons = seasonTicks(visible);
     const months = monthTicks(visible);
     g.fillStyle = '#1a1a1a';

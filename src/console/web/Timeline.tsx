@@ -4,6 +4,7 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AttemptBar, TimelineMarker, TimelineResponse } from '../api-types.js';
+import { sizedContext } from './bits.js';
 import { OKABE_ITO } from './palette.js';
 
 const LABEL_W = 250;
@@ -44,15 +45,8 @@ export function Timeline({ data, steps, width, now }: Props) {
   useEffect(() => {
     const c = canvas.current;
     if (!c) return;
-    const dpr = window.devicePixelRatio || 1;
-    c.width = Math.round(width * dpr);
-    c.height = Math.round(height * dpr);
-    const g = c.getContext('2d');
+    const g = sizedContext(c, width, height, '10px system-ui, sans-serif');
     if (!g) return;
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    g.clearRect(0, 0, width, height);
-    g.textBaseline = 'middle';
-    g.font = '10px system-ui, sans-serif';
     g.fillStyle = '#555';
     for (let k = 0; k <= 8; k++) {
       const t = t0 + ((t1 - t0) * k) / 8;

@@ -29,3 +29,22 @@ export function duration(ms: number | null | undefined): string {
 export function time(iso: string | null | undefined): string {
   return iso ? iso.replace('T', ' ').slice(0, 19) : '–';
 }
+
+/** A canvas sized for the screen's pixel ratio and cleared, drawing in CSS pixels; null without a 2-D context. */
+export function sizedContext(
+  c: HTMLCanvasElement,
+  width: number,
+  height: number,
+  font: string,
+): CanvasRenderingContext2D | null {
+  const dpr = window.devicePixelRatio || 1;
+  c.width = Math.round(width * dpr);
+  c.height = Math.round(height * dpr);
+  const g = c.getContext('2d');
+  if (!g) return null;
+  g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  g.clearRect(0, 0, width, height);
+  g.font = font;
+  g.textBaseline = 'middle';
+  return g;
+}
