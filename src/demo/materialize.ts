@@ -2,6 +2,7 @@
 // DELETE the partition's rows, then INSERT the step's SELECT with columns matched by name, in one transaction.
 
 import type Database from 'better-sqlite3';
+import { quoteSqliteIdent } from '../warehouse/sql-params.js';
 
 export interface ReplaceParams {
   partition: string;
@@ -10,9 +11,7 @@ export interface ReplaceParams {
   run_id: string;
 }
 
-function quote(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
+const quote = quoteSqliteIdent;
 
 /** Prepared statements for one step, reusable across partitions. */
 export class PartitionReplacer {

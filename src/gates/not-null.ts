@@ -4,8 +4,9 @@
 import type { NotNullSpec, ResolvedPlan } from '../../machines/index.js';
 import { allSteps } from '../../machines/index.js';
 import { quoteIdent, quoteTable, resolveTable } from '../warehouse/bigquery-naming.js';
+import { quoteSqliteIdent } from '../warehouse/sql-params.js';
 
-const sqliteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+const sqliteIdent = quoteSqliteIdent;
 
 /** The same table, whichever way the plan wrote it (`t`, `dataset.t`, `project.dataset.t`). */
 function sameTable(plan: ResolvedPlan, a: string, b: string): boolean {

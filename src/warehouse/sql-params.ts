@@ -35,3 +35,8 @@ export function unitParams(unit: {
 }): SqlParams {
   return { partition: unit.partition, start: unit.range.start, end: unit.range.end, run_id: unit.runId };
 }
+
+/** A SQLite identifier in double quotes (embedded quotes doubled): the one quoting of names for SQLite. */
+export function quoteSqliteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

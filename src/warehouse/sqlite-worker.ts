@@ -3,7 +3,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { usedParams } from './sql-params.js';
+import { quoteSqliteIdent, usedParams } from './sql-params.js';
 import type {
   MaterializeJob,
   WorkerErrorInfo,
@@ -28,7 +28,7 @@ db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(init.busyTimeoutMs))}`);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 
-const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+const quote = quoteSqliteIdent;
 
 function query(sql: string, params: Record<string, unknown>): Record<string, unknown>[] {
   const stmt = db.prepare(sql);

@@ -3,7 +3,7 @@
 
 import { PhasedError, UnitError } from '../../machines/index.js';
 import { nextDay, normalizePartition } from './partitions.js';
-import { unitParams } from './sql-params.js';
+import { quoteSqliteIdent, unitParams } from './sql-params.js';
 import { WorkerPool } from './sqlite-pool.js';
 import type { MaterializeResult, ReconcileResult, Row, SqlParams, UnitRef, Warehouse } from './types.js';
 
@@ -19,7 +19,7 @@ export interface SqliteWarehouseOptions {
 export const DEFAULT_POOL_SIZE = 3;
 export const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
 
-const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+const quote = quoteSqliteIdent;
 
 export class SqliteWarehouse implements Warehouse {
   readonly kind = 'sqlite' as const;
