@@ -4,7 +4,7 @@
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { exitCodeFor, PhasedError } from '../machines/index.js';
-import { type EventStore, openStore } from '../store/index.js';
+import { type SqliteStore, openStore } from '../store/index.js';
 
 export interface GlobalOptions {
   db?: string;
@@ -39,7 +39,7 @@ export function logDir(g: GlobalOptions): string {
   return join(dirname(dbPath(g)), 'logs');
 }
 
-export function openDb(g: GlobalOptions, opts: { readonly?: boolean } = {}): EventStore {
+export function openDb(g: GlobalOptions, opts: { readonly?: boolean } = {}): SqliteStore {
   const sync = g.synchronous ?? (process.env.PHASED_SYNCHRONOUS as GlobalOptions['synchronous']);
   const every = process.env.PHASED_SNAPSHOT_EVERY ? Number(process.env.PHASED_SNAPSHOT_EVERY) : undefined;
   return openStore(dbPath(g), { readonly: opts.readonly, synchronous: sync, snapshotEvery: every });

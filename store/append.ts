@@ -3,6 +3,7 @@
 
 import type Database from 'better-sqlite3';
 import { EVENT_TYPES, PhasedError } from '../machines/index.js';
+import type { LeaseToken } from './api.js';
 import { eventHash } from './hash.js';
 import type { UnitsProjection } from './projection.js';
 import type { Reader } from './read.js';
@@ -22,6 +23,10 @@ export class Appender {
   private readonly tx: Database.Transaction<
     (runId: string, expectedSeq: number, build: BuildEvents) => StoredEvent[]
   >;
+  private readonly leaseStmt: Database.Statement;
+  private readonly expectedTx: Database.Transaction<
+    (runId: string, expectedSeq: number, events: NewEvent[], lease?: LeaseToken) => StoredEvent[]
+  >;
 
   constructor(
     db: Database.Database,
@@ -40,6 +45,33 @@ export class Appender {
     );
     this.runStmt = db.prepare('UPDATE runs SET status = ?, state_json = ? WHERE run_id = ?');
     this.tx = db.transaction((runId, expectedSeq, build) => this.inTransaction(runId, expectedSeq, build));
+    this.leaseStmt = db.prepare('SELECT owner, lease_epoch AS epoch FROM runs WHERE run_id = ?');
+    this.expectedTx = db.transaction((runId, expectedSeq, events, lease) => {
+      if (lease) this.checkLease(runId, lease);
+      return this.inTransaction(runId, expectedSeq, (external) => {
+        if (external.length > 0) throw conflict(runId, expectedSeq, external[external.length - 1].seq);
+        return events;
+      });
+    });
+  }
+
+  /** All of `events` after `expectedSeq`, or none: CONFLICT when the head moved, LEASE_LOST when `lease` lapsed. */
+  appendExpected(runId: string, expectedSeq: number, events: NewEvent[], lease?: LeaseToken): StoredEvent[] {
+    return this.expectedTx.immediate(runId, expectedSeq, events, lease);
+  }
+
+  private checkLease(runId: string, lease: LeaseToken): void {
+    const row = this.leaseStmt.get(runId) as { owner: string | null; epoch: number } | undefined;
+    if (!row) throw this.runs.notFound(runId);
+    if (row.owner === lease.owner && row.epoch === lease.epoch) return;
+    throw new PhasedError(
+      'LEASE_LOST',
+      `run ${runId}: this driver (${lease.owner}, lease epoch ${lease.epoch}) no longer holds the lease; ` +
+        `${row.owner ?? 'nobody'} holds it at epoch ${row.epoch}. Nothing was appended; stopping.`,
+      {
+        details: { runId, owner: lease.owner, epoch: lease.epoch, holder: row.owner, holderEpoch: row.epoch },
+      },
+    );
   }
 
   append(runId: string, expectedSeq: number, build: BuildEvents): StoredEvent[] {
@@ -52,11 +84,7 @@ export class Appender {
       | undefined;
     if (!head) throw this.runs.notFound(runId);
     if (!Number.isInteger(expectedSeq) || expectedSeq < 0 || expectedSeq > head.seq) {
-      throw new PhasedError(
-        'CONFLICT',
-        `append to run ${runId} expected seq ${expectedSeq}, but the log's head is seq ${head.seq}: rebuild the run from the log and try again`,
-        { details: { runId, expectedSeq, headSeq: head.seq } },
-      );
+      throw conflict(runId, expectedSeq, head.seq);
     }
     const external = head.seq > expectedSeq ? this.reader.range(runId, expectedSeq + 1, head.seq) : [];
     const fresh = build(external);
@@ -103,4 +131,12 @@ export class Appender {
     }
     return out;
   }
+}
+
+function conflict(runId: string, expectedSeq: number, headSeq: number): PhasedError {
+  return new PhasedError(
+    'CONFLICT',
+    `append to run ${runId} expected seq ${expectedSeq}, but the log's head is seq ${headSeq}: rebuild the run from the log and try again`,
+    { details: { runId, expectedSeq, headSeq } },
+  );
 }

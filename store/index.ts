@@ -1,12 +1,24 @@
-// Public surface of the SQLite event store: open a file, then append, read, project, verify and lease.
+// Public surface of the event store: the asynchronous interface every backend implements, and the SQLite backend.
+export type {
+  CanStealLease,
+  ChainWalkOptions,
+  EventReadOptions,
+  EventStore,
+  LeaseGrant,
+  LeaseToken,
+  StoreViews,
+  VisitStoredEvent,
+} from './api.js';
 export type { BuildEvents } from './append.js';
+export { isServerUrl, openEventStore } from './connect.js';
 export { eventHash, snapshotDigest } from './hash.js';
 export type { CanSteal } from './lease.js';
 export { openStore } from './open.js';
 export { UNIT_EVENT_TYPES } from './projection.js';
 export { APPLICATION_ID, MIGRATIONS, migrate, SCHEMA_VERSION } from './schema.js';
 export { SNAPSHOTS_KEPT } from './snapshots.js';
-export { EventStore } from './store.js';
+export { SqliteEventStore } from './sqlite-async.js';
+export { SqliteStore } from './store.js';
 export type {
   ChainReport,
   FailureGroup,

@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { PhasedError } from '../machines/index.js';
 import { APPLICATION_ID, migrate, SCHEMA_VERSION } from './schema.js';
-import { EventStore } from './store.js';
+import { SqliteStore } from './store.js';
 import type { StoreOptions } from './types.js';
 
 const SQLITE_HEADER = 'SQLite format 3\u0000';
@@ -29,13 +29,13 @@ const WAL_AUTOCHECKPOINT_PAGES = 4096;
 const JOURNAL_SIZE_LIMIT = 32 * 1024 * 1024;
 
 /** Opens (creating when allowed) the event store in `file`. */
-export function openStore(file: string, opts: StoreOptions = {}): EventStore {
+export function openStore(file: string, opts: StoreOptions = {}): SqliteStore {
   const snapshotEvery = opts.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
   if (!Number.isInteger(snapshotEvery) || snapshotEvery < 1) {
     throw new PhasedError('BAD_ARGUMENT', `snapshotEvery must be a positive integer, got ${snapshotEvery}`);
   }
   const db = openDatabase(file, opts);
-  return new EventStore(db, file, snapshotEvery);
+  return new SqliteStore(db, file, snapshotEvery);
 }
 
 function invalid(file: string, what: string, cause?: unknown): PhasedError {

@@ -10,11 +10,15 @@ export class Reader {
   private readonly headStmt: Database.Statement;
   private readonly rangeStmt: Database.Statement;
   private readonly countStmt: Database.Statement;
+  private readonly pageStmt: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
     this.headStmt = db.prepare('SELECT seq, hash FROM events WHERE run_id = ? ORDER BY seq DESC LIMIT 1');
     this.rangeStmt = db.prepare(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE run_id = ? AND seq >= ? AND seq <= ? ORDER BY seq`,
+    );
+    this.pageStmt = db.prepare(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE run_id = ? AND seq >= ? ORDER BY seq LIMIT ?`,
     );
     this.countStmt = db.prepare('SELECT count(*) FROM events WHERE run_id = ?').pluck();
   }
@@ -42,6 +46,11 @@ export class Reader {
   /** A bounded range, materialised (used for the few external events an append picks up). */
   range(runId: string, fromSeq: number, toSeq: number): StoredEvent[] {
     return this.rangeStmt.all(runId, fromSeq, toSeq) as StoredEvent[];
+  }
+
+  /** At most `limit` events from `fromSeq` on. */
+  page(runId: string, fromSeq: number, limit: number): StoredEvent[] {
+    return this.pageStmt.all(runId, fromSeq, limit) as StoredEvent[];
   }
 
   count(runId: string): number {

@@ -79,6 +79,10 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX events_plan ON events (run_id, seq) WHERE type IN ('RUN_CREATED', 'PLAN_CHANGE_ACCEPTED');
   `,
+  // Version 4: the lease's fencing epoch, moved on each time the lease changes hands; an append carrying an older one fails.
+  `
+  ALTER TABLE runs ADD COLUMN lease_epoch INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,8 +1,9 @@
-// EventStore: the one object callers hold; each method delegates to the module owning that operation.
+// SqliteStore: the one object callers hold; each method delegates to the module owning that operation.
 // Knows nothing of xstate: callers pass the state value and run status they computed.
 
 import type Database from 'better-sqlite3';
 import { PhasedError } from '../machines/index.js';
+import type { LeaseGrant, LeaseToken } from './api.js';
 import { Appender, type BuildEvents } from './append.js';
 import { Leases } from './lease.js';
 import { UnitsProjection } from './projection.js';
@@ -13,6 +14,7 @@ import type {
   ChainReport,
   FailureGroup,
   LeaseResult,
+  NewEvent,
   NewRun,
   PlanEventRow,
   RunRow,
@@ -25,7 +27,7 @@ import type {
 import { ChainVerifier, type VerifyOptions } from './verify.js';
 import { ConsoleReads } from './views.js';
 
-export class EventStore {
+export class SqliteStore {
   readonly file: string;
   readonly snapshotEvery: number;
   readonly readonly: boolean;
@@ -100,6 +102,17 @@ export class EventStore {
     return this.appender.append(runId, expectedSeq, build);
   }
 
+  /** All of `events` after `expectedSeq`, or none: CONFLICT when the head moved, LEASE_LOST when `lease` lapsed. */
+  appendExpected(runId: string, expectedSeq: number, events: NewEvent[], lease?: LeaseToken): StoredEvent[] {
+    this.writable('append events');
+    return this.appender.appendExpected(runId, expectedSeq, events, lease);
+  }
+
+  /** At most `limit` events from `fromSeq` on, in seq order. */
+  readEvents(runId: string, fromSeq: number, limit: number): StoredEvent[] {
+    return this.reader.page(runId, fromSeq, limit);
+  }
+
   /** Lazily streams events in seq order; the connection cannot write until the iterator is done. */
   events(runId: string, opts?: { fromSeq?: number; toSeq?: number }): IterableIterator<StoredEvent> {
     return this.reader.events(runId, opts);
@@ -159,6 +172,27 @@ export class EventStore {
   ): LeaseResult {
     this.writable('take a lease');
     return this.leases.acquire(runId, owner, ttlMs, opts.canSteal);
+  }
+
+  /** Take the lease and get its fencing token (the epoch moves on with every acquisition). */
+  acquireLeaseToken(
+    runId: string,
+    owner: string,
+    ttlMs: number,
+    canSteal?: (currentOwner: string, expiresAt: string) => boolean,
+  ): LeaseGrant {
+    this.writable('take a lease');
+    return this.leases.acquireToken(runId, owner, ttlMs, canSteal);
+  }
+
+  renewLeaseToken(runId: string, lease: LeaseToken, ttlMs: number): boolean {
+    this.writable('renew a lease');
+    return this.leases.renewToken(runId, lease, ttlMs);
+  }
+
+  releaseLeaseToken(runId: string, lease: LeaseToken): void {
+    this.writable('release a lease');
+    this.leases.releaseToken(runId, lease);
   }
 
   renewLease(runId: string, owner: string, ttlMs: number): boolean {

@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import { startConsole } from '../../src/console/index.js';
 import { Daemon, Metrics } from '../../src/daemon/index.js';
 import { createRun, ownerId, RunLog } from '../../src/engine/index.js';
-import { type EventStore, openStore } from '../../store/index.js';
+import { type SqliteStore, openStore } from '../../store/index.js';
 import { writeLongRun } from '../support/long-run.js';
 import {
   type BenchContext,
@@ -38,7 +38,7 @@ function getJson(url: string): Promise<unknown> {
 }
 
 /** `n` runs of a small plan, each leased by this (live) process so a daemon tick starts none of them. */
-function manyRuns(store: EventStore, n: number): string[] {
+function manyRuns(store: SqliteStore, n: number): string[] {
   const plan = benchPlan({ partitions: calendar(30), steps: 3 });
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
@@ -104,7 +104,7 @@ async function runView(ctx: BenchContext, file: string): Promise<Result[]> {
   }
 }
 
-async function tick(ctx: BenchContext, store: EventStore, logDir: string): Promise<Result> {
+async function tick(ctx: BenchContext, store: SqliteStore, logDir: string): Promise<Result> {
   const daemon = new Daemon({ store, logDir });
   const s = await repeat(Math.max(ctx.runs, 50), () => {
     const t = performance.now();
@@ -122,7 +122,7 @@ async function tick(ctx: BenchContext, store: EventStore, logDir: string): Promi
   );
 }
 
-async function stream(ctx: BenchContext, store: EventStore, file: string, runId: string): Promise<Result> {
+async function stream(ctx: BenchContext, store: SqliteStore, file: string, runId: string): Promise<Result> {
   const server = await startConsole({
     store,
     metrics: new Metrics(store, () => 0),

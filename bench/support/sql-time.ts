@@ -2,7 +2,7 @@
 // (UNIT_SUCCEEDED.at − ms … at) and each prerequisite, baseline and gate evaluation (previous event … its
 // event), merged so parallel units are counted once. What is left of the driven span is phased's overhead.
 
-import type { EventStore } from '../../store/index.js';
+import type { SqliteStore } from '../../store/index.js';
 
 const WAREHOUSE_PHASES = new Set([
   'PREREQS_PASSED',
@@ -20,7 +20,7 @@ export interface SqlTime {
   units: number;
 }
 
-export function sqlTimeOf(store: EventStore, runId: string): SqlTime {
+export function sqlTimeOf(store: SqliteStore, runId: string): SqlTime {
   const spans: [number, number][] = [];
   let attached = Number.NaN;
   let detached = Number.NaN;

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { blockedGate, PhasedError } from '../../machines/index.js';
 import { failedUnitsToReopen, ownerId, RunLog, settlePlanChange } from '../../src/engine/index.js';
-import type { EventStore } from '../../store/index.js';
+import type { SqliteStore } from '../../store/index.js';
 import { action, globals, openDb } from '../context.js';
 import { driveRun, httpAddressOf } from '../drive.js';
 
@@ -73,7 +73,7 @@ export function registerResume(program: Command): void {
  * A blocked run with no failed unit to re-open would only attach and detach again: say what moves it on
  * instead (nothing is appended).
  */
-function blockedWithNothingToRetry(store: EventStore, runId: string): string | undefined {
+function blockedWithNothingToRetry(store: SqliteStore, runId: string): string | undefined {
   const log = RunLog.open(store, runId, { verify: true });
   const gate = blockedGate(log.snapshot);
   if (gate === undefined || failedUnitsToReopen(log, 'resume')) return undefined;

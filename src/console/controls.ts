@@ -2,7 +2,7 @@
 // `by: http`. Resume appends RESUMED to a paused run; whichever process drives runs (a daemon) then picks it up.
 
 import { accepts, PhasedError, type RunEvent, runStatus } from '../../machines/index.js';
-import type { EventStore } from '../../store/index.js';
+import type { SqliteStore } from '../../store/index.js';
 import {
   approveGate,
   type ControlResult,
@@ -42,7 +42,7 @@ export function parseControlBody(body: unknown): ControlRequest {
   return b as ControlRequest;
 }
 
-function requestResume(store: EventStore, runId: string, reason: string, by: string): ControlResult {
+function requestResume(store: SqliteStore, runId: string, reason: string, by: string): ControlResult {
   const log = RunLog.open(store, runId, { verify: true });
   const event: RunEvent = { type: 'RESUMED', by, reason };
   const stored = log.commitWith((snap) => {
@@ -68,7 +68,7 @@ function requestResume(store: EventStore, runId: string, reason: string, by: str
 }
 
 export function runControl(
-  store: EventStore,
+  store: SqliteStore,
   runId: string,
   action: ControlAction,
   body: ControlRequest,

@@ -2,7 +2,7 @@
 // At the head it reads the units projection; as of an earlier seq it folds the log's unit events up to that seq.
 
 import { eventFromRow, expandPartitions, locateStep, type ResolvedPlan } from '../../machines/index.js';
-import type { EventStore, UnitRow } from '../../store/index.js';
+import type { SqliteStore, UnitRow } from '../../store/index.js';
 import { CELL, type CellCode, type CellKind, type CoverageMatrix, type CoverageRow } from './api-types.js';
 import type { Baseline } from './live-run.js';
 
@@ -108,7 +108,7 @@ export function coverageAtHead(
 
 /** The matrix as of `seq`, folded from the log (time travel). */
 export function coverageAtSeq(
-  store: EventStore,
+  store: SqliteStore,
   runId: string,
   plan: ResolvedPlan,
   seq: number,

@@ -1,7 +1,7 @@
 // Pages of the log for the console: events filtered by type, step and partition (a bounded scan from a seq),
 // and the unit timeline (each attempt as a bar from UNIT_STARTED to its outcome, with markers for the rest).
 
-import type { EventStore, StoredEvent } from '../../store/index.js';
+import type { SqliteStore, StoredEvent } from '../../store/index.js';
 import type { AttemptBar, EventEntry, EventsPage, TimelineMarker, TimelineResponse } from './api-types.js';
 import { MARK_TYPES } from './live-run.js';
 
@@ -32,7 +32,7 @@ export interface EventsQuery {
   limit: number;
 }
 
-export function eventsPage(store: EventStore, runId: string, q: EventsQuery, head: number): EventsPage {
+export function eventsPage(store: SqliteStore, runId: string, q: EventsQuery, head: number): EventsPage {
   const events: EventEntry[] = [];
   const to = Math.min(q.to ?? head, head);
   let last = q.from - 1;
@@ -58,7 +58,7 @@ export function eventsPage(store: EventStore, runId: string, q: EventsQuery, hea
 
 const MARKS = new Set<string>(MARK_TYPES);
 
-export function timeline(store: EventStore, runId: string, head: number): TimelineResponse {
+export function timeline(store: SqliteStore, runId: string, head: number): TimelineResponse {
   const bars: AttemptBar[] = [];
   const markers: TimelineMarker[] = [];
   const open = new Map<string, AttemptBar>();

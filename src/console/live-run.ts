@@ -15,7 +15,7 @@ import {
   runStatus,
   type StepBaseline,
 } from '../../machines/index.js';
-import type { EventStore, StoredEvent, UnitRow } from '../../store/index.js';
+import type { SqliteStore, StoredEvent, UnitRow } from '../../store/index.js';
 import type { RunStatus } from './api-types.js';
 
 export interface OpenUnit {
@@ -88,7 +88,7 @@ export class LiveRun {
   private marksLoading?: Promise<Mark[]>;
 
   constructor(
-    private readonly store: EventStore,
+    private readonly store: SqliteStore,
     readonly runId: string,
     planJson: string,
   ) {

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PhasedError } from '../../machines/index.js';
-import type { EventStore } from '../../store/index.js';
+import type { SqliteStore } from '../../store/index.js';
 import { runView, verifyRun } from '../observe/index.js';
 import type { UnitView } from './api-types.js';
 import { consoleDir } from './build-paths.js';
@@ -17,7 +17,7 @@ import { ownerOf, RunCache } from './run-cache.js';
 import { listItem, runDetail } from './views.js';
 
 /** Every view of one run, read from the store and its projections (the server's own view functions). */
-export async function reportData(store: EventStore, runId: string, version: string): Promise<ReportData> {
+export async function reportData(store: SqliteStore, runId: string, version: string): Promise<ReportData> {
   store.requireRun(runId);
   const cache = new RunCache(store);
   try {

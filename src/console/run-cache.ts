@@ -2,14 +2,14 @@
 // first use (the plan is parsed once) and dropped when the run leaves the database. Listing reads run summaries
 // (no plan_json) and the head seq of each run, so a scrape or a tick costs one small row per run.
 
-import type { EventStore, RunSummaryRow } from '../../store/index.js';
+import type { SqliteStore, RunSummaryRow } from '../../store/index.js';
 import { ownerIsDead } from '../engine/index.js';
 import { LiveRun } from './live-run.js';
 
 export class RunCache {
   private readonly runs = new Map<string, LiveRun>();
 
-  constructor(readonly store: EventStore) {}
+  constructor(readonly store: SqliteStore) {}
 
   /** The run, advanced to its head; undefined when the database has no such run. */
   get(runId: string, head?: number): LiveRun | undefined {

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PhasedError } from '../../machines/index.js';
-import type { EventStore } from '../../store/index.js';
+import type { SqliteStore } from '../../store/index.js';
 import type { HttpAddress } from '../daemon/http.js';
 import type { Metrics } from '../daemon/metrics.js';
 import type {
@@ -29,7 +29,7 @@ import { TimeTravel } from './time-travel.js';
 import { listItem, runDetail, streamHead } from './views.js';
 
 export interface ConsoleOptions {
-  store: EventStore;
+  store: SqliteStore;
   addr: HttpAddress;
   metrics: Metrics;
   token: ConsoleToken;

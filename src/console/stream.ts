@@ -6,7 +6,7 @@
 
 import { type FSWatcher, watch } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import type { EventStore } from '../../store/index.js';
+import type { SqliteStore } from '../../store/index.js';
 import { STREAM_EVENT, STREAM_HEAD, type StreamHead } from './api-types.js';
 import { eventEntry } from './events.js';
 
@@ -29,7 +29,7 @@ export class StreamHub {
   private scheduled = false;
 
   constructor(
-    private readonly store: EventStore,
+    private readonly store: SqliteStore,
     private readonly headOf: (runId: string) => StreamHead,
     private readonly pollMs = 10,
   ) {}

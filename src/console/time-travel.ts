@@ -3,7 +3,7 @@
 // results are kept in a small LRU, since the log below a seq never changes.
 
 import { PhasedError, type ResolvedPlan } from '../../machines/index.js';
-import type { EventStore } from '../../store/index.js';
+import type { SqliteStore } from '../../store/index.js';
 import { runView } from '../observe/index.js';
 import type { AtSeqView, RunStatus } from './api-types.js';
 import { coverageAtSeq } from './coverage.js';
@@ -14,7 +14,7 @@ const KEEP = 32;
 export class TimeTravel {
   private readonly cache = new Map<string, AtSeqView>();
 
-  constructor(private readonly store: EventStore) {}
+  constructor(private readonly store: SqliteStore) {}
 
   at(runId: string, seq: number, plan: ResolvedPlan, head: number): AtSeqView {
     if (!Number.isInteger(seq) || seq < 1 || seq > head) {

@@ -11,7 +11,7 @@ import {
   type RunSnapshot,
   runStatus,
 } from '../../machines/index.js';
-import type { EventStore, StoredEvent } from '../../store/index.js';
+import type { SqliteStore, StoredEvent } from '../../store/index.js';
 import { failedUnitsToReopen, liveOwner, ownerId, RunLog } from '../engine/index.js';
 
 export interface ControlResult {
@@ -40,7 +40,7 @@ function result(log: RunLog, stored: StoredEvent[], driver: string | null, hint?
 
 /** Pause or cancel: with a live driver only the request is logged (the driver drains, then settles it). */
 export function requestStop(
-  store: EventStore,
+  store: SqliteStore,
   runId: string,
   kind: 'pause' | 'cancel',
   reason = 'requested by operator',
@@ -132,7 +132,7 @@ function requestGateRecheck(log: RunLog, gate: string, r: RetryRequest): Control
 }
 
 /** Re-open failed units (and a blocked gate's phase) within what may be retried now, or re-check a blocked gate. */
-export function requestRetry(store: EventStore, runId: string, r: RetryRequest = {}): ControlResult {
+export function requestRetry(store: SqliteStore, runId: string, r: RetryRequest = {}): ControlResult {
   const log = RunLog.open(store, runId, { verify: true });
   if (r.gate !== undefined) return requestGateRecheck(log, r.gate, r);
   if (r.step !== undefined && !allSteps(log.plan).some((s) => s.id === r.step)) {
@@ -180,7 +180,7 @@ export function requestRetry(store: EventStore, runId: string, r: RetryRequest =
 
 /** Pass a blocked gate on record: GATE_OVERRIDDEN with the operator's reason. */
 export function approveGate(
-  store: EventStore,
+  store: SqliteStore,
   runId: string,
   gate: string,
   reason: string,

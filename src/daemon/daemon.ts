@@ -3,13 +3,13 @@
 // It does no unit work itself; paused, blocked, failed and finished runs are left for a human.
 
 import { PhasedError } from '../../machines/index.js';
-import type { EventStore } from '../../store/index.js';
+import type { SqliteStore } from '../../store/index.js';
 import { Driver, type DriverOptions, ownerIsDead } from '../engine/index.js';
 import { createRunLogger, logEvents } from '../observe/index.js';
 import { Metrics } from './metrics.js';
 
 export interface DaemonOptions {
-  store: EventStore;
+  store: SqliteStore;
   logDir: string;
   logLevel?: string;
   /** How often to look for runs to drive (default 1000 ms). */

@@ -3,7 +3,7 @@
 
 import { dirname, join } from 'node:path';
 import { PhasedError } from '../../machines/index.js';
-import type { EventStore } from '../../store/index.js';
+import type { SqliteStore } from '../../store/index.js';
 import { type ConsoleServer, loadToken, type ServerInfo, startConsole } from '../console/index.js';
 import type { Metrics } from './metrics.js';
 
@@ -33,7 +33,7 @@ export function parseHttpAddress(spec: string, allowPublic = false): HttpAddress
 }
 
 /** The console token file: beside the database, readable by its owner only. */
-export function tokenFile(store: EventStore): string {
+export function tokenFile(store: SqliteStore): string {
   return join(dirname(store.file), 'console-token');
 }
 
@@ -46,7 +46,7 @@ export interface ServeOptions {
 
 /** Start the console on `addr` and say where it is and where its token lives. */
 export async function serveHttp(
-  store: EventStore,
+  store: SqliteStore,
   metrics: Metrics,
   addr: HttpAddress,
   o: ServeOptions,

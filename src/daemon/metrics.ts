@@ -4,7 +4,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Observable } from 'rxjs';
 import type { RunEvent } from '../../machines/index.js';
-import type { EventStore } from '../../store/index.js';
+import type { SqliteStore } from '../../store/index.js';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -14,7 +14,7 @@ export class Metrics {
   private readonly gates: Counter<'gate' | 'result'>;
   private readonly renewals: Counter<'result'>;
 
-  constructor(store: EventStore, driving: () => number) {
+  constructor(store: SqliteStore, driving: () => number) {
     const registers = [this.registry];
     this.units = new Counter({
       name: 'phased_units_total',

@@ -3,7 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { MACHINE_VERSION, PhasedError, type ResolvedPlan } from '../../machines/index.js';
-import type { EventStore } from '../../store/index.js';
+import type { SqliteStore } from '../../store/index.js';
 import { planHash } from '../plan/hash.js';
 import type { PlanOverrides } from '../plan/index.js';
 import { freezePlan } from './plan-change.js';
@@ -16,7 +16,7 @@ export function newRunId(now = new Date()): string {
 }
 
 export function createRun(
-  store: EventStore,
+  store: SqliteStore,
   plan: ResolvedPlan,
   opts: { runId?: string; overrides?: PlanOverrides } = {},
 ): string {

@@ -21,7 +21,7 @@ import {
   runStatus,
   type StepSpec,
 } from '../../machines/index.js';
-import type { EventStore, StoredEvent } from '../../store/index.js';
+import type { SqliteStore, StoredEvent } from '../../store/index.js';
 import type { Warehouse } from '../warehouse/index.js';
 import { sleep } from './backoff.js';
 import { CommitQueue } from './commit-queue.js';
@@ -35,7 +35,7 @@ import { runUnit, type UnitHost } from './unit-runner.js';
 import { openPlanWarehouse } from './warehouse.js';
 
 export interface DriverOptions {
-  store: EventStore;
+  store: SqliteStore;
   runId: string;
   /** Injected backend (benchmarks); by default the plan's own warehouse is opened. */
   warehouse?: Warehouse;

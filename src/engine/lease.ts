@@ -3,7 +3,7 @@
 
 import { hostname } from 'node:os';
 import { PhasedError } from '../../machines/index.js';
-import type { EventStore } from '../../store/index.js';
+import type { SqliteStore } from '../../store/index.js';
 
 export const LEASE_MS = Number(process.env.PHASED_LEASE_MS ?? 30_000);
 
@@ -33,7 +33,7 @@ export function ownerIsDead(owner: string): boolean {
 const tookOver = new Map<string, string>();
 
 /** Take the run's lease or throw LEASE_HELD naming the holder. */
-export function takeLease(store: EventStore, runId: string, owner = ownerId(), ttlMs = LEASE_MS): void {
+export function takeLease(store: SqliteStore, runId: string, owner = ownerId(), ttlMs = LEASE_MS): void {
   // A lease still on the row belongs to a driver that never released it (killed, or hung past its expiry).
   const before = store.getRun(runId)?.owner ?? null;
   const r = store.acquireLease(runId, owner, ttlMs, { canSteal: (cur) => ownerIsDead(cur) });
@@ -56,7 +56,7 @@ export function takeoverFrom(runId: string): string | undefined {
 }
 
 /** The owner of a live (unexpired) lease, if any. */
-export function liveOwner(store: EventStore, runId: string, now = Date.now()): string | undefined {
+export function liveOwner(store: SqliteStore, runId: string, now = Date.now()): string | undefined {
   const run = store.getRun(runId);
   if (!run?.owner || !run.leaseExpiresAt) return undefined;
   if (Date.parse(run.leaseExpiresAt) <= now || ownerIsDead(run.owner)) return undefined;

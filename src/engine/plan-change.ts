@@ -4,7 +4,7 @@
 
 import { existsSync } from 'node:fs';
 import { PhasedError, type ResolvedPlan } from '../../machines/index.js';
-import type { EventStore } from '../../store/index.js';
+import type { SqliteStore } from '../../store/index.js';
 import { diffPlans } from '../plan/diff.js';
 import { planHash } from '../plan/hash.js';
 import type { PlanOverrides } from '../plan/index.js';
@@ -32,7 +32,7 @@ export interface PlanChange {
 }
 
 /** Compare the run's frozen plan with its source file; undefined when unchanged or the file is gone. */
-export async function detectPlanChange(store: EventStore, runId: string): Promise<PlanChange | undefined> {
+export async function detectPlanChange(store: SqliteStore, runId: string): Promise<PlanChange | undefined> {
   const run = store.requireRun(runId);
   const frozen = JSON.parse(run.planJson) as FrozenPlan;
   if (!frozen.source || !existsSync(frozen.source)) return undefined;
@@ -51,7 +51,7 @@ export async function detectPlanChange(store: EventStore, runId: string): Promis
  * another process drives the run; nothing changes); the caller drives the run under it next, or releases it.
  */
 export async function settlePlanChange(
-  store: EventStore,
+  store: SqliteStore,
   runId: string,
   accept: boolean,
   by: string,

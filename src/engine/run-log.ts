@@ -15,7 +15,7 @@ import {
   type RunSnapshot,
   runStatus,
 } from '../../machines/index.js';
-import type { EventStore, NewEvent, RunRow, StoredEvent } from '../../store/index.js';
+import type { SqliteStore, NewEvent, RunRow, StoredEvent } from '../../store/index.js';
 import { planHash } from '../plan/hash.js';
 import { type CrashPoint, failpoint } from './failpoints.js';
 
@@ -28,7 +28,7 @@ export interface FrozenPlanProblem {
 const short = (h: string) => h.slice(0, 12);
 
 /** Throw LOG_TAMPERED (exit 2) when the frozen plan does not match the log (see frozenPlanProblem). */
-export function assertFrozenPlan(store: EventStore, run: RunRow): void {
+export function assertFrozenPlan(store: SqliteStore, run: RunRow): void {
   const problem = frozenPlanProblem(store, run);
   if (!problem) return;
   throw new PhasedError(
@@ -44,7 +44,7 @@ export function assertFrozenPlan(store: EventStore, run: RunRow): void {
  * the latest PLAN_CHANGE_ACCEPTED's newHash), and so must `runs.plan_hash`. Before the first event, the column
  * is the record (RUN_CREATED copies it). Used by resume (RunLog.open with verify) and by replay --verify.
  */
-export function frozenPlanProblem(store: EventStore, run: RunRow): FrozenPlanProblem | undefined {
+export function frozenPlanProblem(store: SqliteStore, run: RunRow): FrozenPlanProblem | undefined {
   let frozen: ResolvedPlan & { overrides?: unknown };
   try {
     frozen = JSON.parse(run.planJson);
@@ -108,7 +108,7 @@ export class RunLog {
   onEvent?: (stored: StoredEvent, event: RunEvent, snap: RunSnapshot) => void;
 
   private constructor(
-    readonly store: EventStore,
+    readonly store: SqliteStore,
     readonly run: RunRow,
     plan: ResolvedPlan,
     cursor: RunCursor,
@@ -121,7 +121,7 @@ export class RunLog {
     this.seqNow = seq;
   }
 
-  static open(store: EventStore, runId: string, opts: OpenOptions = {}): RunLog {
+  static open(store: SqliteStore, runId: string, opts: OpenOptions = {}): RunLog {
     const run = store.requireRun(runId);
     // The frozen plan is checked before it is parsed for the machine (an edited one may not even be JSON).
     const snap = store.latestSnapshot(runId, opts.atSeq);

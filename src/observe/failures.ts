@@ -2,7 +2,7 @@
 // summary and `status`: the operator reads why without opening the log. Bounded: a few per code plus counts.
 
 import type { StepCounters } from '../../machines/index.js';
-import type { EventStore, FailureGroup } from '../../store/index.js';
+import type { SqliteStore, FailureGroup } from '../../store/index.js';
 
 /** Units listed per error code; the rest are counted. */
 export const FAILURES_SHOWN = 20;
@@ -11,7 +11,7 @@ const MESSAGE_CHARS = 200;
 
 /** The run's failed units by error code; reads the projection only when the counters say some failed. */
 export function failuresOf(
-  store: EventStore,
+  store: SqliteStore,
   runId: string,
   steps: Record<string, StepCounters>,
 ): FailureGroup[] {

@@ -17,7 +17,7 @@ import {
   type ResolvedPlan,
   RunCursor,
 } from '../../machines/index.js';
-import type { EventStore } from '../../store/index.js';
+import type { SqliteStore } from '../../store/index.js';
 
 export const DEFAULT_INSPECT_PORT = 8080;
 const KEEP = 200;
@@ -174,7 +174,7 @@ const waitForSignal = () =>
 
 /** Feed a stored log through a fresh actor at `speed` events/s (0 = at once); the bridge stays up until a signal. */
 export async function replayIntoInspector(
-  store: EventStore,
+  store: SqliteStore,
   runId: string,
   o: { port: string | boolean | undefined; speed: number },
 ): Promise<number> {

@@ -10,7 +10,7 @@ import {
   RunCursor,
   type RunEvent,
 } from '../../machines/index.js';
-import type { EventStore, StoredEvent } from '../../store/index.js';
+import type { SqliteStore, StoredEvent } from '../../store/index.js';
 import { JsonTextCache } from './json-text.js';
 import { formatChange, leafPaths, type StateChange, stateChange } from './state-change.js';
 
@@ -111,7 +111,7 @@ export function formatTimelineLine(e: StoredEvent, change: StateChange | undefin
 }
 
 /** Resolve `--at`: a seq number, or an ISO time (the last event at or before it). */
-export function resolveAt(store: EventStore, runId: string, at: string): number {
+export function resolveAt(store: SqliteStore, runId: string, at: string): number {
   if (/^\d+$/.test(at)) {
     const seq = Number(at);
     const head = store.head(runId).seq;
@@ -144,7 +144,7 @@ export interface VerifyReport {
  * Full audit check: the hash chain and seq continuity (store), then a fresh machine fed every event from the
  * start must reach the state recorded beside each one.
  */
-export function verifyRun(store: EventStore, runId: string): VerifyReport {
+export function verifyRun(store: SqliteStore, runId: string): VerifyReport {
   const run = store.requireRun(runId);
   const cursor = new RunCursor(createRunMachine(JSON.parse(run.planJson) as ResolvedPlan));
   const texts = new JsonTextCache();

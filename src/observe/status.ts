@@ -2,7 +2,7 @@
 // Views are plain JSON (for --json and the HTTP API); the text rendering sits beside them.
 
 import { allSteps, locateStep, runStatus } from '../../machines/index.js';
-import type { EventStore, FailureGroup, RunRow } from '../../store/index.js';
+import type { SqliteStore, FailureGroup, RunRow } from '../../store/index.js';
 import { liveOwner, RunLog } from '../engine/index.js';
 import { formatGateReport } from '../gates/index.js';
 import { failuresOf, formatFailures } from './failures.js';
@@ -49,7 +49,7 @@ export interface RetryingUnit {
 const RETRYING_SHOWN = 20;
 
 /** Pending units whose last attempt failed: the wait before their next attempt is read from that event. */
-function retryingUnits(store: EventStore, runId: string): RetryingUnit[] {
+function retryingUnits(store: SqliteStore, runId: string): RetryingUnit[] {
   const out: RetryingUnit[] = [];
   for (const u of store.retryingUnits(runId, RETRYING_SHOWN)) {
     const [e] = [...store.events(runId, { fromSeq: u.lastSeq, toSeq: u.lastSeq })];
@@ -70,7 +70,7 @@ function retryingUnits(store: EventStore, runId: string): RetryingUnit[] {
   return out;
 }
 
-export function runView(store: EventStore, runId: string, atSeq?: number): RunView {
+export function runView(store: SqliteStore, runId: string, atSeq?: number): RunView {
   const log = RunLog.open(store, runId, { atSeq });
   const snap = log.snapshot;
   const ctx = snap.context;
@@ -136,7 +136,7 @@ export interface RunListItem {
   owner: string | null;
 }
 
-export function listRuns(store: EventStore): RunListItem[] {
+export function listRuns(store: SqliteStore): RunListItem[] {
   return store.listRuns().map((r: RunRow) => {
     const counts = store.unitCounts(r.runId);
     let done = 0;

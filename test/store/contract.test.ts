@@ -3,7 +3,7 @@ import { openStore } from '../../store/index.js';
 import { describeStoreContract } from './contract.js';
 import { tempDbFile } from './helpers.js';
 
-describeStoreContract('EventStore (WAL, synchronous NORMAL)', () => openStore(tempDbFile()));
-describeStoreContract('EventStore (WAL, synchronous FULL)', () =>
+describeStoreContract('SqliteStore (WAL, synchronous NORMAL)', () => openStore(tempDbFile()));
+describeStoreContract('SqliteStore (WAL, synchronous FULL)', () =>
   openStore(tempDbFile(), { synchronous: 'FULL' }),
 );

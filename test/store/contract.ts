@@ -2,7 +2,7 @@
 // Each behaviour lives in its own module under contract/; this file only composes them.
 
 import { afterAll, afterEach, describe } from 'vitest';
-import { type EventStore, openStore } from '../../store/index.js';
+import { type SqliteStore, openStore } from '../../store/index.js';
 import { appendSuite } from './contract/append.js';
 import { chainSuite } from './contract/chain.js';
 import { externalSuite } from './contract/external.js';
@@ -15,14 +15,14 @@ import { removeTempDirs } from './helpers.js';
 
 /** What a behaviour suite gets: fresh stores, and second connections to a store's file (all closed after each test). */
 export interface StoreCtx {
-  make: () => EventStore;
-  reopen: (store: EventStore) => EventStore;
+  make: () => SqliteStore;
+  reopen: (store: SqliteStore) => SqliteStore;
 }
 
-export function describeStoreContract(name: string, make: () => EventStore): void {
+export function describeStoreContract(name: string, make: () => SqliteStore): void {
   describe(name, () => {
-    const open: EventStore[] = [];
-    const track = (s: EventStore): EventStore => {
+    const open: SqliteStore[] = [];
+    const track = (s: SqliteStore): SqliteStore => {
       open.push(s);
       return s;
     };

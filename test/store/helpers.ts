@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunEventType } from '../../machines/index.js';
-import type { EventStore, NewEvent, RunStatus, StoredEvent } from '../../store/index.js';
+import type { SqliteStore, NewEvent, RunStatus, StoredEvent } from '../../store/index.js';
 
 const dirs: string[] = [];
 
@@ -26,7 +26,7 @@ export function removeTempDirs(): void {
 
 export const AT = '2025-01-02T03:04:05.000Z';
 
-export function createRun(store: EventStore, runId = 'run-1', createdAt = AT): string {
+export function createRun(store: SqliteStore, runId = 'run-1', createdAt = AT): string {
   store.createRun({
     runId,
     planName: 'nba-phase3-phase4',
@@ -47,7 +47,7 @@ export function ev(
 }
 
 /** Appends events after the current head (no external events expected). */
-export function appendAll(store: EventStore, runId: string, events: NewEvent[]): StoredEvent[] {
+export function appendAll(store: SqliteStore, runId: string, events: NewEvent[]): StoredEvent[] {
   return store.append(runId, store.head(runId).seq, () => events);
 }
 
@@ -89,7 +89,7 @@ export function dates(n: number): string[] {
 }
 
 /** Appends `n` events (alternating started/succeeded over fresh partitions) in batches. */
-export function appendMany(store: EventStore, runId: string, n: number, batch = 1000): void {
+export function appendMany(store: SqliteStore, runId: string, n: number, batch = 1000): void {
   for (let i = 0; i < n; i += batch) {
     const events: NewEvent[] = [];
     for (let j = i; j < Math.min(n, i + batch); j++) {

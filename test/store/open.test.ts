@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PhasedError } from '../../machines/index.js';
-import { type EventStore, openStore, SCHEMA_VERSION } from '../../store/index.js';
+import { type SqliteStore, openStore, SCHEMA_VERSION } from '../../store/index.js';
 import { appendAll, createRun, ev, removeTempDirs, tempDbFile, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);
@@ -46,7 +46,7 @@ describe('openStore', () => {
 
   it('uses synchronous NORMAL by default and FULL on request, with a busy timeout', () => {
     const file = tempDbFile();
-    const stores: EventStore[] = [openStore(file), openStore(file, { synchronous: 'FULL' })];
+    const stores: SqliteStore[] = [openStore(file), openStore(file, { synchronous: 'FULL' })];
     const [normal, full] = stores.map((s) => {
       // The pragma is per connection: read it through the store's own connection.
       const db = (s as unknown as { db: Database.Database }).db;

@@ -2,7 +2,7 @@
 // kind of logged history, so the decision to look a job up before retrying survives kill -9.
 import { afterEach, describe, expect, it } from 'vitest';
 import { lastAttempt } from '../../../src/engine/index.js';
-import { type EventStore, openStore } from '../../../store/index.js';
+import { type SqliteStore, openStore } from '../../../store/index.js';
 import {
   appendAll,
   baseline,
@@ -24,7 +24,7 @@ const unitFailed = (partition: string, code: string, final: boolean) =>
   });
 
 describe('the last attempt, from the log', () => {
-  let store: EventStore | undefined;
+  let store: SqliteStore | undefined;
   afterEach(() => {
     store?.close();
     removeTempDirs();

@@ -1,11 +1,11 @@
 // Contract: verifyChain walks the hash chain and names the first bad seq for altered, removed or re-linked rows.
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { EventStore } from '../../../store/index.js';
+import type { SqliteStore } from '../../../store/index.js';
 import type { StoreCtx } from '../contract.js';
 import { appendMany, createRun } from '../helpers.js';
 
-function raw(store: EventStore, sql: string, ...params: unknown[]): void {
+function raw(store: SqliteStore, sql: string, ...params: unknown[]): void {
   const db = new Database(store.file);
   try {
     db.prepare(sql).run(...params);
