@@ -15,7 +15,8 @@ export {
   writePlanJsonSchema,
 } from './json-schema.js';
 export type { CheckPlanResult } from './load.js';
-export { checkPlanFile, loadPlan } from './load.js';
+export { checkPlanFile, loadPlan, loadPlanWithSources } from './load.js';
 export type { PlanOverrides } from './rules.js';
 export { isCalendarDate } from './schema.js';
+export { type PlanSource, SourceRecorder, sourcesUnchanged } from './sources.js';
 export { isSqlPath } from './sql-ref.js';

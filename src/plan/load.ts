@@ -10,6 +10,7 @@ import { describeIssue, formatPath, fromZod, type Issue } from './issues.js';
 import { resolvePlan } from './resolve.js';
 import { type PlanOverrides, rangeIssues, structureIssues } from './rules.js';
 import { planSchema } from './schema.js';
+import { type PlanSource, SourceRecorder } from './sources.js';
 import { type ParsedYaml, parsePlanYaml } from './yaml.js';
 
 function dialectOf(doc: unknown): Dialect | undefined {
@@ -37,7 +38,16 @@ function planError(file: string, issues: Issue[], lineOf: ParsedYaml['lineOf']):
  * with its document path; a missing or unreadable file is a PlanError too.
  */
 export function loadPlan(file: string, overrides: PlanOverrides = {}): ResolvedPlan {
+  return loadPlanWithSources(file, overrides).plan;
+}
+
+/** loadPlan, also naming the files it read (the plan file and its SQL files) with their digests. */
+export function loadPlanWithSources(
+  file: string,
+  overrides: PlanOverrides = {},
+): { plan: ResolvedPlan; sources: PlanSource[] } {
   const source = path.resolve(file);
+  const recorder = new SourceRecorder();
   let text: string;
   try {
     text = readFileSync(source, 'utf8');
@@ -48,10 +58,15 @@ export function loadPlan(file: string, overrides: PlanOverrides = {}): ResolvedP
       { path: '', message: `expected a readable plan file at ${source}, found ${found}` },
     ]);
   }
+  recorder.read(source, text);
   const yaml = parsePlanYaml(text);
   if (yaml.errors.length > 0) throw planError(file, yaml.errors, () => undefined);
   // Each load builds its own schema and parses once: zod's compiled fast path would only add compile time.
-  const schema = planSchema({ dir: path.dirname(source), dialect: dialectOf(yaml.value) });
+  const schema = planSchema({
+    dir: path.dirname(source),
+    dialect: dialectOf(yaml.value),
+    onRead: (f, t) => recorder.read(f, t),
+  });
   const result = schema.safeParse(yaml.value, {
     error: describeIssue,
     jitless: true,
@@ -62,7 +77,7 @@ export function loadPlan(file: string, overrides: PlanOverrides = {}): ResolvedP
     ...rangeIssues(yaml.value, overrides),
   ];
   if (issues.length > 0 || !result.success) throw planError(file, issues, yaml.lineOf);
-  return resolvePlan(result.data, source, overrides);
+  return { plan: resolvePlan(result.data, source, overrides), sources: recorder.list() };
 }
 
 export type CheckPlanResult =

@@ -12,6 +12,8 @@ export interface SchemaContext {
   dir: string;
   /** The warehouse kind when the document names a valid one; `{dialect}` paths need it. */
   dialect?: Dialect;
+  /** Told of every SQL file read while validating (the plan's source fingerprint). */
+  onRead?: (file: string, text: string) => void;
 }
 
 export const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;

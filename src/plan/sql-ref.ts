@@ -22,7 +22,7 @@ export function sqlRefFile(value: string, ctx: { dir: string; dialect?: Dialect 
 /** The SQL text of a value: the value itself, or the named file's contents. */
 export function readSqlRef(
   value: string,
-  ctx: { dir: string; dialect?: Dialect },
+  ctx: { dir: string; dialect?: Dialect; onRead?: (file: string, text: string) => void },
 ): { sql: string } | { error: string } {
   if (!isSqlPath(value)) return { sql: value };
   const file = sqlRefFile(value, ctx);
@@ -40,6 +40,7 @@ export function readSqlRef(
     }
     return { error: `expected a readable SQL file at ${file}, found ${code ?? String(err)}` };
   }
+  ctx.onRead?.(file, sql);
   if (sql.trim() === '') return { error: `expected SQL in ${file}, found an empty file` };
   return { sql };
 }
