@@ -132,13 +132,13 @@ export function headSeq(db: string, runId: string): number {
 
 /** Poll `probe` until it gives a value; throw naming `what` after `limitMs` (a hang guard, not a timing assertion). */
 export async function waitFor<T>(
-  probe: () => T | undefined | false,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
   what: string,
   limitMs = 60_000,
 ): Promise<T> {
   const until = Date.now() + limitMs;
   for (;;) {
-    const v = probe();
+    const v = await probe();
     if (v) return v;
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
