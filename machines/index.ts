@@ -1,9 +1,10 @@
 // Public surface of the pure core: plan model, event vocabulary, reports, errors and the run statechart.
 
+// The error classes live in src/errors (the one error module); re-exported here for the decisions' callers.
+export type { ErrorCode } from '../src/errors/index.js';
+export { errorInfo, PhasedError, PlanError, UnitError } from '../src/errors/index.js';
 export type { GateState, RunContext, StepCounters } from './context.js';
 export { initialContext } from './context.js';
-export type { ErrorCode } from './errors.js';
-export { errorInfo, exitCodeFor, PhasedError, PlanError, UnitError } from './errors.js';
 export type {
   ActorInfo,
   AttachReason,
