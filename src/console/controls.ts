@@ -9,7 +9,7 @@ import {
   type RetryRequest,
   requestRetry,
   requestStop,
-} from '../daemon/control.js';
+} from '../engine/control.js';
 import { liveOwner, RunLog } from '../engine/index.js';
 import type { ControlAction, ControlRequest, ControlResponse, RunStatus } from './api-types.js';
 

@@ -10,6 +10,14 @@ export {
   sleep,
 } from './backoff.js';
 export { CommitQueue, wakesLoop } from './commit-queue.js';
+export {
+  approveGate,
+  type ControlResult,
+  formatControl,
+  type RetryRequest,
+  requestRetry,
+  requestStop,
+} from './control.js';
 export { createRun, newRunId } from './create.js';
 export { type DriveResult, Driver, type DriverOptions, type LoggedEvent } from './driver.js';
 export { type DryRunReport, type DryRunStep, formatBytes, formatDryRun, planDryRun } from './dry-run.js';

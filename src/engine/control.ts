@@ -12,7 +12,9 @@ import {
   runStatus,
 } from '../../machines/index.js';
 import type { EventStore, StoredEvent } from '../../store/index.js';
-import { failedUnitsToReopen, liveOwner, ownerId, RunLog } from '../engine/index.js';
+import { liveOwner, ownerId } from './lease.js';
+import { failedUnitsToReopen } from './reopen.js';
+import { RunLog } from './run-log.js';
 
 export interface ControlResult {
   runId: string;
