@@ -43,7 +43,26 @@ export type {
   TableCoverage,
 } from './report.js';
 export { isMeasured } from './report.js';
+export type { BackoffPolicies, BackoffPolicy, FailureHint, RetryClass } from './retry-policy.js';
+export { RETRY_POLICIES, retryClass, retryDelayMs, withDefaultWaits } from './retry-policy.js';
 export type { Effect, RunMachine } from './run-machine.js';
 export { createRunMachine, groupKey, MACHINE_VERSION, phaseKey, stepKey } from './run-machine.js';
 export type { RunSnapshot, RunStatus } from './snapshot.js';
 export { accepts, activeEffects, blockedGate, RunCursor, runStatus } from './snapshot.js';
+export type {
+  LastAttempt,
+  LookUpAnswer,
+  UnitCommand,
+  UnitDecision,
+  UnitNext,
+  UnitState,
+  UnitStatus,
+} from './unit-attempt.js';
+export {
+  decideUnit,
+  evolveUnit,
+  initialUnit,
+  lastAttempt,
+  startReason,
+  unitFromRow,
+} from './unit-attempt.js';

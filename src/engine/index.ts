@@ -2,13 +2,12 @@
 export {
   type BackoffPolicies,
   type BackoffPolicy,
-  backoffMs,
   type FailureHint,
   RETRY_POLICIES,
   type RetryClass,
   retryClass,
-  sleep,
-} from './backoff.js';
+} from '../../machines/index.js';
+export { backoffMs, PROCESS_RETRY_POLICIES, policiesFromEnv, sleep } from './backoff.js';
 export { CommitQueue, wakesLoop } from './commit-queue.js';
 export {
   approveGate,
