@@ -3,8 +3,12 @@
 // The error classes live in src/errors (the one error module); re-exported here for the decisions' callers.
 export type { ErrorCode } from '../src/errors/index.js';
 export { errorInfo, PhasedError, PlanError, UnitError } from '../src/errors/index.js';
+export type { AttachCommand } from './attach.js';
+export { decideAttach } from './attach.js';
 export type { GateState, RunContext, StepCounters } from './context.js';
 export { initialContext } from './context.js';
+export type { ControlCommand, ControlState } from './control.js';
+export { decideControl } from './control.js';
 export type {
   ActorInfo,
   AttachReason,
@@ -16,6 +20,8 @@ export type {
   UnitStartReason,
 } from './events.js';
 export { EVENT_TYPES, eventData, eventFromRow } from './events.js';
+export type { FinishCommand } from './finish.js';
+export { decideFinish } from './finish.js';
 export { compactPartitions, countPartitions, expandPartitions, isCalendarDate } from './partitions.js';
 export type {
   BigQueryWarehouseSpec,
@@ -33,6 +39,8 @@ export type {
   WarehouseSpec,
 } from './plan.js';
 export { allSteps, locateStep } from './plan.js';
+export type { RetryScope } from './reopen.js';
+export { reopenEvent, retryableSteps, stepsWithFailures } from './reopen.js';
 export type {
   CheckResult,
   CoverageError,
@@ -47,6 +55,8 @@ export type { BackoffPolicies, BackoffPolicy, FailureHint, RetryClass } from './
 export { RETRY_POLICIES, retryClass, retryDelayMs, withDefaultWaits } from './retry-policy.js';
 export type { Effect, RunMachine } from './run-machine.js';
 export { createRunMachine, groupKey, MACHINE_VERSION, phaseKey, stepKey } from './run-machine.js';
+export type { RunState } from './run-state.js';
+export { createdEvents, evolveRun, logIsEmpty, nextSnapshot } from './run-state.js';
 export type { RunSnapshot, RunStatus } from './snapshot.js';
 export { accepts, activeEffects, blockedGate, RunCursor, runStatus } from './snapshot.js';
 export type {

@@ -1,20 +1,12 @@
-// Control commands from another process: pause, cancel, retry, approve. Each appends under SQLite's write lock
-// after checking the run's current state accepts it; it never drives units (the driver reacts to the log).
+// Control commands from another process: pause, cancel, resume, retry, approve. Each opens the run's log, reads
+// what the decision needs (the live driver, failed units) and appends what machines/control.ts decides, under
+// SQLite's write lock; it never drives units (the driver reacts to the log).
 
-import {
-  accepts,
-  allSteps,
-  blockedGate,
-  isCalendarDate,
-  PhasedError,
-  type RunEvent,
-  type RunSnapshot,
-  runStatus,
-} from '../../machines/index.js';
+import { type ControlCommand, decideControl, type RunSnapshot, runStatus } from '../../machines/index.js';
 import type { EventStore, StoredEvent } from '../../store/index.js';
 import { liveOwner, ownerId } from './lease.js';
-import { failedUnitsToReopen } from './reopen.js';
 import { RunLog } from './run-log.js';
+import { failedPartitions, runState } from './run-state.js';
 
 export interface ControlResult {
   runId: string;
@@ -30,14 +22,27 @@ export interface ControlResult {
   hint?: string;
 }
 
-function invalid(message: string): PhasedError {
-  return new PhasedError('INVALID_COMMAND', message);
-}
-
 function result(log: RunLog, stored: StoredEvent[], driver: string | null, hint?: string): ControlResult {
   const appended = stored.map((e) => e.type);
   const seqs = stored.map((e) => e.seq);
   return { runId: log.runId, appended, seqs, status: runStatus(log.snapshot), driver, hint };
+}
+
+/**
+ * Append what the decision returns for `command`, deciding inside the append (after events other processes
+ * appended meanwhile are applied). Returns the stored events and the live driver the decision was given.
+ */
+function control(
+  log: RunLog,
+  command: ControlCommand,
+  failed?: (snap: RunSnapshot) => Record<string, string[]>,
+): { stored: StoredEvent[]; driver: string | null } {
+  let driver: string | null = null;
+  const stored = log.commitWith((snap) => {
+    driver = liveOwner(log.store, log.runId) ?? null;
+    return decideControl(command, { ...runState(log, snap, failed?.(snap)), driver });
+  });
+  return { stored, driver };
 }
 
 /** Pause or cancel: with a live driver only the request is logged (the driver drains, then settles it). */
@@ -49,32 +54,27 @@ export function requestStop(
   by = ownerId(),
 ): ControlResult {
   const log = RunLog.open(store, runId, { verify: true });
-  const request: RunEvent =
-    kind === 'pause' ? { type: 'PAUSE_REQUESTED', by, reason } : { type: 'CANCEL_REQUESTED', by, reason };
-  let driver: string | null = null;
-  const stored = log.commitWith((snap: RunSnapshot) => {
-    const status = runStatus(snap);
-    if (!accepts(snap, request)) {
-      throw invalid(
-        `run ${runId} is ${status}; it cannot be ${kind === 'pause' ? 'paused' : 'cancelled'} now.` +
-          (status === 'paused' && kind === 'pause'
-            ? ' It is already paused; `phased resume` continues it.'
-            : ''),
-      );
-    }
-    driver = liveOwner(store, runId) ?? null;
-    const events = [...log.createdEvents(), request];
-    if (!driver) {
-      const by2 = { by, reason };
-      events.push(kind === 'pause' ? { type: 'PAUSED', ...by2 } : { type: 'CANCELLED', ...by2 });
-    }
-    return events;
-  });
+  const { stored, driver } = control(log, { type: kind, by, reason });
   const hint = driver
     ? `${driver} drives the run; it ${kind === 'pause' ? 'pauses' : 'cancels'} once its in-flight units finish`
     : kind === 'pause'
       ? `continue it with \`phased resume ${runId}\``
       : undefined;
+  return result(log, stored, driver, hint);
+}
+
+/** Continue a paused run on record (the console): whichever process drives runs then picks it up. */
+export function requestResume(
+  store: EventStore,
+  runId: string,
+  reason: string,
+  by = ownerId(),
+): ControlResult {
+  const log = RunLog.open(store, runId, { verify: true });
+  const { stored, driver } = control(log, { type: 'resume', by, reason });
+  const hint = driver
+    ? undefined
+    : `a running \`phased daemon\` picks it up, or continue it with \`phased resume ${runId}\``;
   return result(log, stored, driver, hint);
 }
 
@@ -88,92 +88,21 @@ export interface RetryRequest {
   by?: string;
 }
 
-/** A gate's state in words, for refusals: what the operator would see in `phased status`. */
-function gateStateText(snap: RunSnapshot, gate: string): string {
-  const g = snap.context.gates[gate];
-  if (!g || g.status === 'pending') return 'not evaluated yet';
-  if (g.status === 'failed') return 'failed (not blocking now)';
-  return g.status;
-}
-
-/** `retry --gate`: RETRY_REQUESTED {gate} on the blocked gate, which the driver then evaluates again. */
-function requestGateRecheck(log: RunLog, gate: string, r: RetryRequest): ControlResult {
-  const runId = log.runId;
-  const gates = log.plan.phases.map((p) => p.gate.id);
-  if (!gates.includes(gate)) {
-    throw new PhasedError('BAD_ARGUMENT', `run ${runId} has no gate ${gate} (gates: ${gates.join(', ')})`);
-  }
-  if (r.step !== undefined || r.partitions !== undefined) {
-    throw new PhasedError(
-      'BAD_ARGUMENT',
-      '--gate re-checks a gate as the data stands and re-opens no unit; re-open failed units with `phased retry RUN [--step ID] [--partition D …]` instead',
-    );
-  }
-  const event: RunEvent = {
-    type: 'RETRY_REQUESTED',
-    gate,
-    reopened: [],
-    by: r.by ?? ownerId(),
-    reason: r.reason ?? 'gate re-check requested by operator',
-  };
-  const stored = log.commitWith((snap) => {
-    const blocked = blockedGate(snap);
-    if (blocked !== gate) {
-      const status = runStatus(snap);
-      throw invalid(
-        `gate ${gate} of run ${runId} is ${gateStateText(snap, gate)} (run ${status}${blocked ? `, blocked at gate ${blocked}` : ''}); only a blocked gate can be re-checked.`,
-      );
-    }
-    return [event];
-  });
-  const driver = liveOwner(log.store, runId) ?? null;
-  const hint = driver
-    ? `${driver} drives the run and evaluates gate ${gate} again`
-    : `gate ${gate} is evaluated again when the run continues: \`phased resume ${runId}\` (or let \`phased daemon\` pick it up)`;
-  return result(log, stored, driver, hint);
-}
-
 /** Re-open failed units (and a blocked gate's phase) within what may be retried now, or re-check a blocked gate. */
 export function requestRetry(store: EventStore, runId: string, r: RetryRequest = {}): ControlResult {
   const log = RunLog.open(store, runId, { verify: true });
-  if (r.gate !== undefined) return requestGateRecheck(log, r.gate, r);
-  if (r.step !== undefined && !allSteps(log.plan).some((s) => s.id === r.step)) {
-    throw new PhasedError(
-      'BAD_ARGUMENT',
-      `--step ${r.step} is not a step of run ${runId}'s plan (steps: ${allSteps(log.plan)
-        .map((s) => s.id)
-        .join(', ')})`,
-    );
+  const by = r.by ?? ownerId();
+  const { step, partitions, reason, gate } = r;
+  if (gate !== undefined) {
+    const { stored, driver } = control(log, { type: 'recheck-gate', gate, by, reason, step, partitions });
+    const hint = driver
+      ? `${driver} drives the run and evaluates gate ${gate} again`
+      : `gate ${gate} is evaluated again when the run continues: \`phased resume ${runId}\` (or let \`phased daemon\` pick it up)`;
+    return result(log, stored, driver, hint);
   }
-  for (const p of r.partitions ?? []) {
-    if (!isCalendarDate(p)) {
-      throw new PhasedError('BAD_ARGUMENT', `--partition ${p} is not a date: expected YYYY-MM-DD`);
-    }
-  }
-  const stored = log.commitWith(() => {
-    const event = failedUnitsToReopen(log, r.by ?? ownerId(), {
-      step: r.step,
-      partitions: r.partitions,
-      reason: r.reason ?? 'requested by operator',
-    });
-    if (!event) {
-      const scope = [
-        r.step && `step ${r.step}`,
-        r.partitions?.length && `partitions ${r.partitions.join(', ')}`,
-      ]
-        .filter(Boolean)
-        .join(', ');
-      const blocked = blockedGate(log.snapshot);
-      throw invalid(
-        `run ${runId} is ${runStatus(log.snapshot)}: nothing to retry${scope ? ` in ${scope}` : ''} (no failed units that may be re-opened now).` +
-          (blocked && !scope
-            ? ` To evaluate gate ${blocked} again as the data stands: \`phased retry ${runId} --gate ${blocked}\`; to pass it on record: \`phased approve ${runId} --gate ${blocked} --reason TEXT\`.`
-            : ''),
-      );
-    }
-    return [event];
-  });
-  const driver = liveOwner(store, runId) ?? null;
+  const { stored, driver } = control(log, { type: 'retry', by, reason, step, partitions }, (snap) =>
+    failedPartitions(log, snap, step),
+  );
   const hint = driver
     ? `${driver} drives the run and picks the units up`
     : `continue it with \`phased resume ${runId}\``;
@@ -189,23 +118,7 @@ export function approveGate(
   by = ownerId(),
 ): ControlResult {
   const log = RunLog.open(store, runId, { verify: true });
-  const gates = log.plan.phases.map((p) => p.gate.id);
-  if (!gates.includes(gate)) {
-    throw new PhasedError('BAD_ARGUMENT', `run ${runId} has no gate ${gate} (gates: ${gates.join(', ')})`);
-  }
-  if (!reason.trim())
-    throw new PhasedError('BAD_ARGUMENT', 'approve needs a non-empty --reason: it goes on record');
-  const event: RunEvent = { type: 'GATE_OVERRIDDEN', gate, reason, by };
-  const stored = log.commitWith((snap) => {
-    if (!accepts(snap, event)) {
-      const g = snap.context.gates[gate];
-      throw invalid(
-        `gate ${gate} of run ${runId} is ${g?.status ?? 'not reached yet'} (run ${runStatus(snap)}); only a blocked gate can be approved.`,
-      );
-    }
-    return [event];
-  });
-  const driver = liveOwner(store, runId) ?? null;
+  const { stored, driver } = control(log, { type: 'approve', gate, reason, by });
   const hint = driver
     ? undefined
     : `continue it with \`phased resume ${runId}\` (or let \`phased daemon\` pick it up)`;

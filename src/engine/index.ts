@@ -5,6 +5,8 @@ export {
   type FailureHint,
   RETRY_POLICIES,
   type RetryClass,
+  type RetryScope,
+  retryableSteps,
   retryClass,
 } from '../../machines/index.js';
 export { backoffMs, PROCESS_RETRY_POLICIES, policiesFromEnv, sleep } from './backoff.js';
@@ -14,6 +16,7 @@ export {
   type ControlResult,
   formatControl,
   type RetryRequest,
+  requestResume,
   requestRetry,
   requestStop,
 } from './control.js';
@@ -30,7 +33,7 @@ export {
   type PlanChange,
   settlePlanChange,
 } from './plan-change.js';
-export { failedUnitsToReopen, type RetryScope, retryableSteps } from './reopen.js';
+export { failedUnitsToReopen } from './reopen.js';
 export {
   assertFrozenPlan,
   type FrozenPlanProblem,
@@ -38,6 +41,7 @@ export {
   type OpenOptions,
   RunLog,
 } from './run-log.js';
+export { failedPartitions, runState } from './run-state.js';
 export { Semaphore } from './semaphore.js';
 export { lastAttempt, runUnit, type UnitHost, type UnitOutcome } from './unit-runner.js';
 export { openPlanWarehouse } from './warehouse.js';
