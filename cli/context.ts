@@ -3,8 +3,9 @@
 
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { exitCodeFor, PhasedError } from '../machines/index.js';
+import { PhasedError } from '../src/errors/index.js';
 import { type SqliteStore, openStore } from '../store/index.js';
+import { exitCodeFor } from './exit-codes.js';
 
 export interface GlobalOptions {
   db?: string;

@@ -1,9 +1,14 @@
 // Public surface of the pure core: plan model, event vocabulary, reports, errors and the run statechart.
 
+// The error classes live in src/errors (the one error module); re-exported here for the decisions' callers.
+export type { ErrorCode } from '../src/errors/index.js';
+export { errorInfo, PhasedError, PlanError, UnitError } from '../src/errors/index.js';
+export type { AttachCommand } from './attach.js';
+export { decideAttach } from './attach.js';
 export type { GateState, RunContext, StepCounters } from './context.js';
 export { initialContext } from './context.js';
-export type { ErrorCode } from './errors.js';
-export { errorInfo, exitCodeFor, PhasedError, PlanError, UnitError } from './errors.js';
+export type { ControlCommand, ControlState } from './control.js';
+export { decideControl } from './control.js';
 export type {
   ActorInfo,
   AttachReason,
@@ -15,6 +20,8 @@ export type {
   UnitStartReason,
 } from './events.js';
 export { EVENT_TYPES, eventData, eventFromRow } from './events.js';
+export type { FinishCommand } from './finish.js';
+export { decideFinish } from './finish.js';
 export { compactPartitions, countPartitions, expandPartitions, isCalendarDate } from './partitions.js';
 export type {
   BigQueryWarehouseSpec,
@@ -32,6 +39,8 @@ export type {
   WarehouseSpec,
 } from './plan.js';
 export { allSteps, locateStep } from './plan.js';
+export type { RetryScope } from './reopen.js';
+export { reopenEvent, retryableSteps, stepsWithFailures } from './reopen.js';
 export type {
   CheckResult,
   CoverageError,
@@ -42,7 +51,28 @@ export type {
   TableCoverage,
 } from './report.js';
 export { isMeasured } from './report.js';
+export type { BackoffPolicies, BackoffPolicy, FailureHint, RetryClass } from './retry-policy.js';
+export { RETRY_POLICIES, retryClass, retryDelayMs, withDefaultWaits } from './retry-policy.js';
 export type { Effect, RunMachine } from './run-machine.js';
 export { createRunMachine, groupKey, MACHINE_VERSION, phaseKey, stepKey } from './run-machine.js';
+export type { RunState } from './run-state.js';
+export { createdEvents, evolveRun, logIsEmpty, nextSnapshot } from './run-state.js';
 export type { RunSnapshot, RunStatus } from './snapshot.js';
 export { accepts, activeEffects, blockedGate, RunCursor, runStatus } from './snapshot.js';
+export type {
+  LastAttempt,
+  LookUpAnswer,
+  UnitCommand,
+  UnitDecision,
+  UnitNext,
+  UnitState,
+  UnitStatus,
+} from './unit-attempt.js';
+export {
+  decideUnit,
+  evolveUnit,
+  initialUnit,
+  lastAttempt,
+  startReason,
+  unitFromRow,
+} from './unit-attempt.js';

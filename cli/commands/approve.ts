@@ -1,7 +1,7 @@
 // `phased approve RUN --gate ID --reason TEXT`: pass a blocked gate with GATE_OVERRIDDEN (reason on record).
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { approveGate, formatControl } from '../../src/daemon/index.js';
+import { approveGate, formatControl } from '../../src/engine/index.js';
 import { action, badArgument, dbPath, globals, openDb, print, printJson } from '../context.js';
 
 export function registerApprove(program: Command): void {

@@ -2,7 +2,7 @@
 // or, with --gate, have a blocked gate evaluated again as the data stands.
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { formatControl, requestRetry } from '../../src/daemon/index.js';
+import { formatControl, requestRetry } from '../../src/engine/index.js';
 import { action, dbPath, globals, openDb, print, printJson } from '../context.js';
 
 interface RetryOptions {

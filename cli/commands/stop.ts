@@ -2,7 +2,7 @@
 // aborts them (the driver's abort signal); exit 2 when the run's state does not allow it.
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { formatControl, requestStop } from '../../src/daemon/index.js';
+import { formatControl, requestStop } from '../../src/engine/index.js';
 import { action, dbPath, globals, openDb, print, printJson } from '../context.js';
 
 const DESCRIPTIONS = {

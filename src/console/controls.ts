@@ -1,16 +1,16 @@
 // Control requests from the console: the CLI's own control functions (same rules, same messages), recorded with
 // `by: http`. Resume appends RESUMED to a paused run; whichever process drives runs (a daemon) then picks it up.
 
-import { accepts, PhasedError, type RunEvent, runStatus } from '../../machines/index.js';
+import { PhasedError } from '../../machines/index.js';
 import type { SqliteStore } from '../../store/index.js';
 import {
   approveGate,
   type ControlResult,
   type RetryRequest,
+  requestResume,
   requestRetry,
   requestStop,
-} from '../daemon/control.js';
-import { liveOwner, RunLog } from '../engine/index.js';
+} from '../engine/control.js';
 import type { ControlAction, ControlRequest, ControlResponse, RunStatus } from './api-types.js';
 
 export const CONTROL_ACTIONS: readonly ControlAction[] = ['pause', 'resume', 'cancel', 'retry', 'approve'];
@@ -40,31 +40,6 @@ export function parseControlBody(body: unknown): ControlRequest {
     throw badBody('partitions must be an array of YYYY-MM-DD strings');
   }
   return b as ControlRequest;
-}
-
-function requestResume(store: SqliteStore, runId: string, reason: string, by: string): ControlResult {
-  const log = RunLog.open(store, runId, { verify: true });
-  const event: RunEvent = { type: 'RESUMED', by, reason };
-  const stored = log.commitWith((snap) => {
-    if (!accepts(snap, event)) {
-      throw new PhasedError(
-        'INVALID_COMMAND',
-        `run ${runId} is ${runStatus(snap)}; only a paused run can be resumed.`,
-      );
-    }
-    return [event];
-  });
-  const driver = liveOwner(store, runId) ?? null;
-  return {
-    runId,
-    appended: stored.map((e) => e.type),
-    seqs: stored.map((e) => e.seq),
-    status: runStatus(log.snapshot),
-    driver,
-    hint: driver
-      ? undefined
-      : `a running \`phased daemon\` picks it up, or continue it with \`phased resume ${runId}\``,
-  };
 }
 
 export function runControl(

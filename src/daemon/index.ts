@@ -1,12 +1,5 @@
-// Public surface of operations: control commands from other processes, and the daemon that drives runs.
-export {
-  approveGate,
-  type ControlResult,
-  formatControl,
-  type RetryRequest,
-  requestRetry,
-  requestStop,
-} from './control.js';
+// Public surface of operations: the daemon that drives runs, its HTTP server and metrics. Control commands
+// (pause, cancel, retry, approve) are the engine's (src/engine/control.ts).
 export { Daemon, type DaemonOptions } from './daemon.js';
 export {
   DEFAULT_HTTP,

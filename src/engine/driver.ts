@@ -12,6 +12,8 @@ import {
   type AttachReason,
   activeEffects,
   allSteps,
+  decideAttach,
+  decideFinish,
   type Effect,
   MACHINE_VERSION,
   PhasedError,
@@ -25,11 +27,11 @@ import type { SqliteStore, StoredEvent } from '../../store/index.js';
 import type { Warehouse } from '../warehouse/index.js';
 import { sleep } from './backoff.js';
 import { CommitQueue } from './commit-queue.js';
-import { baselineEvent, finishEvent, gateEvent, prerequisitesEvent } from './effects.js';
+import { baselineEvent, gateEvent, prerequisitesEvent } from './effects.js';
 import { failpoint } from './failpoints.js';
 import { LEASE_MS, ownerId, takeLease, takeoverFrom } from './lease.js';
-import { failedUnitsToReopen } from './reopen.js';
 import { type OpenOptions, RunLog } from './run-log.js';
+import { failedPartitions, runState } from './run-state.js';
 import { Semaphore } from './semaphore.js';
 import { runUnit, type UnitHost } from './unit-runner.js';
 import { openPlanWarehouse } from './warehouse.js';
@@ -134,32 +136,28 @@ export class Driver {
     }
   }
 
+  /** RUN_CREATED, DRIVER_ATTACHED, a pause left unsettled, RESUMED, failed units re-opened: machines/attach.ts. */
   private attach(): void {
-    const version = this.opts.version ?? MACHINE_VERSION;
-    const host = this.owner.split('@')[1] ?? '';
     const from = takeoverFrom(this.log.runId);
-    const reason: AttachReason = from
-      ? 'takeover'
-      : (this.opts.attachReason ?? (this.log.seq === 0 ? 'new' : 'resume'));
-    this.log.commit([
-      ...this.log.createdEvents(),
-      { type: 'DRIVER_ATTACHED', pid: process.pid, host, version, reason, ...(from ? { from } : {}) },
-    ]);
-    if (this.opts.resumePaused !== false) {
-      const snap = this.log.snapshot;
-      // A pause that was requested but never completed (its driver died) completes now, then resumes.
-      if (runStatus(snap) === 'running' && snap.context.pauseRequested && !snap.context.cancelRequested) {
-        this.log.commit([
-          { type: 'PAUSED', by: this.owner, reason: 'requested before the previous driver stopped' },
-        ]);
-      }
-      if (runStatus(this.log.snapshot) === 'paused') {
-        this.log.commit([{ type: 'RESUMED', by: this.owner, reason: 'resume' }]);
-      }
-    }
-    // Failed units are retried on resume, never skipped; a failed run starts over from where it failed.
-    const reopen = failedUnitsToReopen(this.log, 'resume');
-    if (reopen) this.log.commit([reopen]);
+    const failed = failedPartitions(this.log);
+    const command = {
+      type: 'attach' as const,
+      ...this.self(),
+      by: this.owner,
+      reason: this.opts.attachReason,
+      ...(from ? { takeoverFrom: from } : {}),
+      resumePaused: this.opts.resumePaused !== false,
+    };
+    this.log.commitWith((snap) => decideAttach(command, runState(this.log, snap, failed)));
+  }
+
+  /** This driver as DRIVER_ATTACHED and DRIVER_DETACHED record it. */
+  private self(): { pid: number; host: string; version: string } {
+    return {
+      pid: process.pid,
+      host: this.owner.split('@')[1] ?? '',
+      version: this.opts.version ?? MACHINE_VERSION,
+    };
   }
 
   private async loop(): Promise<DriveResult> {
@@ -183,12 +181,13 @@ export class Driver {
       const { pauseRequested, cancelRequested } = snap.context;
       if (pauseRequested || cancelRequested) {
         if (cancelRequested) this.cancel.abort();
-        if (this.inflight.size > 0) {
+        const settle = { type: 'settle-stop' as const, by: this.owner, inflight: this.inflight.size };
+        const events = decideFinish(settle, runState(this.log, snap));
+        if (events.length === 0) {
           await this.wake();
           continue;
         }
-        const type = cancelRequested ? 'CANCELLED' : 'PAUSED';
-        this.log.commit([{ type, by: this.owner, reason: 'requested' }]);
+        this.log.commit(events);
         continue;
       }
       let progressed = false;
@@ -217,7 +216,7 @@ export class Driver {
         return true;
       }
       case 'finish':
-        this.log.commit([finishEvent(this.log.snapshot)]);
+        this.log.commit(decideFinish({ type: 'finish' }, runState(this.log)));
         return true;
       case 'blocked':
         return false;
@@ -295,16 +294,7 @@ export class Driver {
   private detach(result: DriveResult, reason: string): DriveResult {
     for (const s of this.dispatchers.values()) s.unsubscribe();
     this.queue.flush();
-    const host = this.owner.split('@')[1] ?? '';
-    this.log.commit([
-      {
-        type: 'DRIVER_DETACHED',
-        pid: process.pid,
-        host,
-        version: this.opts.version ?? MACHINE_VERSION,
-        reason,
-      },
-    ]);
+    this.log.commit(decideFinish({ type: 'detach', ...this.self(), reason }, runState(this.log)));
     return result;
   }
 

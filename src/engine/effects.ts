@@ -1,5 +1,6 @@
-// The one-shot effects the run's states declare (prerequisites, baseline, gate, finish), each computed
-// against the warehouse and returned as the event to log. Logging it, and crash points, are the driver's.
+// The one-shot effects the run's states declare that read the warehouse (prerequisites, baseline, gate), each
+// returned as the event to log (the finish event is a pure decision: machines/finish.ts). Logging it, and crash
+// points, are the driver's.
 
 import {
   compactPartitions,
@@ -7,7 +8,6 @@ import {
   type GateReport,
   type ResolvedPlan,
   type RunEvent,
-  type RunSnapshot,
 } from '../../machines/index.js';
 import type { Warehouse } from '../warehouse/index.js';
 
@@ -56,12 +56,4 @@ export async function gateEvent(
     report = { gate, ok: false, minCoverage, tables: [], notNull: [], checks: [], error };
   }
   return { type: report.ok ? 'GATE_PASSED' : 'GATE_FAILED', gate, report };
-}
-
-export function finishEvent(snap: RunSnapshot): RunEvent {
-  const summary: Record<string, { done: number; failed: number; total: number }> = {};
-  for (const [id, c] of Object.entries(snap.context.steps)) {
-    summary[id] = { done: c.done, failed: c.failed, total: c.total };
-  }
-  return { type: 'RUN_SUCCEEDED', summary };
 }

@@ -2,14 +2,24 @@
 export {
   type BackoffPolicies,
   type BackoffPolicy,
-  backoffMs,
   type FailureHint,
   RETRY_POLICIES,
   type RetryClass,
+  type RetryScope,
+  retryableSteps,
   retryClass,
-  sleep,
-} from './backoff.js';
+} from '../../machines/index.js';
+export { backoffMs, PROCESS_RETRY_POLICIES, policiesFromEnv, sleep } from './backoff.js';
 export { CommitQueue, wakesLoop } from './commit-queue.js';
+export {
+  approveGate,
+  type ControlResult,
+  formatControl,
+  type RetryRequest,
+  requestResume,
+  requestRetry,
+  requestStop,
+} from './control.js';
 export { createRun, newRunId } from './create.js';
 export { type DriveResult, Driver, type DriverOptions, type LoggedEvent } from './driver.js';
 export { type DryRunReport, type DryRunStep, formatBytes, formatDryRun, planDryRun } from './dry-run.js';
@@ -23,7 +33,7 @@ export {
   type PlanChange,
   settlePlanChange,
 } from './plan-change.js';
-export { failedUnitsToReopen, type RetryScope, retryableSteps } from './reopen.js';
+export { failedUnitsToReopen } from './reopen.js';
 export {
   assertFrozenPlan,
   type FrozenPlanProblem,
@@ -31,6 +41,7 @@ export {
   type OpenOptions,
   RunLog,
 } from './run-log.js';
+export { failedPartitions, runState } from './run-state.js';
 export { Semaphore } from './semaphore.js';
 export { lastAttempt, runUnit, type UnitHost, type UnitOutcome } from './unit-runner.js';
 export { openPlanWarehouse } from './warehouse.js';

@@ -3,7 +3,7 @@
 
 import type { InspectionEvent } from 'xstate';
 import {
-  allSteps,
+  createdEvents,
   createRunMachine,
   eventData,
   eventFromRow,
@@ -18,6 +18,7 @@ import {
 import type { SqliteStore, NewEvent, RunRow, StoredEvent } from '../../store/index.js';
 import { planHash } from '../plan/hash.js';
 import { type CrashPoint, failpoint } from './failpoints.js';
+import { runState } from './run-state.js';
 
 /** Where the frozen plan disagrees with the log: the governing event's seq (if any) and why. */
 export interface FrozenPlanProblem {
@@ -163,19 +164,7 @@ export class RunLog {
 
   /** RUN_CREATED when the log has no event yet (whoever writes first adds it), else nothing. */
   createdEvents(): RunEvent[] {
-    if (this.seqNow > 0) return [];
-    const refill = allSteps(this.plan).every((s) => s.refill === 'all') ? 'all' : 'missing';
-    return [
-      {
-        type: 'RUN_CREATED',
-        runId: this.runId,
-        planName: this.plan.name,
-        planHash: this.run.planHash,
-        range: this.plan.range,
-        machineVersion: this.run.machineVersion,
-        refill,
-      },
-    ];
+    return createdEvents(runState(this));
   }
 
   get runId(): string {

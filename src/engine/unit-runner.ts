@@ -1,16 +1,20 @@
-// Runs one unit to a final outcome: look up its last attempt's job when there may be one, then attempt with
-// retries and backoff. Every step is logged write-ahead through `commit`; the caller owns scheduling and caps.
+// Runs one unit to a final outcome: the I/O of its attempts (look-ups, writes, commits, retry sleeps). What to
+// append and what to do next is decided in machines/unit-attempt.ts; every step is logged write-ahead through
+// `commit`. The caller owns scheduling and caps.
 
 import {
+  decideUnit,
   errorInfo,
+  evolveUnit,
+  type LastAttempt,
+  lastAttempt as lastAttemptOf,
   type RunEvent,
   type StepSpec,
-  UnitError,
-  type UnitStartReason,
+  unitFromRow,
 } from '../../machines/index.js';
 import type { UnitRow } from '../../store/index.js';
 import type { UnitRef, Warehouse } from '../warehouse/index.js';
-import { backoffMs, sleep } from './backoff.js';
+import { PROCESS_RETRY_POLICIES, sleep } from './backoff.js';
 import { failpoint } from './failpoints.js';
 
 export interface UnitHost {
@@ -33,36 +37,9 @@ export interface UnitHost {
 
 export type UnitOutcome = 'succeeded' | 'failed' | 'left-pending';
 
-/**
- * What the log says of a unit's last attempt, the only thing a new attempt may be decided from (memory does not
- * survive kill -9). `open`: UNIT_STARTED with no result yet (in doubt). `lookUp`: its job may exist, so it must
- * be reconciled before any new attempt: the attempt is open, or a failure was logged for an attempt with a job
- * reference (the job may have been accepted even though its answer was lost). A failed expectation is a known
- * outcome (the job ran and its rows were judged): a retry of it runs anew.
- */
-interface LastAttempt {
-  attempt: number;
-  jobRef?: string;
-  open: boolean;
-  lookUp: boolean;
-}
-
-function errorCode(error: string | null): string | undefined {
-  if (!error) return undefined;
-  try {
-    return (JSON.parse(error) as { code?: string }).code;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The unit's last attempt as the units projection holds it. */
+/** The unit's last attempt as the units projection holds it (see machines/unit-attempt.ts). */
 export function lastAttempt(unit: UnitRow): LastAttempt {
-  const open = unit.status === 'started';
-  const jobRef = unit.jobRef ?? undefined;
-  const lookUp =
-    open || (unit.attempts > 0 && jobRef !== undefined && errorCode(unit.error) !== 'EXPECTATION');
-  return { attempt: unit.attempts, jobRef, open, lookUp };
+  return lastAttemptOf(unitFromRow(unit));
 }
 
 function ref(host: UnitHost, step: StepSpec, partition: string, attempt: number): UnitRef {
@@ -71,109 +48,65 @@ function ref(host: UnitHost, step: StepSpec, partition: string, attempt: number)
 
 export async function runUnit(host: UnitHost, step: StepSpec, unit: UnitRow): Promise<UnitOutcome> {
   const { partition } = unit;
-  const last = lastAttempt(unit);
-  let { attempt, jobRef, open, lookUp } = last;
-  let reason: UnitStartReason = attempt === 0 ? 'first' : open ? 'in-doubt' : 'retry';
-  const started = (a: number, why: UnitStartReason, job?: string): RunEvent => ({
-    type: 'UNIT_STARTED',
-    step: step.id,
-    partition,
-    attempt: a,
-    reason: why,
-    ...(job ? { jobRef: job } : {}),
-  });
-  const budget = step.retries + 1;
+  // The unit as the log holds it, folded forward with every event this runner appends: each decision below is
+  // taken from it alone, as a resume after kill -9 would take it.
+  let state = unitFromRow(unit);
+  const now = async (events: RunEvent[]) => {
+    for (const e of events) {
+      await host.commit(e);
+      state = evolveUnit(state, e);
+    }
+  };
+  const later = (events: RunEvent[]) => {
+    for (const e of events) {
+      host.commitLater(e);
+      state = evolveUnit(state, e);
+    }
+  };
   for (let tries = 1; ; tries++) {
     if (host.stopping()) return 'left-pending';
     try {
-      if (lookUp) {
+      const last = lastAttemptOf(state);
+      if (last.lookUp) {
         failpoint('before-reconcile');
-        const r = await host.wh.reconcile(ref(host, step, partition, attempt), jobRef, {
+        const answer = await host.wh.reconcile(ref(host, step, partition, last.attempt), last.jobRef, {
           signal: host.abort,
-          // The job exists and has not failed: the log says the attempt is in doubt again before waiting on it.
-          attached: async () => {
-            if (open) return;
-            await host.commit(started(attempt, 'in-doubt', jobRef));
-            open = true;
-          },
+          attached: () => now(decideUnit({ type: 'attached' }, state).events),
         });
-        if (r.status === 'succeeded') {
-          if (!open) await host.commit(started(attempt, 'in-doubt', jobRef));
-          const ok: RunEvent = {
-            type: 'UNIT_SUCCEEDED',
-            step: step.id,
-            partition,
-            attempt,
-            rows: r.rows,
-            ms: 0,
-            reconciled: true,
-          };
-          await host.commit(ok);
-          return 'succeeded';
-        }
-        if (r.status === 'failed' && open) {
-          // The open attempt's job failed (it wrote nothing): its failure is logged, then a new attempt follows.
-          await host.commit({
-            type: 'UNIT_FAILED',
-            step: step.id,
-            partition,
-            attempt,
-            error: r.error,
-            final: false,
-          });
-          reason = 'retry';
-        }
-        // not-found: the job never existed; unknown: the backend cannot tell and re-running is idempotent;
-        // failed with its failure already logged. In each case a new attempt is safe.
-        lookUp = false;
-        open = false;
+        const looked = decideUnit({ type: 'looked-up', answer }, state);
+        await now(looked.events);
+        if (looked.next.do === 'stop') return looked.next.outcome;
       }
-      attempt++;
-      const unitRef = ref(host, step, partition, attempt);
-      jobRef = host.wh.jobRefFor(unitRef);
-      await host.commit(started(attempt, reason, jobRef));
-      open = true;
+      const unitRef = ref(host, step, partition, state.attempts + 1);
+      await now(decideUnit({ type: 'start', jobRef: host.wh.jobRefFor(unitRef) }, state).events);
       failpoint('after-unit-started');
       const t0 = performance.now();
       const res = await host.wh.materialize(unitRef, host.abort);
       failpoint('after-warehouse-commit');
       const ms = Math.round(res.ms ?? performance.now() - t0);
-      host.commitLater({
-        type: 'UNIT_SUCCEEDED',
-        step: step.id,
-        partition,
-        attempt,
-        rows: res.rows,
-        ms,
-        ...(res.command ? { command: res.command } : {}),
-      });
+      later(decideUnit({ type: 'materialized', rows: res.rows, ms, command: res.command }, state).events);
       return 'succeeded';
     } catch (err) {
       // The attempt (a new one, or the one being looked up) failed, or its job's state could not be learnt.
-      const info = errorInfo(err);
-      const cancelled = host.abort.aborted;
-      const final = !cancelled && (!info.retryable || tries >= budget);
-      const retryAfterMs = (err as { details?: { retryAfterMs?: number } } | null)?.details?.retryAfterMs;
-      const wait = final || cancelled ? undefined : backoffMs(tries, { code: info.code, retryAfterMs });
-      const failed: RunEvent = {
-        type: 'UNIT_FAILED',
-        step: step.id,
-        partition,
-        attempt,
-        error: info,
-        final,
-        ...(wait === undefined ? {} : { retryInMs: wait }),
-      };
-      if (final) host.commitLater(failed);
-      else await host.commit(failed);
-      // From here on the log says: attempt failed, job `jobRef` (if any) to be looked up before the next one.
-      open = false;
-      lookUp = jobRef !== undefined && !(err instanceof UnitError && err.code === 'EXPECTATION');
-      if (final) return 'failed';
-      if (cancelled || wait === undefined) return 'left-pending';
+      const failed = decideUnit(
+        {
+          type: 'failed',
+          error: errorInfo(err),
+          tries,
+          retries: step.retries,
+          cancelled: host.abort.aborted,
+          draw: Math.random(),
+          policies: PROCESS_RETRY_POLICIES,
+        },
+        state,
+      );
+      // A final failure frees the unit's slot without waiting for its commit; any other is durable first.
+      const next = failed.next;
+      if (next.do === 'stop' && next.outcome === 'failed') later(failed.events);
+      else await now(failed.events);
+      if (next.do !== 'wait') return next.do === 'stop' ? next.outcome : 'left-pending';
       failpoint('in-retry-wait');
-      if (!(await sleep(wait, host.abort))) return 'left-pending';
-      reason = 'retry';
+      if (!(await sleep(next.ms, host.abort))) return 'left-pending';
     }
   }
 }

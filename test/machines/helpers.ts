@@ -1,14 +1,19 @@
 // Drive the run machine through a plan's lifecycle in tests, with events shaped as the driver logs them.
-import { createRunMachine, RunCursor, type RunEvent, type RunSnapshot } from '../../machines/index.js';
+import {
+  createRunMachine,
+  RunCursor,
+  type RunEvent,
+  type RunSnapshot,
+  type RunState,
+} from '../../machines/index.js';
 import { twoPhasePlan } from '../support/plans.js';
 
 export const plan = twoPhasePlan();
 export const machine = createRunMachine(plan);
 
-export function started(partitions = ['1', '2']): RunCursor {
-  const c = new RunCursor(machine);
-  c.apply({ type: 'PREREQS_PASSED', checks: [] });
-  c.apply({
+/** The baseline of the two-phase plan with every partition to run in each step. */
+export function baselineEvent(partitions = ['1', '2']): RunEvent {
+  return {
     type: 'BASELINE_RECORDED',
     partitions: partitions.length,
     steps: ['a', 'b', 'c', 'd'].map((step) => ({
@@ -18,7 +23,13 @@ export function started(partitions = ['1', '2']): RunCursor {
       missing: partitions.length,
       toRun: partitions,
     })),
-  });
+  };
+}
+
+export function started(partitions = ['1', '2']): RunCursor {
+  const c = new RunCursor(machine);
+  c.apply({ type: 'PREREQS_PASSED', checks: [] });
+  c.apply(baselineEvent(partitions));
   return c;
 }
 
@@ -54,4 +65,14 @@ export function runningSteps(s: RunSnapshot): string[] {
     .filter((m) => m?.effect === 'runStep')
     .map((m) => m.step as string)
     .sort();
+}
+
+/** A fresh run of the two-phase plan as run-level decisions see it (evolved with evolveRun). */
+export function freshRunState(): RunState {
+  return {
+    run: { runId: 'run-1', planHash: 'hash-1', machineVersion: 'v-test' },
+    plan,
+    snapshot: new RunCursor(machine).snapshot,
+    failed: {},
+  };
 }

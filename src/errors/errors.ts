@@ -1,8 +1,8 @@
-// Error classes shared by every layer: a code (mapped to an exit code by the CLI) and a retryable flag.
-// Pure: no I/O, so the statechart's module can host them and every folder can import them.
+// Error classes shared by every layer: a code and a retryable flag. Mapping codes to exit codes is the CLI's
+// (cli/exit-codes.ts). Pure, under the same lint as machines/, so the decisions there can throw them.
 
 export type ErrorCode =
-  // bad input: exit 2
+  // bad input
   | 'PLAN_INVALID'
   | 'BAD_ARGUMENT'
   | 'RUN_NOT_FOUND'
@@ -11,7 +11,7 @@ export type ErrorCode =
   | 'PLAN_CHANGED'
   | 'INVALID_COMMAND'
   | 'CREDENTIALS'
-  // another process drives the run: exit 4
+  // another process drives the run
   | 'LEASE_HELD'
   | 'LEASE_LOST'
   // unit and warehouse outcomes
@@ -68,24 +68,6 @@ export class UnitError extends PhasedError {
     super(code, message, { retryable, details });
     this.name = 'UnitError';
   }
-}
-
-const BAD_INPUT: ReadonlySet<ErrorCode> = new Set([
-  'PLAN_INVALID',
-  'BAD_ARGUMENT',
-  'RUN_NOT_FOUND',
-  'DB_INVALID',
-  'LOG_TAMPERED',
-  'PLAN_CHANGED',
-  'INVALID_COMMAND',
-  'CREDENTIALS',
-]);
-
-/** The documented exit code for an error code (DESIGN §7). */
-export function exitCodeFor(code: ErrorCode): number {
-  if (BAD_INPUT.has(code)) return 2;
-  if (code === 'LEASE_HELD' || code === 'LEASE_LOST') return 4;
-  return 1;
 }
 
 /** Normalise anything thrown into { code, message, retryable, details? } for an event payload. */
