@@ -4,7 +4,7 @@
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { PhasedError } from '../src/errors/index.js';
-import { type SqliteStore, openStore } from '../store/index.js';
+import { openStore, type SqliteStore } from '../store/index.js';
 import { exitCodeFor } from './exit-codes.js';
 
 export interface GlobalOptions {

@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import { startConsole } from '../../src/console/index.js';
 import { Daemon, Metrics } from '../../src/daemon/index.js';
 import { createRun, ownerId, RunLog } from '../../src/engine/index.js';
-import { type SqliteStore, openStore } from '../../store/index.js';
+import { openStore, type SqliteStore } from '../../store/index.js';
 import { writeLongRun } from '../support/long-run.js';
 import {
   type BenchContext,

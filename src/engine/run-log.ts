@@ -15,7 +15,7 @@ import {
   type RunSnapshot,
   runStatus,
 } from '../../machines/index.js';
-import type { SqliteStore, NewEvent, RunRow, StoredEvent } from '../../store/index.js';
+import type { NewEvent, RunRow, SqliteStore, StoredEvent } from '../../store/index.js';
 import { planHash } from '../plan/hash.js';
 import { type CrashPoint, failpoint } from './failpoints.js';
 import { runState } from './run-state.js';

@@ -2,7 +2,7 @@
 // Views are plain JSON (for --json and the HTTP API); the text rendering sits beside them.
 
 import { allSteps, locateStep, runStatus } from '../../machines/index.js';
-import type { SqliteStore, FailureGroup, RunRow } from '../../store/index.js';
+import type { FailureGroup, RunRow, SqliteStore } from '../../store/index.js';
 import { liveOwner, RunLog } from '../engine/index.js';
 import { formatGateReport } from '../gates/index.js';
 import { failuresOf, formatFailures } from './failures.js';

@@ -2,7 +2,7 @@
 // Each behaviour lives in its own module under contract/; this file only composes them.
 
 import { afterAll, afterEach, describe } from 'vitest';
-import { type SqliteStore, openStore } from '../../store/index.js';
+import { openStore, type SqliteStore } from '../../store/index.js';
 import { appendSuite } from './contract/append.js';
 import { chainSuite } from './contract/chain.js';
 import { externalSuite } from './contract/external.js';

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunEventType } from '../../machines/index.js';
-import type { SqliteStore, NewEvent, RunStatus, StoredEvent } from '../../store/index.js';
+import type { NewEvent, RunStatus, SqliteStore, StoredEvent } from '../../store/index.js';
 
 const dirs: string[] = [];
 
