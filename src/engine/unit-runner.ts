@@ -9,14 +9,15 @@ import {
   type UnitStartReason,
 } from '../../machines/index.js';
 import type { UnitRow } from '../../store/index.js';
-import type { UnitRef, Warehouse } from '../warehouse/index.js';
+import type { UnitBackend, UnitRef } from '../warehouse/index.js';
 import { backoffMs, sleep } from './backoff.js';
 import { failpoint } from './failpoints.js';
 
 export interface UnitHost {
   runId: string;
   range: { start: string; end: string };
-  wh: Warehouse;
+  /** The unit backend of the step being run. */
+  wh: UnitBackend;
   /** Durably append (group-committed with whatever else arrives in the same turn). */
   commit(event: RunEvent): Promise<void>;
   /**
