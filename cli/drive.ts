@@ -13,7 +13,7 @@ import {
   runLogPath,
 } from '../src/observe/index.js';
 
-import type { Warehouse } from '../src/warehouse/index.js';
+import type { PlanWarehouse } from '../src/warehouse/index.js';
 import { type GlobalOptions, logDir, openDb, print } from './context.js';
 
 export interface DriveCliOptions {
@@ -23,7 +23,7 @@ export interface DriveCliOptions {
   /** `--inspect[=PORT]`: stream the run's actor into the Stately inspector bridge on localhost. */
   inspect?: string | boolean;
   /** A warehouse the caller already opened for the run's plan (closed here when the drive ends). */
-  warehouse?: Warehouse;
+  warehouse?: PlanWarehouse;
   /** `--http[=ADDR]`: serve the console for this run while it is driven. */
   http?: string | boolean;
   httpPublic?: boolean;

@@ -2,6 +2,7 @@
 // times it; the unit-overhead, concurrency and makespan scenarios are all this with other numbers.
 
 import { createRun, Driver } from '../../src/engine/index.js';
+import { routeWarehouse } from '../../src/warehouse/route.js';
 import { openStore } from '../../store/index.js';
 import { NoopWarehouse } from './noop-warehouse.js';
 import { benchPlan, calendar } from './plan.js';
@@ -30,7 +31,7 @@ export async function driveNoop(o: DriveOptions): Promise<DriveTiming> {
     const plan = benchPlan({ partitions, steps: 1, concurrency: o.concurrency });
     const runId = createRun(store, plan, { runId: 'bench' });
     const wh = new NoopWarehouse({ partitions, delayMs: o.delayMs });
-    const driver = new Driver({ store, runId, warehouse: wh, logDir: undefined });
+    const driver = new Driver({ store, runId, warehouse: routeWarehouse(wh), logDir: undefined });
     let first = 0;
     let last = 0;
     let events = 0;

@@ -4,6 +4,7 @@
 
 import { PhasedError } from '../../machines/index.js';
 import { Driver } from '../../src/engine/index.js';
+import { routeWarehouse } from '../../src/warehouse/route.js';
 import { openStore } from '../../store/index.js';
 import { NoopWarehouse } from './noop-warehouse.js';
 
@@ -23,6 +24,6 @@ const wh = new NoopWarehouse({
     process.stdout.write(`${JSON.stringify({ firstUnitAt: at })}\n`, () => process.exit(0));
   },
 });
-await new Driver({ store, runId, warehouse: wh }).run();
+await new Driver({ store, runId, warehouse: routeWarehouse(wh) }).run();
 // The run can finish before the first unit's line is flushed; the write callback then exits the process.
 if (!dispatched) throw new PhasedError('INTERNAL', `run ${runId} finished without dispatching a unit`);

@@ -4,6 +4,7 @@
 import { PhasedError } from '../../machines/index.js';
 import { Driver } from '../../src/engine/index.js';
 import { verifyRun } from '../../src/observe/index.js';
+import { routeWarehouse } from '../../src/warehouse/route.js';
 import { openStore } from '../../store/index.js';
 import { NoopWarehouse } from './noop-warehouse.js';
 import { calendar } from './plan.js';
@@ -16,7 +17,7 @@ const report = verifyRun(store, runId);
 if (!report.ok) throw new PhasedError('LOG_TAMPERED', `replay --verify failed: ${report.reason}`);
 // The gate counts every partition: hand the warehouse the calendar the log was written with.
 const wh = new NoopWarehouse({ partitions: calendar(Number(partitionsArg)), completeAll: true });
-const res = await new Driver({ store, runId, warehouse: wh }).run();
+const res = await new Driver({ store, runId, warehouse: routeWarehouse(wh) }).run();
 store.close();
 const maxRssMb = process.resourceUsage().maxRSS / 1024;
 process.stdout.write(`${JSON.stringify({ status: res.status, events: report.events, maxRssMb })}\n`);

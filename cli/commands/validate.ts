@@ -35,7 +35,7 @@ export function registerValidate(program: Command): void {
         const wh = await openPlanWarehouse(plan, { logDir: logDir(g) });
         try {
           // The driver's own gate evaluation: a failing query (the calendar's included) makes the report err.
-          const event = await gateEvent(plan, wh, '', phase.id, phase.gate.id);
+          const event = await gateEvent(plan, wh.reads, '', phase.id, phase.gate.id);
           const report =
             event.type === 'GATE_PASSED' || event.type === 'GATE_FAILED' ? event.report : undefined;
           if (!report) throw new PhasedError('INTERNAL', `gate ${phase.gate.id}: no report was produced`);

@@ -1,13 +1,14 @@
 // Fills the demo warehouse's Phase 3 tables to NBA.md's baseline by running the plan's own step SQL for the
-// dates that count as already present; creates every step's table from its ddl. Not the driver: no run, no log.
+// dates that count as already present, through the SQLite warehouse's own partition replace; creates every
+// step's table from its ddl. Not the driver: no run, no log.
 
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
 import { parse } from 'yaml';
-import { PhasedError } from '../../machines/index.js';
+import { PhasedError, type StepSpec } from '../../machines/index.js';
+import { SqliteWarehouse } from '../warehouse/sqlite.js';
 import { NBA_CALENDAR } from './calendar.js';
-import { PartitionReplacer } from './materialize.js';
 import { Rng } from './prng.js';
 
 /** Present dates of the 848 expected, per Phase 3 step (NBA.md, "Baseline"). */
@@ -92,53 +93,65 @@ export function presentDates(step: string, expected: readonly string[]): string[
   return expected.filter((d) => !missing.has(d));
 }
 
+/** The run a baseline partition stands in for (a pipeline run before phased): @run_id in the step SQL. */
+const BASELINE_RUN = 'baseline';
+/** Partitions written per transaction: one commit per partition would cost the fill twice its time. */
+const BATCH = 64;
+
+/** A Phase 3 step as the warehouse runs it; no `expect`: the baseline is what earlier runs left, as it is. */
+function stepSpec(step: StepDoc, plan: PlanDoc, sql: (path: string) => string): StepSpec {
+  return {
+    id: step.id,
+    table: step.table,
+    kind: 'sql',
+    partitionColumn: step.partitionColumn ?? plan.partitionColumn ?? 'game_date',
+    sql: sql(step.sql),
+    concurrency: 1,
+    retries: 0,
+    refill: 'missing',
+  };
+}
+
 /** Create every step's table and fill the Phase 3 tables to the baseline. */
-export function fillBaseline(warehouseFile: string, planDir: string): BaselineResult {
+export async function fillBaseline(warehouseFile: string, planDir: string): Promise<BaselineResult> {
   const started = performance.now();
   if (!existsSync(warehouseFile)) {
     throw new PhasedError('BAD_ARGUMENT', `warehouse ${warehouseFile} does not exist: generate it first`);
   }
   const { plan, sql } = readPlan(planDir);
-  const db = new Database(warehouseFile);
+  const phase3 = plan.phases.find((p) => p.id === 'phase3');
+  if (!phase3?.gate?.exclude)
+    throw new PhasedError('BAD_ARGUMENT', `plan in ${planDir} has no phase3 gate exclude`);
+  const wh = new SqliteWarehouse(warehouseFile, { poolSize: Math.min(availableParallelism(), 4) });
   try {
-    db.pragma('synchronous = OFF');
     const range = { start: String(plan.range.start), end: String(plan.range.end) };
-    const listed = (text: string) =>
-      db
-        .prepare(text)
-        .all(range)
-        .map((r) => String((r as { partition: string }).partition));
-    const phase3 = plan.phases.find((p) => p.id === 'phase3');
-    if (!phase3?.gate?.exclude)
-      throw new PhasedError('BAD_ARGUMENT', `plan in ${planDir} has no phase3 gate exclude`);
-    const bootstrap = new Set(listed(sql(phase3.gate.exclude)));
-    const expected = listed(sql(plan.partitions)).filter((d) => !bootstrap.has(d));
+    const bootstrap = new Set(await wh.listPartitions(sql(phase3.gate.exclude), range));
+    const expected = (await wh.listPartitions(sql(plan.partitions), range)).filter((d) => !bootstrap.has(d));
     for (const step of plan.phases.flatMap(stepsOf)) {
-      const exists = db
-        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
-        .get(step.table);
-      if (!exists && step.ddl) db.exec(sql(step.ddl));
+      if (step.ddl && !(await wh.tableExists(step.table))) await wh.execute(sql(step.ddl));
     }
-    const present: Record<string, number> = {};
-    for (const step of stepsOf(phase3)) {
-      const column = step.partitionColumn ?? plan.partitionColumn ?? 'game_date';
-      const replacer = new PartitionReplacer(db, step.table, column, sql(step.sql));
-      // One outer transaction per step: each partition's replace nests in it as a savepoint.
-      db.transaction(() => {
-        for (const partition of presentDates(step.id, expected)) {
-          replacer.run({ partition, start: range.start, end: range.end, run_id: 'baseline' });
-        }
-      })();
-      const have = new Set(
-        db
-          .prepare(`SELECT DISTINCT "${column}" AS d FROM "${step.table}"`)
-          .all()
-          .map((r) => String((r as { d: string }).d)),
+    const steps = stepsOf(phase3).map((step) => stepSpec(step, plan, sql));
+    // Batches of partitions, one commit each (the workers compute in parallel; each write is short).
+    const batches = steps.flatMap((step) => {
+      const units = presentDates(step.id, expected).map((partition) => ({
+        runId: BASELINE_RUN,
+        step,
+        partition,
+        attempt: 1,
+        range,
+      }));
+      return Array.from({ length: Math.ceil(units.length / BATCH) }, (_, i) =>
+        units.slice(i * BATCH, (i + 1) * BATCH),
       );
+    });
+    await Promise.all(batches.map((units) => wh.materializeMany(units)));
+    const present: Record<string, number> = {};
+    for (const step of steps) {
+      const have = await wh.partitionCounts(step.table, step.partitionColumn, range);
       present[step.id] = expected.filter((d) => have.has(d)).length;
     }
     return { expected: expected.length, present, ms: Math.round(performance.now() - started) };
   } finally {
-    db.close();
+    await wh.close();
   }
 }

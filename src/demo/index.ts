@@ -7,8 +7,6 @@ export type { GameDay, SeasonType } from './calendar.js';
 export { buildCalendar, NBA_CALENDAR } from './calendar.js';
 export type { GenerateOptions, GenerateResult, Scenario } from './generate.js';
 export { DEFAULT_SEED, generateWarehouse } from './generate.js';
-export type { ReplaceParams } from './materialize.js';
-export { PartitionReplacer } from './materialize.js';
 export { packageRoot, planDirectory } from './plan-dir.js';
 export type { DemoHooks, DemoLayout, DemoOptions, DemoResult } from './run-demo.js';
 export {

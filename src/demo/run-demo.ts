@@ -113,7 +113,10 @@ function describe(hooks: DemoHooks, r: Omit<DemoResult, 'exitCode'>): void {
 }
 
 /** Make the demo directory, warehouse and plan copy; no run. */
-export function initDemo(opts: DemoOptions, hooks: Pick<DemoHooks, 'print'>): Omit<DemoResult, 'exitCode'> {
+export async function initDemo(
+  opts: DemoOptions,
+  hooks: Pick<DemoHooks, 'print'>,
+): Promise<Omit<DemoResult, 'exitCode'>> {
   const scenario = parseScenario(opts.scenario);
   const dir = prepareDir(opts.dir ?? DEFAULT_DEMO_DIR);
   const planFile = join(dir, 'plan.yaml');
@@ -125,7 +128,7 @@ export function initDemo(opts: DemoOptions, hooks: Pick<DemoHooks, 'print'>): Om
   cpSync(join(source, 'sql'), join(dir, 'sql'), { recursive: true });
   const regenerated = removeDatabase(warehouse);
   const generated = generateWarehouse(warehouse, { scenario, range: opts.range });
-  const baseline = fillBaseline(warehouse, dir);
+  const baseline = await fillBaseline(warehouse, dir);
   const result = { dir, planFile, warehouse, db, generated, baseline, regenerated };
   describe({ print: hooks.print, drive: async () => 0 }, result);
   return result;
@@ -133,7 +136,7 @@ export function initDemo(opts: DemoOptions, hooks: Pick<DemoHooks, 'print'>): Om
 
 /** The whole demo: init, then (unless initOnly) create a run of the copied plan and drive it. */
 export async function runDemo(opts: DemoOptions, hooks: DemoHooks): Promise<DemoResult> {
-  const init = initDemo(opts, hooks);
+  const init = await initDemo(opts, hooks);
   // The follow-up commands are printed so that they work when pasted (see commandHint).
   const db = ['--db', shown(init.db)];
   if (opts.initOnly) {

@@ -24,7 +24,7 @@ import {
   type StepSpec,
 } from '../../machines/index.js';
 import type { SqliteStore, StoredEvent } from '../../store/index.js';
-import type { Warehouse } from '../warehouse/index.js';
+import type { PlanWarehouse } from '../warehouse/index.js';
 import { sleep } from './backoff.js';
 import { CommitQueue } from './commit-queue.js';
 import { baselineEvent, gateEvent, prerequisitesEvent } from './effects.js';
@@ -39,8 +39,8 @@ import { openPlanWarehouse } from './warehouse.js';
 export interface DriverOptions {
   store: SqliteStore;
   runId: string;
-  /** Injected backend (benchmarks); by default the plan's own warehouse is opened. */
-  warehouse?: Warehouse;
+  /** Injected backends (benchmarks, the CLI's pre-opened one); by default the plan's own are opened. */
+  warehouse?: PlanWarehouse;
   logDir?: string;
   /** How long in-flight units may finish after SIGINT/SIGTERM. */
   graceMs?: number;
@@ -90,7 +90,7 @@ export class Driver {
   readonly events$ = new Subject<LoggedEvent>();
   readonly owner = ownerId();
   log!: RunLog;
-  private wh!: Warehouse;
+  private wh!: PlanWarehouse;
   private readonly dispatchers = new Map<string, Subscription>();
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly cancel = new AbortController();
@@ -201,16 +201,16 @@ export class Driver {
     const { plan, runId } = this.log;
     switch (e.effect) {
       case 'checkPrerequisites':
-        this.log.commit([await prerequisitesEvent(plan, this.wh)]);
+        this.log.commit([await prerequisitesEvent(plan, this.wh.reads)]);
         return true;
       case 'measureBaseline':
-        this.log.commit([await baselineEvent(plan, this.wh, runId)]);
+        this.log.commit([await baselineEvent(plan, this.wh.reads, runId)]);
         return true;
       case 'runStep':
         this.dispatch(e.step);
         return false;
       case 'evaluateGate': {
-        const event = await gateEvent(plan, this.wh, runId, e.phase, e.gate);
+        const event = await gateEvent(plan, this.wh.reads, runId, e.phase, e.gate);
         failpoint('after-gate-evaluated');
         this.log.commit([event]);
         return true;
@@ -233,7 +233,7 @@ export class Driver {
         `run ${this.log.runId}: step ${stepId} has ${this.log.snapshot.context.steps[stepId]?.pending} pending units by the log's counters, but none in the units projection`,
       );
     }
-    const host = this.unitHost();
+    const host = this.unitHost(step);
     const sub = innerFrom(units)
       .pipe(
         mergeMap(async (u) => {
@@ -261,12 +261,12 @@ export class Driver {
     if (!sub.closed) this.dispatchers.set(stepId, sub);
   }
 
-  private unitHost(): UnitHost {
+  private unitHost(step: StepSpec): UnitHost {
     const plan = this.log.plan;
     return {
       runId: this.log.runId,
       range: plan.range,
-      wh: this.wh,
+      wh: this.wh.backendFor(step),
       commit: (event) => this.queue.commit(event),
       commitLater: (event) => {
         this.queue.commit(event).catch((err) => {

@@ -5,7 +5,7 @@ import { allSteps, type CheckResult, type ResolvedPlan } from '../../machines/in
 import type { StepDryRun } from '../gates/index.js';
 // Direct module imports: the plan index pulls in zod and yaml, which a resume never needs.
 import { describePlan } from '../plan/describe.js';
-import type { Warehouse } from '../warehouse/index.js';
+import type { WarehouseReads } from '../warehouse/index.js';
 
 export interface DryRunStep {
   step: string;
@@ -48,14 +48,15 @@ function stepBytes(
 /** Measure what a run of `plan` would do, reading the warehouse only. */
 export async function planDryRun(
   plan: ResolvedPlan,
-  opts: { warehouse?: Warehouse } = {},
+  opts: { warehouse?: WarehouseReads } = {},
 ): Promise<DryRunReport> {
   // Loaded here, not at the top: the engine's index re-exports this module, and a resume needs neither.
   const { checkPrerequisites, dryRunSteps, measureBaseline, prerequisitesPassed } = await import(
     '../gates/index.js'
   );
   const { openWarehouse } = await import('../warehouse/index.js');
-  const wh = opts.warehouse ?? (await openWarehouse(plan.warehouse, { poolSize: 1 }));
+  const own = opts.warehouse ? undefined : await openWarehouse(plan.warehouse, { poolSize: 1 });
+  const wh = opts.warehouse ?? (own as WarehouseReads);
   try {
     const dryRuns = await dryRunSteps(plan, wh);
     const prerequisites = await checkPrerequisites(plan, wh, { dryRuns });
@@ -95,7 +96,7 @@ export async function planDryRun(
       prerequisitesPassed: prerequisitesPassed(prerequisites),
     };
   } finally {
-    if (!opts.warehouse) await wh.close();
+    await own?.close();
   }
 }
 

@@ -9,19 +9,19 @@ import {
   type ResolvedPlan,
   type RunEvent,
 } from '../../machines/index.js';
-import type { Warehouse } from '../warehouse/index.js';
+import type { WarehouseReads } from '../warehouse/index.js';
 
 /** The gates module loads when a run first needs it: a resume into a running phase starts without it. */
 const gates = () => import('../gates/index.js');
 
-export async function prerequisitesEvent(plan: ResolvedPlan, wh: Warehouse): Promise<RunEvent> {
+export async function prerequisitesEvent(plan: ResolvedPlan, wh: WarehouseReads): Promise<RunEvent> {
   const { checkPrerequisites, prerequisitesPassed } = await gates();
   const checks = await checkPrerequisites(plan, wh);
   return { type: prerequisitesPassed(checks) ? 'PREREQS_PASSED' : 'PREREQS_FAILED', checks };
 }
 
 /** The baseline, or RUN_FAILED when it cannot be measured (a missing table without ddl, say). */
-export async function baselineEvent(plan: ResolvedPlan, wh: Warehouse, runId = ''): Promise<RunEvent> {
+export async function baselineEvent(plan: ResolvedPlan, wh: WarehouseReads, runId = ''): Promise<RunEvent> {
   try {
     const { measureBaseline } = await gates();
     // Each step's refill (the --refill override already resolved into it) decides what it runs.
@@ -39,7 +39,7 @@ export async function baselineEvent(plan: ResolvedPlan, wh: Warehouse, runId = '
 /** A query that fails makes the gate err (and block): never a number read from an error. */
 export async function gateEvent(
   plan: ResolvedPlan,
-  wh: Warehouse,
+  wh: WarehouseReads,
   runId: string,
   phase: string,
   gate: string,

@@ -13,14 +13,15 @@ import {
   unitFromRow,
 } from '../../machines/index.js';
 import type { UnitRow } from '../../store/index.js';
-import type { UnitRef, Warehouse } from '../warehouse/index.js';
+import type { UnitBackend, UnitRef } from '../warehouse/index.js';
 import { PROCESS_RETRY_POLICIES, sleep } from './backoff.js';
 import { failpoint } from './failpoints.js';
 
 export interface UnitHost {
   runId: string;
   range: { start: string; end: string };
-  wh: Warehouse;
+  /** The unit backend of the step being run. */
+  wh: UnitBackend;
   /** Durably append (group-committed with whatever else arrives in the same turn). */
   commit(event: RunEvent): Promise<void>;
   /**

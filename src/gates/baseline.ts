@@ -8,7 +8,7 @@ import {
   type StepBaseline,
   type StepSpec,
 } from '../../machines/index.js';
-import type { Warehouse } from '../warehouse/index.js';
+import type { WarehouseReads } from '../warehouse/index.js';
 import { MinRowsCache, presentPartitions } from './checks.js';
 
 export interface BaselineOptions {
@@ -28,7 +28,7 @@ export interface Baseline {
 
 async function stepBaseline(
   plan: ResolvedPlan,
-  wh: Warehouse,
+  wh: WarehouseReads,
   step: StepSpec,
   calendar: string[],
   opts: BaselineOptions,
@@ -66,7 +66,7 @@ async function stepBaseline(
 /** Measures every step of the plan against the calendar of plan.partitionsSql over plan.range. */
 export async function measureBaseline(
   plan: ResolvedPlan,
-  wh: Warehouse,
+  wh: WarehouseReads,
   opts: BaselineOptions,
 ): Promise<Baseline> {
   const params = { start: plan.range.start, end: plan.range.end, run_id: opts.runId ?? '' };

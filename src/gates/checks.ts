@@ -2,7 +2,7 @@
 // No logging and no event appends: callers record the results.
 
 import { type CheckResult, type CheckSpec, UnitError } from '../../machines/index.js';
-import type { SqlParams, Warehouse } from '../warehouse/index.js';
+import type { SqlParams, WarehouseReads } from '../warehouse/index.js';
 
 export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -17,7 +17,11 @@ export function truthy(value: unknown): boolean {
 }
 
 /** Runs a check's SQL: its first row's `ok` decides, `detail` explains; a failing query is an error, never a pass. */
-export async function runCheck(wh: Warehouse, check: CheckSpec, params: SqlParams): Promise<CheckResult> {
+export async function runCheck(
+  wh: WarehouseReads,
+  check: CheckSpec,
+  params: SqlParams,
+): Promise<CheckResult> {
   try {
     const rows = await wh.query(check.sql, params);
     if (rows.length === 0) return { name: check.name, ok: false, detail: 'the check returned no rows' };
@@ -41,7 +45,7 @@ export class MinRowsCache {
   private readonly cache = new Map<string, Promise<number>>();
 
   constructor(
-    private readonly wh: Warehouse,
+    private readonly wh: WarehouseReads,
     private readonly base: SqlParams,
   ) {}
 

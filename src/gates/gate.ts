@@ -11,7 +11,7 @@ import type {
   TableCoverage,
 } from '../../machines/index.js';
 import { compactPartitions, PhasedError } from '../../machines/index.js';
-import type { SqlParams, Warehouse } from '../warehouse/index.js';
+import type { SqlParams, WarehouseReads } from '../warehouse/index.js';
 import { MinRowsCache, messageOf, presentPartitions, runCheck } from './checks.js';
 import { notNullSql } from './not-null.js';
 
@@ -32,7 +32,7 @@ function findPhase(plan: ResolvedPlan, phaseId: string): PhaseSpec {
 
 async function coverageOf(
   plan: ResolvedPlan,
-  wh: Warehouse,
+  wh: WarehouseReads,
   step: StepSpec,
   expected: string[],
   minCoverage: number,
@@ -64,7 +64,7 @@ async function coverageOf(
 
 async function notNullOf(
   plan: ResolvedPlan,
-  wh: Warehouse,
+  wh: WarehouseReads,
   spec: NotNullSpec,
   params: SqlParams,
 ): Promise<NotNullResult> {
@@ -94,7 +94,7 @@ async function notNullOf(
 export async function evaluateGate(
   plan: ResolvedPlan,
   phaseId: string,
-  wh: Warehouse,
+  wh: WarehouseReads,
   calendar: string[],
   runId = '',
 ): Promise<GateReport> {

@@ -6,8 +6,6 @@ import { allSteps } from '../../machines/index.js';
 import { quoteIdent, quoteTable, resolveTable } from '../warehouse/bigquery-naming.js';
 import { quoteSqliteIdent } from '../warehouse/sql-params.js';
 
-const sqliteIdent = quoteSqliteIdent;
-
 /** The same table, whichever way the plan wrote it (`t`, `dataset.t`, `project.dataset.t`). */
 function sameTable(plan: ResolvedPlan, a: string, b: string): boolean {
   const wh = plan.warehouse;
@@ -26,8 +24,9 @@ function sameTable(plan: ResolvedPlan, a: string, b: string): boolean {
  */
 export function notNullSql(plan: ResolvedPlan, spec: NotNullSpec): string {
   const wh = plan.warehouse;
-  const ident = wh.kind === 'bigquery' ? quoteIdent : sqliteIdent;
-  const table = wh.kind === 'bigquery' ? quoteTable(resolveTable(wh, spec.table)) : sqliteIdent(spec.table);
+  const ident = wh.kind === 'bigquery' ? quoteIdent : quoteSqliteIdent;
+  const table =
+    wh.kind === 'bigquery' ? quoteTable(resolveTable(wh, spec.table)) : quoteSqliteIdent(spec.table);
   const column = allSteps(plan).find((s) => sameTable(plan, s.table, spec.table))?.partitionColumn;
   const filters = [
     ...(column ? [`${ident(column)} BETWEEN @start AND @end`] : []),

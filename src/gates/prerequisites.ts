@@ -2,7 +2,7 @@
 // dry-runs for one partition. Pure-ish: it queries the warehouse and returns results; the driver appends them.
 
 import { allSteps, type CheckResult, errorInfo, type ResolvedPlan } from '../../machines/index.js';
-import { type BigQueryWarehouse, isBigQueryWarehouse, type Warehouse } from '../warehouse/index.js';
+import { type BigQueryWarehouse, isBigQueryWarehouse, type WarehouseReads } from '../warehouse/index.js';
 import { messageOf, runCheck } from './checks.js';
 
 /** One step's SQL dry-run for one partition: the bytes it would process, or why it cannot run. */
@@ -23,7 +23,7 @@ const tableId = (table: string) => table.replace(/`/g, '').split('.').pop() ?? t
  * Dry-run every SQL step for the range's first partition (BigQuery only; other warehouses return []).
  * A step reading a table this plan creates cannot be dry-run before that table exists: it is skipped, not failed.
  */
-export async function dryRunSteps(plan: ResolvedPlan, wh: Warehouse): Promise<StepDryRun[]> {
+export async function dryRunSteps(plan: ResolvedPlan, wh: WarehouseReads): Promise<StepDryRun[]> {
   if (!isBigQueryWarehouse(wh)) return [];
   const bq: BigQueryWarehouse = wh;
   const partition = plan.range.start;
@@ -59,7 +59,7 @@ export function dryRunCheck(d: StepDryRun): CheckResult {
 
 export async function checkPrerequisites(
   plan: ResolvedPlan,
-  wh: Warehouse,
+  wh: WarehouseReads,
   opts: { dryRuns?: StepDryRun[] } = {},
 ): Promise<CheckResult[]> {
   const tables = plan.prerequisites.tables.map(async (table): Promise<CheckResult> => {

@@ -30,7 +30,7 @@ import {
 } from './bigquery-naming.js';
 import { normalizePartition } from './partitions.js';
 import { unitParams } from './sql-params.js';
-import type { ReconcileResult, Row, SqlParams, UnitRef, Warehouse } from './types.js';
+import type { ReconcileResult, Row, SqlParams, UnitRef, Warehouse, WarehouseReads } from './types.js';
 
 export interface BigQueryOpenOptions {
   /** API root (e.g. a local server); BIGQUERY_EMULATOR_HOST is used when this is not set. */
@@ -50,7 +50,8 @@ export interface BigQueryWarehouse extends Warehouse {
   dryRun(sql: string, params?: SqlParams): Promise<{ bytesProcessed: number }>;
 }
 
-export function isBigQueryWarehouse(w: Warehouse): w is BigQueryWarehouse {
+/** A BigQuery warehouse's reads carry its dry run (prerequisites dry-run every SQL step). */
+export function isBigQueryWarehouse(w: WarehouseReads): w is BigQueryWarehouse {
   return w.kind === 'bigquery' && typeof (w as Partial<BigQueryWarehouse>).dryRun === 'function';
 }
 

@@ -7,9 +7,9 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { type CommandRecord, type Dialect, PhasedError, UnitError } from '../../machines/index.js';
+import { type CommandRecord, UnitError } from '../../machines/index.js';
 import { killGroup, killOrphan, procStartTime, removePidFile, writePidFile } from './command-proc.js';
-import type { MaterializeResult, UnitRef, Warehouse } from './types.js';
+import type { MaterializeResult, UnitBackend, UnitRef } from './types.js';
 
 export { killOrphan } from './command-proc.js';
 
@@ -18,8 +18,6 @@ export interface CommandBackendOptions {
   logDir: string;
   /** Grace between SIGTERM and SIGKILL when a group is stopped (default 2 s). */
   killGraceMs?: number;
-  /** Reported as the backend's kind (the plan's dialect); default sqlite. */
-  kind?: Dialect;
 }
 
 const safe = (s: string) => s.replace(/[^A-Za-z0-9_.-]/g, '_');
@@ -41,14 +39,8 @@ async function lastLines(log: string, header: string, n = 5): Promise<string> {
   return lines.slice(-n).join(' | ') || '(no output)';
 }
 
-function readsNotSupported(): never {
-  throw new PhasedError(
-    'INTERNAL',
-    'the command backend runs command steps only; send queries to the plan warehouse (see routeWarehouse)',
-  );
-}
-
-export function openCommandBackend(opts: CommandBackendOptions): Warehouse {
+/** A unit backend only: it has no reads, which belong to the plan's warehouse (see route.ts). */
+export function openCommandBackend(opts: CommandBackendOptions): UnitBackend {
   const grace = opts.killGraceMs ?? 2_000;
 
   async function run(unit: UnitRef, signal?: AbortSignal): Promise<MaterializeResult> {
@@ -138,12 +130,6 @@ export function openCommandBackend(opts: CommandBackendOptions): Warehouse {
   }
 
   return {
-    kind: opts.kind ?? 'sqlite',
-    query: async () => readsNotSupported(),
-    listPartitions: async () => readsNotSupported(),
-    tableExists: async () => readsNotSupported(),
-    execute: async () => readsNotSupported(),
-    partitionCounts: async () => readsNotSupported(),
     jobRefFor: (unit) => commandLogPath(opts.logDir, unit),
     materialize: run,
     async reconcile(unit) {

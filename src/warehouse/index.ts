@@ -1,4 +1,4 @@
-// Public surface of the warehouse layer: the interface, the backends' factories and step routing.
+// Public surface of the warehouse layer: the interfaces by role, the backends' factories and step routing.
 
 export {
   type BigQueryOpenOptions,
@@ -26,10 +26,13 @@ export {
 } from './sqlite.js';
 export type {
   MaterializeResult,
+  PlanWarehouse,
   ReconcileOptions,
   ReconcileResult,
   Row,
   SqlParams,
+  UnitBackend,
   UnitRef,
   Warehouse,
+  WarehouseReads,
 } from './types.js';

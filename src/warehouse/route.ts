@@ -1,37 +1,34 @@
-// Sends each step to its backend: `kind: command` steps to the command runner, everything else to the base.
+// Gives each role its backend: gates and the baseline read the plan's warehouse; each step's units go to the
+// unit backend of that step (`kind: command` to the command runner, everything else to the warehouse).
 // It adds no behaviour of its own; each backend keeps its own retry and reconcile semantics.
 
+import type { StepSpec } from '../../machines/index.js';
 import { PhasedError } from '../../machines/index.js';
-import type { BigQueryWarehouse } from './bigquery.js';
-import type { UnitRef, Warehouse } from './types.js';
+import type { PlanWarehouse, UnitBackend, Warehouse } from './types.js';
 
-function missingCommandBackend(unit: UnitRef): PhasedError {
+function missingCommandBackend(step: StepSpec): PhasedError {
   return new PhasedError(
     'INTERNAL',
-    `step ${unit.step.id} is a command step but no command backend was opened; pass one to routeWarehouse`,
+    `step ${step.id} is a command step but no command backend was opened; pass one to routeWarehouse`,
   );
 }
 
-/** A warehouse that runs command steps on `command` and everything else on `base`. */
-export function routeWarehouse(base: Warehouse, command?: Warehouse): Warehouse {
-  const pick = (unit: UnitRef): Warehouse => {
-    if (unit.step.kind !== 'command') return base;
-    if (!command) throw missingCommandBackend(unit);
-    return command;
+/** Refuses every unit of a command step no command backend was opened for (nothing runs). */
+function refusing(step: StepSpec): UnitBackend {
+  const refuse = async (): Promise<never> => {
+    throw missingCommandBackend(step);
   };
-  // BigQuery's dry run stays reachable through the router (prerequisites dry-run every step).
-  const dryRun = (base as Partial<BigQueryWarehouse>).dryRun;
+  return { jobRefFor: () => undefined, materialize: refuse, reconcile: refuse, close: async () => {} };
+}
+
+/** The plan's backends by role: reads and SQL steps on `base`, command steps on `command`. */
+export function routeWarehouse(base: Warehouse, command?: UnitBackend): PlanWarehouse {
   return {
-    ...(dryRun ? { dryRun: dryRun.bind(base) } : {}),
-    kind: base.kind,
-    query: (sql, params) => base.query(sql, params),
-    listPartitions: (sql, params) => base.listPartitions(sql, params),
-    tableExists: (table) => base.tableExists(table),
-    execute: (sql) => base.execute(sql),
-    partitionCounts: (table, column, range) => base.partitionCounts(table, column, range),
-    jobRefFor: (unit) => pick(unit).jobRefFor(unit),
-    materialize: async (unit, signal) => pick(unit).materialize(unit, signal),
-    reconcile: async (unit, jobRef) => pick(unit).reconcile(unit, jobRef),
+    reads: base,
+    backendFor: (step) => {
+      if (step.kind !== 'command') return base;
+      return command ?? refusing(step);
+    },
     close: async () => {
       await Promise.all([base.close(), command?.close()]);
     },

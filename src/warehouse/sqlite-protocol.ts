@@ -29,6 +29,11 @@ export interface WorkerOps {
   query: { args: { sql: string; params: SqlParams }; result: Record<string, unknown>[] };
   exec: { args: { sql: string }; result: null };
   materialize: { args: MaterializeJob; result: { rows: number; ms: number } };
+  /** The same replace for many partitions, written in one transaction (bulk fills such as the demo's). */
+  materializeMany: {
+    args: { label: string; jobs: MaterializeJob[] };
+    result: { rows: number[]; ms: number };
+  };
   close: { args: Record<string, never>; result: null };
 }
 

@@ -5,6 +5,7 @@ import { PhasedError, UnitError } from '../../machines/index.js';
 import { nextDay, normalizePartition } from './partitions.js';
 import { quoteSqliteIdent, unitParams } from './sql-params.js';
 import { WorkerPool } from './sqlite-pool.js';
+import type { MaterializeJob } from './sqlite-protocol.js';
 import type { MaterializeResult, ReconcileResult, Row, SqlParams, UnitRef, Warehouse } from './types.js';
 
 export interface SqliteWarehouseOptions {
@@ -18,8 +19,6 @@ export interface SqliteWarehouseOptions {
 
 export const DEFAULT_POOL_SIZE = 3;
 export const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
-
-const quote = quoteSqliteIdent;
 
 export class SqliteWarehouse implements Warehouse {
   readonly kind = 'sqlite' as const;
@@ -72,8 +71,8 @@ export class SqliteWarehouse implements Warehouse {
   ): Promise<Map<string, number>> {
     // Half-open upper bound: date-time values on the last day count too.
     const rows = await this.query(
-      `SELECT ${quote(column)} AS partition, COUNT(*) AS n FROM ${quote(table)}
-       WHERE ${quote(column)} >= @start AND ${quote(column)} < @until GROUP BY ${quote(column)}`,
+      `SELECT ${quoteSqliteIdent(column)} AS partition, COUNT(*) AS n FROM ${quoteSqliteIdent(table)}
+       WHERE ${quoteSqliteIdent(column)} >= @start AND ${quoteSqliteIdent(column)} < @until GROUP BY ${quoteSqliteIdent(column)}`,
       { start: range.start, until: nextDay(range.end) },
     );
     const counts = new Map<string, number>();
@@ -89,28 +88,21 @@ export class SqliteWarehouse implements Warehouse {
   }
 
   async materialize(unit: UnitRef, signal?: AbortSignal): Promise<MaterializeResult> {
-    const { step, partition } = unit;
-    if (step.kind !== 'sql' || !step.sql) {
-      throw new UnitError(
-        'INTERNAL',
-        `step ${step.id} is a ${step.kind} step without SQL; route it to its backend`,
-        false,
-      );
-    }
-    const result = await this.pool.run(
-      'materialize',
-      {
-        label: `step ${step.id} partition ${partition}`,
-        table: step.table,
-        partitionColumn: step.partitionColumn,
-        partition,
-        sql: step.sql,
-        params: unitParams(unit),
-        minRowsSql: step.expect?.minRows,
-      },
-      signal,
-    );
+    const result = await this.pool.run('materialize', jobOf(unit), signal);
     return { rows: result.rows, ms: result.ms };
+  }
+
+  /**
+   * The same partition replace for many units, written in one transaction: all of them or none. For bulk fills
+   * outside a run (the demo's baseline), where one commit per partition would dominate; a run replaces one
+   * partition per unit.
+   */
+  async materializeMany(units: UnitRef[], signal?: AbortSignal): Promise<MaterializeResult[]> {
+    if (units.length === 0) return [];
+    const jobs = units.map(jobOf);
+    const label = `${jobs[0].label} and ${units.length - 1} more`;
+    const result = await this.pool.run('materializeMany', { label, jobs }, signal);
+    return result.rows.map((rows) => ({ rows, ms: result.ms }));
   }
 
   /** SQLite cannot tell what became of an in-doubt attempt; re-running it is idempotent. */
@@ -126,6 +118,27 @@ export class SqliteWarehouse implements Warehouse {
   close(): Promise<void> {
     return this.pool.close();
   }
+}
+
+/** What the worker needs to replace one unit's partition. */
+function jobOf(unit: UnitRef): MaterializeJob {
+  const { step, partition } = unit;
+  if (step.kind !== 'sql' || !step.sql) {
+    throw new UnitError(
+      'INTERNAL',
+      `step ${step.id} is a ${step.kind} step without SQL; route it to its backend`,
+      false,
+    );
+  }
+  return {
+    label: `step ${step.id} partition ${partition}`,
+    table: step.table,
+    partitionColumn: step.partitionColumn,
+    partition,
+    sql: step.sql,
+    params: unitParams(unit),
+    minRowsSql: step.expect?.minRows,
+  };
 }
 
 /** Thrown when a run names a warehouse file that is not there. */

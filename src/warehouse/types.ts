@@ -1,4 +1,5 @@
-// The warehouse interface every backend implements (sqlite, bigquery, command steps).
+// The warehouse interfaces by role: reads (gates, baseline) and the unit backend (units). SQLite and BigQuery
+// implement both; command steps only the unit backend.
 // It owns no orchestration: the driver decides what runs when; a backend only executes and reports.
 
 import type { CommandRecord, Dialect, StepSpec } from '../../machines/index.js';
@@ -42,7 +43,11 @@ export interface ReconcileOptions {
   attached?: () => Promise<void>;
 }
 
-export interface Warehouse {
+/**
+ * Reads, for prerequisites, the baseline and gates: always the plan's own warehouse, whichever backend runs a
+ * step's units. `execute` is the one write here: the baseline creates a step's missing table from its ddl.
+ */
+export interface WarehouseReads {
   readonly kind: Dialect;
   /** Run a query and return its rows (gates, checks, calendars). A failing query throws a UnitError('QUERY'). */
   query(sql: string, params?: SqlParams): Promise<Row[]>;
@@ -57,9 +62,13 @@ export interface Warehouse {
     column: string,
     range: { start: string; end: string },
   ): Promise<Map<string, number>>;
+}
+
+/** A unit backend, for units: it runs one step's partitions and finds out what became of an attempt. */
+export interface UnitBackend {
   /** A job reference known before submission (BigQuery's deterministic job id), logged in UNIT_STARTED. */
   jobRefFor(unit: UnitRef): string | undefined;
-  /** Replace one partition of the step's table with the step's SELECT, atomically and idempotently. */
+  /** Replace one partition of the step's table (or run its command), atomically and idempotently. */
   materialize(unit: UnitRef, signal?: AbortSignal): Promise<MaterializeResult>;
   /**
    * Find out what became of an attempt whose job may exist (started with no logged result, or failed with its
@@ -67,5 +76,19 @@ export interface Warehouse {
    * to tell throws (retryable), so no new attempt starts beside a job that may be running.
    */
   reconcile(unit: UnitRef, jobRef?: string, opts?: ReconcileOptions): Promise<ReconcileResult>;
+  close(): Promise<void>;
+}
+
+/** A warehouse proper (sqlite, bigquery): the plan's reads, and the unit backend of its SQL steps. */
+export interface Warehouse extends WarehouseReads, UnitBackend {}
+
+/**
+ * A plan's backends by role (see route.ts): gates and the baseline get the reads, each step's units get the
+ * unit backend of that step. Closing it closes every backend it was given.
+ */
+export interface PlanWarehouse {
+  readonly reads: WarehouseReads;
+  /** The backend that runs `step`'s units: the command runner for command steps, the warehouse otherwise. */
+  backendFor(step: StepSpec): UnitBackend;
   close(): Promise<void>;
 }

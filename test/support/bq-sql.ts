@@ -3,6 +3,7 @@
 // It runs nothing; bq-tables.ts executes the translation.
 
 import { type Node, type ParserOptions, parse, show } from 'sql-parser-cst';
+import { quoteSqliteIdent } from '../../src/warehouse/sql-params.js';
 
 export type BqType = 'STRING' | 'INT64' | 'FLOAT64' | 'BOOL' | 'DATE' | 'TIMESTAMP' | 'NUMERIC';
 
@@ -91,7 +92,6 @@ function replace(node: AnyNode, text: string): void {
   Object.assign(node, { type: 'identifier', text, name: text, leading, trailing });
 }
 
-const sqliteName = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const trimmed = (n: Node) => show({ ...(n as AnyNode), leading: undefined, trailing: undefined } as Node);
 
 /** The dotted name of a table expression (`a.b.c`, `` `a.b.c` ``, `` `a`.b.c ``), or undefined if not a name. */
@@ -207,7 +207,7 @@ function rewrite(node: AnyNode, ctes: Set<string>, resolve: TableResolver): void
   for (const c of children(node)) rewrite(c, ctes, resolve);
   switch (node.type) {
     case 'identifier':
-      if (String(node.text).startsWith('`')) node.text = sqliteName(String(node.name));
+      if (String(node.text).startsWith('`')) node.text = quoteSqliteIdent(String(node.name));
       break;
     case 'string_literal':
       node.text = `'${String(node.value).replaceAll("'", "''")}'`;
@@ -256,12 +256,12 @@ function fromItem(node: AnyNode, ctes: Set<string>, resolve: TableResolver): voi
   }
   const ref = tableRef(parts, ctes, resolve);
   // BigQuery lets `FROM d.t` be referred to as `t`: keep that name as an alias.
-  replace(node, ref.alias ? `${ref.table} AS ${sqliteName(ref.alias)}` : ref.table);
+  replace(node, ref.alias ? `${ref.table} AS ${quoteSqliteIdent(ref.alias)}` : ref.table);
 }
 
 function tableRef(parts: string[], ctes: Set<string>, resolve: TableResolver) {
-  if (parts.length === 1 && ctes.has(parts[0])) return { table: sqliteName(parts[0]) };
-  return { table: sqliteName(resolve(parts)), alias: parts[parts.length - 1] };
+  if (parts.length === 1 && ctes.has(parts[0])) return { table: quoteSqliteIdent(parts[0]) };
+  return { table: quoteSqliteIdent(resolve(parts)), alias: parts[parts.length - 1] };
 }
 
 /** The SQLite text of one SELECT statement and the parameters it uses. */

@@ -3,6 +3,7 @@
 
 import Database from 'better-sqlite3';
 import type { Node } from 'sql-parser-cst';
+import { quoteSqliteIdent } from '../../src/warehouse/sql-params.js';
 import { BqError, type BqType, bqType, parseGoogleSql, selectColumns, translateSelect } from './bq-sql.js';
 
 export type Cell = string | number | boolean | null;
@@ -35,8 +36,6 @@ const DECLARED: Record<BqType, string> = {
   NUMERIC: 'NUMERIC_REAL',
 };
 const FROM_DECLARED = new Map(Object.entries(DECLARED).map(([k, v]) => [v, k as BqType]));
-
-const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 function bindValue(p: { type: string; value: string | null }): string | number | null {
   if (p.value === null) return null;
@@ -71,9 +70,9 @@ export class BqTables {
   ) {
     const cols = Object.fromEntries(Object.entries(columns).map(([c, t]) => [c, bqType(t)]));
     const info: TableInfo = { key, columns: cols, ...(partitionBy ? { partitionBy } : {}) };
-    this.db.exec(`DROP TABLE IF EXISTS ${q(key)}`);
-    const defs = Object.entries(cols).map(([c, t]) => `${q(c)} ${DECLARED[t]}`);
-    this.db.exec(`CREATE TABLE ${q(key)} (${defs.join(', ')})`);
+    this.db.exec(`DROP TABLE IF EXISTS ${quoteSqliteIdent(key)}`);
+    const defs = Object.entries(cols).map(([c, t]) => `${quoteSqliteIdent(c)} ${DECLARED[t]}`);
+    this.db.exec(`CREATE TABLE ${quoteSqliteIdent(key)} (${defs.join(', ')})`);
     this.tables.set(key, info);
     this.insert(info, rows);
     return info;
@@ -94,7 +93,7 @@ export class BqTables {
 
   /** Rows of a table, for assertions. */
   rows(info: TableInfo): Record<string, unknown>[] {
-    return this.db.prepare(`SELECT * FROM ${q(info.key)}`).all() as Record<string, unknown>[];
+    return this.db.prepare(`SELECT * FROM ${quoteSqliteIdent(info.key)}`).all() as Record<string, unknown>[];
   }
 
   private insert(info: TableInfo, rows: Record<string, Cell>[]): void {
@@ -112,7 +111,7 @@ export class BqTables {
       const values = names.map((n) => (typeof row[n] === 'boolean' ? Number(row[n]) : row[n]));
       this.db
         .prepare(
-          `INSERT INTO ${q(info.key)} (${names.map(q).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
+          `INSERT INTO ${quoteSqliteIdent(info.key)} (${names.map(quoteSqliteIdent).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
         )
         .run(...values);
     }
@@ -246,7 +245,7 @@ export class BqTables {
       );
     }
     this.db.transaction(() => {
-      this.db.prepare(`DELETE FROM ${q(key)} WHERE ${q(col)} = ?`).run(day);
+      this.db.prepare(`DELETE FROM ${quoteSqliteIdent(key)} WHERE ${quoteSqliteIdent(col)} = ?`).run(day);
       this.insert(info, result.rows);
     })();
     return result.rows.length;

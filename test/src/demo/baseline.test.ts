@@ -22,7 +22,7 @@ const PHASE4 = [
 describe('the healthy demo warehouse over the full range', () => {
   it('generates all 918 dates in seconds and fills Phase 3 to the NBA.md baseline', {
     timeout: 300_000,
-  }, () => {
+  }, async () => {
     const file = join(tempDir(), 'warehouse.db');
     const generated = generateWarehouse(file, { scenario: 'healthy' });
     console.info(
@@ -39,7 +39,7 @@ describe('the healthy demo warehouse over the full range', () => {
     ).map((r) => r.partition);
     expect(bootstrap).toHaveLength(70);
 
-    const filled = fillBaseline(file, planDirectory());
+    const filled = await fillBaseline(file, planDirectory());
     console.info(`baseline fill wall time: ${filled.ms} ms`);
     expect(filled.expected).toBe(848);
     expect(filled.present).toEqual(PHASE3);

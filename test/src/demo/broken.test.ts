@@ -4,11 +4,11 @@ import { fillBaseline, generateWarehouse, planDirectory } from '../../../src/dem
 import { query, tempDir } from './helpers.js';
 
 describe('the broken demo warehouse', () => {
-  it('leaves team offense short of 95 % and usage_rate NULL beyond 5 %', { timeout: 300_000 }, () => {
+  it('leaves team offense short of 95 % and usage_rate NULL beyond 5 %', { timeout: 300_000 }, async () => {
     const file = join(tempDir(), 'warehouse.db');
     const generated = generateWarehouse(file, { scenario: 'broken' });
     expect(generated.removedTeamBoxDates.length).toBeGreaterThanOrEqual(70);
-    const filled = fillBaseline(file, planDirectory());
+    const filled = await fillBaseline(file, planDirectory());
     expect(filled.expected).toBe(848);
     // Even a complete backfill cannot bring team offense back for dates without team box scores.
     const [boxed] = query<{ n: number }>(

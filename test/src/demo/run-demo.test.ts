@@ -52,13 +52,13 @@ describe('runDemo on a shortened range', () => {
 
   it('init-only makes the warehouse and plan but no run; a second init regenerates', {
     timeout: 120_000,
-  }, () => {
+  }, async () => {
     const dir = join(tempDir(), 'demo');
-    const first = initDemo({ dir, range, initOnly: true }, { print: () => {} });
+    const first = await initDemo({ dir, range, initOnly: true }, { print: () => {} });
     expect(first.regenerated).toBe(false);
     expect(first.baseline.present.player_game_summary).toBe(first.baseline.expected);
     const lines: string[] = [];
-    const again = initDemo(
+    const again = await initDemo(
       { dir, range, scenario: 'broken', initOnly: true },
       { print: (l) => lines.push(l) },
     );

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { generateWarehouse, PartitionReplacer, planDirectory } from '../../../src/demo/index.js';
+import type { StepSpec } from '../../../machines/index.js';
+import { generateWarehouse, planDirectory } from '../../../src/demo/index.js';
+import { SqliteWarehouse } from '../../../src/warehouse/index.js';
 import { filesUnder, tempDir } from './helpers.js';
 
 interface Step {
@@ -29,27 +31,33 @@ const sample = '2022-01-19';
 
 describe('the NBA plan SQL (sqlite dialect)', () => {
   let db: Database.Database;
-  beforeAll(() => {
+  beforeAll(async () => {
     const file = join(tempDir(), 'warehouse.db');
     generateWarehouse(file, { scenario: 'healthy', range });
-    db = new Database(file);
-    db.pragma('synchronous = OFF');
-    const dates = db
-      .prepare(sqlite(plan.partitions))
-      .all(range)
-      .map((r) => (r as { partition: string }).partition);
-    for (const step of steps) {
-      db.exec(sqlite(step.ddl));
-      const replacer = new PartitionReplacer(
-        db,
-        step.table,
-        step.partitionColumn ?? 'game_date',
-        sqlite(step.sql),
-      );
-      db.transaction(() => {
-        for (const partition of dates) replacer.run({ partition, ...range, run_id: 'test' });
-      })();
+    // Every step over every date, in plan order, through the warehouse's own partition replace.
+    const wh = new SqliteWarehouse(file, { poolSize: 2 });
+    try {
+      const dates = await wh.listPartitions(sqlite(plan.partitions), range);
+      for (const s of steps) {
+        await wh.execute(sqlite(s.ddl));
+        const step: StepSpec = {
+          id: s.id,
+          table: s.table,
+          kind: 'sql',
+          partitionColumn: s.partitionColumn ?? 'game_date',
+          sql: sqlite(s.sql),
+          concurrency: 1,
+          retries: 0,
+          refill: 'missing',
+        };
+        await Promise.all(
+          dates.map((partition) => wh.materialize({ runId: 'test', step, partition, attempt: 1, range })),
+        );
+      }
+    } finally {
+      await wh.close();
     }
+    db = new Database(file);
   }, 300_000);
 
   it('names 10 steps, each with sql and ddl files present in both dialects', () => {

@@ -1,5 +1,5 @@
-// The router keeps a base warehouse's dry run reachable, so BigQuery prerequisites still dry-run every step
-// of a plan that also has command steps.
+// The router gives gates the base warehouse's reads, dry run included, so BigQuery prerequisites still dry-run
+// every step of a plan that also has command steps.
 import { describe, expect, it } from 'vitest';
 import {
   isBigQueryWarehouse,
@@ -19,7 +19,7 @@ describe('routeWarehouse and dry runs', () => {
       },
       close: async () => undefined,
     } as unknown as Warehouse & { calls: string[] };
-    const routed = routeWarehouse(base, openCommandBackend({ logDir: '.' }));
+    const routed = routeWarehouse(base, openCommandBackend({ logDir: '.' })).reads;
     expect(isBigQueryWarehouse(routed)).toBe(true);
     if (!isBigQueryWarehouse(routed)) return;
     expect(await routed.dryRun('SELECT 1')).toEqual({ bytesProcessed: 42 });
@@ -28,6 +28,6 @@ describe('routeWarehouse and dry runs', () => {
 
   it('adds no dryRun when the base has none', () => {
     const base = { kind: 'sqlite', close: async () => undefined } as unknown as Warehouse;
-    expect('dryRun' in routeWarehouse(base)).toBe(false);
+    expect('dryRun' in routeWarehouse(base).reads).toBe(false);
   });
 });

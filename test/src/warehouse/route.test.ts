@@ -25,25 +25,31 @@ it('sends command steps to the command backend and sql steps to the base', async
   const wh = routeWarehouse(fx.wh, openCommandBackend({ logDir }));
   const sqlStep = contractStep(fx, 'SELECT day, k, v FROM src WHERE day = @partition');
   const cmdStep = commandStep(join(fx.dir, '{partition}.done'));
-  expect((await wh.materialize(unitOf(sqlStep, '2024-01-01'))).rows).toBe(3);
-  await wh.materialize(unitOf(cmdStep, '2024-01-02'));
+  expect((await wh.backendFor(sqlStep).materialize(unitOf(sqlStep, '2024-01-01'))).rows).toBe(3);
+  await wh.backendFor(cmdStep).materialize(unitOf(cmdStep, '2024-01-02'));
   expect(existsSync(join(fx.dir, '2024-01-02.done'))).toBe(true);
-  expect(wh.jobRefFor(unitOf(cmdStep, '2024-01-02'))).toBe(
+  expect(wh.backendFor(cmdStep).jobRefFor(unitOf(cmdStep, '2024-01-02'))).toBe(
     commandLogPath(logDir, unitOf(cmdStep, '2024-01-02')),
   );
-  expect(wh.jobRefFor(unitOf(sqlStep, '2024-01-02'))).toBeUndefined();
-  expect(await wh.tableExists('dst')).toBe(true);
+  expect(wh.backendFor(sqlStep).jobRefFor(unitOf(sqlStep, '2024-01-02'))).toBeUndefined();
+  expect(await wh.reads.tableExists('dst')).toBe(true);
   expect(
-    Object.fromEntries(await wh.partitionCounts('dst', 'day', { start: '2024-01-01', end: '2024-01-31' })),
+    Object.fromEntries(
+      await wh.reads.partitionCounts('dst', 'day', { start: '2024-01-01', end: '2024-01-31' }),
+    ),
   ).toEqual({ '2024-01-01': 3 });
 });
 
 it('refuses a command step when no command backend was given', async () => {
   const wh = routeWarehouse(fx.wh);
-  const err = await wh.materialize(unitOf(commandStep(join(fx.dir, 'x')), '2024-01-01')).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
+  const step = commandStep(join(fx.dir, 'x'));
+  const err = await wh
+    .backendFor(step)
+    .materialize(unitOf(step, '2024-01-01'))
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   expect(err).toBeInstanceOf(PhasedError);
   expect((err as PhasedError).message).toContain('script');
   expect(existsSync(join(fx.dir, 'x'))).toBe(false);
