@@ -9,8 +9,8 @@ import {
   compactPartitions,
   createRunMachine,
   eventData,
-  type RunEvent,
   RunCursor,
+  type RunEvent,
   runStatus,
 } from '../../../machines/index.js';
 import { RunCache } from '../../../src/console/index.js';
