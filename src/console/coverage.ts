@@ -125,12 +125,7 @@ export async function coverageAtSeq(
     return m;
   };
   let baseline: Baseline | null = null;
-  for await (const page of eventPages(store, runId, { toSeq: seq })) {
-    for (const e of page) fold(e);
-  }
-  return matrix(plan, baseline, cells, gates, seq);
-
-  function fold(e: StoredEvent): void {
+  const fold = (e: StoredEvent): void => {
     if (!/^(BASELINE_RECORDED|UNIT_|RETRY_REQUESTED)/.test(e.type)) return;
     const ev = eventFromRow(e.type, e.data);
     switch (ev.type) {
@@ -164,5 +159,9 @@ export async function coverageAtSeq(
         break;
       }
     }
+  };
+  for await (const page of eventPages(store, runId, { toSeq: seq })) {
+    for (const e of page) fold(e);
   }
+  return matrix(plan, baseline, cells, gates, seq);
 }

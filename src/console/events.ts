@@ -74,11 +74,7 @@ export async function timeline(store: EventStore, runId: string, head: number): 
   const open = new Map<string, AttemptBar>();
   let startAt: string | null = null;
   let endAt: string | null = null;
-  const pages = eventPages(store, runId, { fromSeq: Math.max(1, head - TIMELINE_MAX + 1), toSeq: head });
-  for await (const page of pages) for (const e of page) add(e);
-  return { bars, markers, startAt, endAt, headSeq: head };
-
-  function add(e: StoredEvent): void {
+  const add = (e: StoredEvent): void => {
     startAt ??= e.at;
     endAt = e.at;
     if (e.type.startsWith('UNIT_')) {
@@ -129,5 +125,8 @@ export async function timeline(store: EventStore, runId: string, head: number): 
       ...(d.by !== undefined ? { by: d.by } : {}),
       ...(typeof d.reason === 'string' ? { reason: d.reason } : {}),
     });
-  }
+  };
+  const pages = eventPages(store, runId, { fromSeq: Math.max(1, head - TIMELINE_MAX + 1), toSeq: head });
+  for await (const page of pages) for (const e of page) add(e);
+  return { bars, markers, startAt, endAt, headSeq: head };
 }
