@@ -101,7 +101,7 @@ async function drive(
     const result = await driver.run().finally(() => bars?.stop());
     if (o.summary !== false && !o.quiet) {
       print(
-        formatRunSummary(driver.log, {
+        await formatRunSummary(driver.log, {
           wallMs: Date.now() - t0,
           logPath: runLogPath(logs, runId),
           db: store.file,

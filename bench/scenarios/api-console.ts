@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import { startConsole } from '../../src/console/index.js';
 import { Daemon, Metrics } from '../../src/daemon/index.js';
 import { createRun, ownerId, RunLog } from '../../src/engine/index.js';
-import { openStore, type SqliteStore } from '../../store/index.js';
+import { openEventStore, openStore, type SqliteStore } from '../../store/index.js';
 import { writeLongRun } from '../support/long-run.js';
 import {
   type BenchContext,
@@ -57,7 +57,7 @@ function manyRuns(store: SqliteStore, n: number): string[] {
 async function runView(ctx: BenchContext, file: string): Promise<Result[]> {
   const n = ctx.quick ? 30_000 : 1_000_000;
   const run = writeLongRun(file, n);
-  const store = openStore(file);
+  const store = await openEventStore(file);
   const writer = openStore(file);
   const server = await startConsole({
     store,
@@ -100,7 +100,7 @@ async function runView(ctx: BenchContext, file: string): Promise<Result[]> {
   } finally {
     await server.close();
     writer.close();
-    store.close();
+    await store.close();
   }
 }
 
@@ -122,7 +122,8 @@ async function tick(ctx: BenchContext, store: SqliteStore, logDir: string): Prom
   );
 }
 
-async function stream(ctx: BenchContext, store: SqliteStore, file: string, runId: string): Promise<Result> {
+async function stream(ctx: BenchContext, file: string, runId: string): Promise<Result> {
+  const store = await openEventStore(file);
   const server = await startConsole({
     store,
     metrics: new Metrics(store, () => 0),
@@ -174,6 +175,7 @@ async function stream(ctx: BenchContext, store: SqliteStore, file: string, runId
     req.destroy();
     await server.close();
     writer.close();
+    await store.close();
   }
 }
 
@@ -189,7 +191,7 @@ export const apiConsole: Scenario = {
       try {
         const ids = manyRuns(store, 100);
         out.push(await tick(ctx, store, tmp.file('logs')));
-        out.push(await stream(ctx, store, file, ids[0]));
+        out.push(await stream(ctx, file, ids[0]));
       } finally {
         store.close();
       }

@@ -4,7 +4,7 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStore } from '../../store/index.js';
+import { openEventStore } from '../../store/index.js';
 import { CLI_MAIN, runNode } from '../support/child.js';
 import { type BenchContext, result, type Scenario, skipped, stats, tempDir } from '../support/measure.js';
 import { sqlTimeOf } from '../support/sql-time.js';
@@ -37,13 +37,13 @@ export const demo: Scenario = {
         walls.push((r.exitedAt - r.spawnedAt) / 1000);
         const db = join(tmp.dir, 'phased.db');
         if (!existsSync(db)) throw new Error('phased demo left no phased.db in its --dir');
-        const store = openStore(db, { readonly: true });
+        const store = await openEventStore(db, { readonly: true });
         try {
-          const t = sqlTimeOf(store, 'demo');
+          const t = await sqlTimeOf(store, 'demo');
           runs.push(t.drivenMs / 1000);
           shares.push(1 - t.sqlMs / t.drivenMs);
         } finally {
-          store.close();
+          await store.close();
         }
       } finally {
         tmp.done();

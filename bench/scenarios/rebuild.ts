@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { RunLog } from '../../src/engine/index.js';
 import { verifyRun } from '../../src/observe/index.js';
-import { openStore } from '../../store/index.js';
+import { openEventStore, openStore } from '../../store/index.js';
 import { lastJson, runNode, SUPPORT_DIR } from '../support/child.js';
 import { LONG_RUN_BATCH, writeLongRun } from '../support/long-run.js';
 import {
@@ -66,13 +66,13 @@ export const rebuild: Scenario = {
           `RunLog.commit, ${LONG_RUN_BATCH}/tx`,
         ),
       );
-      const store = openStore(largest.file, { readonly: true });
+      const events = await openEventStore(largest.file, { readonly: true });
       try {
         // A full replay of 10⁶ events takes tens of seconds: at most 3 measured runs unless --runs says more.
         const runs = ctx.quick ? 1 : ctx.runsGiven ? ctx.runs : 3;
-        const s = await repeat(runs, () => {
+        const s = await repeat(runs, async () => {
           const t = performance.now();
-          const rep = verifyRun(store, largest.runId);
+          const rep = await verifyRun(events, largest.runId);
           const sec = (performance.now() - t) / 1000;
           if (!rep.ok || rep.events !== largest.events)
             throw new Error(`verify failed: ${JSON.stringify(rep)}`);
@@ -88,7 +88,7 @@ export const rebuild: Scenario = {
           ),
         );
       } finally {
-        store.close();
+        await events.close();
       }
       // Peak RSS of a fresh process that replays the whole log and then drives the run to the end.
       const rss = await runNode(join(SUPPORT_DIR, 'rss-child.js'), [

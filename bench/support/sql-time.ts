@@ -2,7 +2,8 @@
 // (UNIT_SUCCEEDED.at − ms … at) and each prerequisite, baseline and gate evaluation (previous event … its
 // event), merged so parallel units are counted once. What is left of the driven span is phased's overhead.
 
-import type { SqliteStore } from '../../store/index.js';
+import { eventPages } from '../../src/observe/index.js';
+import type { EventStore, StoredEvent } from '../../store/index.js';
 
 const WAREHOUSE_PHASES = new Set([
   'PREREQS_PASSED',
@@ -20,13 +21,13 @@ export interface SqlTime {
   units: number;
 }
 
-export function sqlTimeOf(store: SqliteStore, runId: string): SqlTime {
+export async function sqlTimeOf(store: EventStore, runId: string): Promise<SqlTime> {
   const spans: [number, number][] = [];
   let attached = Number.NaN;
   let detached = Number.NaN;
   let prev = Number.NaN;
   let units = 0;
-  for (const e of store.events(runId)) {
+  const add = (e: StoredEvent) => {
     const at = Date.parse(e.at);
     if (e.type === 'DRIVER_ATTACHED' && Number.isNaN(attached)) attached = at;
     if (e.type === 'DRIVER_DETACHED') detached = at;
@@ -36,7 +37,8 @@ export function sqlTimeOf(store: SqliteStore, runId: string): SqlTime {
       units++;
     } else if (WAREHOUSE_PHASES.has(e.type) && !Number.isNaN(prev)) spans.push([prev, at]);
     prev = at;
-  }
+  };
+  for await (const page of eventPages(store, runId)) for (const e of page) add(e);
   spans.sort((a, b) => a[0] - b[0]);
   let sqlMs = 0;
   let cur: [number, number] | undefined;

@@ -3,14 +3,18 @@
 import type { Command } from 'commander';
 import { frozenPlanProblem } from '../../src/engine/index.js';
 import {
+  eventAt,
+  eventPages,
   formatRunView,
   loadInspector,
   resolveAt,
   runView,
+  syncStoreOf,
   Timeline,
   verifyRun,
 } from '../../src/observe/index.js';
-import { action, globals, openDb, print, printJson, readerGone } from '../context.js';
+import { action, globals, print, printJson, readerGone } from '../context.js';
+import { openStoreFor } from '../store-open.js';
 
 interface ReplayOptions {
   verify?: boolean;
@@ -34,13 +38,15 @@ export function registerReplay(program: Command): void {
     .action(
       action(async (runId: string, o: ReplayOptions, cmd: Command) => {
         const g = globals(cmd);
-        const store = openDb(g, { readonly: true });
+        const store = await openStoreFor(g, { readonly: true });
         try {
-          store.requireRun(runId);
+          await store.requireRun(runId);
           if (o.verify) {
-            const chain = verifyRun(store, runId);
+            const chain = await verifyRun(store, runId);
             // The frozen plan is evidence too: it must hash to the plan hash the log recorded last.
-            const plan = chain.ok ? frozenPlanProblem(store, store.requireRun(runId)) : undefined;
+            const plan = chain.ok
+              ? await frozenPlanProblem(syncStoreOf(store), await store.requireRun(runId))
+              : undefined;
             const r = plan ? { ...chain, ok: false, plan: false, reason: plan.reason } : chain;
             if (g.json) printJson(r);
             else if (plan) print(`run ${runId}: verification FAILED: ${plan.reason}`);
@@ -52,9 +58,9 @@ export function registerReplay(program: Command): void {
             return r.ok ? 0 : 1;
           }
           if (o.at !== undefined) {
-            const seq = resolveAt(store, runId, o.at);
-            const v = runView(store, runId, seq);
-            const at = [...store.events(runId, { fromSeq: seq, toSeq: seq })][0]?.at;
+            const seq = await resolveAt(store, runId, o.at);
+            const v = await runView(store, runId, seq);
+            const at = (await eventAt(store, runId, seq))?.at;
             if (g.json) printJson({ ...v, owner: null, seq, at });
             else print(`as of seq ${seq} (${at})\n${formatRunView({ ...v, owner: null })}`);
             return 0;
@@ -66,13 +72,15 @@ export function registerReplay(program: Command): void {
           // Text prints the state only when an event changed it (with what it left and entered); NDJSON keeps
           // the full state on every row, plus entered and left.
           const timeline = new Timeline();
-          for (const e of store.events(runId)) {
-            if (readerGone()) break;
-            print(g.json ? JSON.stringify(timeline.entry(e)) : timeline.line(e));
+          lines: for await (const page of eventPages(store, runId)) {
+            for (const e of page) {
+              if (readerGone()) break lines;
+              print(g.json ? JSON.stringify(timeline.entry(e)) : timeline.line(e));
+            }
           }
           return 0;
         } finally {
-          store.close();
+          await store.close();
         }
       }),
     );

@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { MACHINE_VERSION } from '../../machines/index.js';
 import { reportData, reportHtml } from '../../src/console/report.js';
-import { action, globals, openDb, print } from '../context.js';
+import { action, globals, print } from '../context.js';
+import { openStoreFor } from '../store-open.js';
 
 export function registerReport(program: Command): void {
   program
@@ -17,7 +18,7 @@ export function registerReport(program: Command): void {
     .action(
       action(async (runId: string, o: { output?: string }, cmd: Command) => {
         const g = globals(cmd);
-        const store = openDb(g, { readonly: true });
+        const store = await openStoreFor(g, { readonly: true });
         try {
           const html = reportHtml(await reportData(store, runId, MACHINE_VERSION));
           const file = resolve(o.output ?? `phased-report-${runId.replace(/[^\w.-]/g, '_')}.html`);
@@ -25,7 +26,7 @@ export function registerReport(program: Command): void {
           print(`report for run ${runId}: ${file} (${Math.round(html.length / 1024)} KB)`);
           return 0;
         } finally {
-          store.close();
+          await store.close();
         }
       }),
     );

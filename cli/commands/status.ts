@@ -1,7 +1,8 @@
 // `phased status [RUN]`: list runs, or one run's per-step table and gate reports (--json for both).
 import type { Command } from 'commander';
 import { formatRunList, formatRunView, listRuns, runView } from '../../src/observe/index.js';
-import { action, globals, openDb, print, printJson } from '../context.js';
+import { action, globals, print, printJson } from '../context.js';
+import { openStoreFor } from '../store-open.js';
 
 export function registerStatus(program: Command): void {
   program
@@ -10,22 +11,22 @@ export function registerStatus(program: Command): void {
     .argument('[run]', 'run id')
     .option('--json', 'machine-readable output')
     .action(
-      action((runId: string | undefined, _o: unknown, cmd: Command) => {
+      action(async (runId: string | undefined, _o: unknown, cmd: Command) => {
         const g = globals(cmd);
-        const store = openDb(g, { readonly: true });
+        const store = await openStoreFor(g, { readonly: true });
         try {
           if (!runId) {
-            const items = listRuns(store);
+            const items = await listRuns(store);
             if (g.json) printJson(items);
             else print(formatRunList(items));
             return 0;
           }
-          const v = runView(store, runId);
+          const v = await runView(store, runId);
           if (g.json) printJson(v);
           else print(formatRunView(v));
           return 0;
         } finally {
-          store.close();
+          await store.close();
         }
       }),
     );

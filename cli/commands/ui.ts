@@ -2,7 +2,9 @@
 // whichever process drives the run reacts. SIGINT/SIGTERM stop serving.
 import type { Command } from 'commander';
 import { DEFAULT_HTTP, Metrics, parseHttpAddress, serveHttp } from '../../src/daemon/index.js';
-import { action, globals, openDb } from '../context.js';
+import { syncStoreOf } from '../../src/observe/index.js';
+import { action, globals } from '../context.js';
+import { openStoreFor } from '../store-open.js';
 
 interface UiOptions {
   http?: string;
@@ -21,10 +23,14 @@ export function registerUi(program: Command): void {
       action(async (o: UiOptions, cmd: Command) => {
         const g = globals(cmd);
         const addr = parseHttpAddress(o.http ?? DEFAULT_HTTP, o.httpPublic === true);
-        const store = openDb(g);
+        const store = await openStoreFor(g);
         try {
-          const server = await serveHttp(store, new Metrics(store, () => 0), addr, { mode: 'ui', say });
-          say(`serving ${store.file} (pid ${process.pid}); Ctrl-C stops`);
+          // serveHttp still takes the SQLite store (for the token file beside it).
+          const server = await serveHttp(syncStoreOf(store), new Metrics(store, () => 0), addr, {
+            mode: 'ui',
+            say,
+          });
+          say(`serving ${store.location} (pid ${process.pid}); Ctrl-C stops`);
           await new Promise<void>((resolve) => {
             process.once('SIGINT', () => resolve());
             process.once('SIGTERM', () => resolve());
@@ -32,7 +38,7 @@ export function registerUi(program: Command): void {
           await server.close();
           return 0;
         } finally {
-          store.close();
+          await store.close();
         }
       }),
     );

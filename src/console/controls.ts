@@ -2,7 +2,7 @@
 // `by: http`. Resume appends RESUMED to a paused run; whichever process drives runs (a daemon) then picks it up.
 
 import { PhasedError } from '../../machines/index.js';
-import type { SqliteStore } from '../../store/index.js';
+import type { EventStore } from '../../store/index.js';
 import {
   approveGate,
   type ControlResult,
@@ -11,6 +11,7 @@ import {
   requestRetry,
   requestStop,
 } from '../engine/control.js';
+import { syncStoreOf } from '../observe/store-compat.js';
 import type { ControlAction, ControlRequest, ControlResponse, RunStatus } from './api-types.js';
 
 export const CONTROL_ACTIONS: readonly ControlAction[] = ['pause', 'resume', 'cancel', 'retry', 'approve'];
@@ -42,33 +43,35 @@ export function parseControlBody(body: unknown): ControlRequest {
   return b as ControlRequest;
 }
 
-export function runControl(
-  store: SqliteStore,
+export async function runControl(
+  events: EventStore,
   runId: string,
   action: ControlAction,
   body: ControlRequest,
-): ControlResponse {
+): Promise<ControlResponse> {
+  // The control functions append through the engine, which still takes the SQLite store.
+  const store = syncStoreOf(events);
   const reason = body.reason?.trim() || 'requested from the console';
   let r: ControlResult;
   switch (action) {
     case 'pause':
     case 'cancel':
-      r = requestStop(store, runId, action, reason, HTTP_ACTOR);
+      r = await requestStop(store, runId, action, reason, HTTP_ACTOR);
       break;
     case 'resume':
-      r = requestResume(store, runId, reason, HTTP_ACTOR);
+      r = await requestResume(store, runId, reason, HTTP_ACTOR);
       break;
     case 'retry': {
       // `gate` re-checks a blocked gate where the control module supports it.
       const req = { step: body.step, partitions: body.partitions, reason, by: HTTP_ACTOR } as RetryRequest;
       if (body.gate !== undefined) Object.assign(req, { gate: body.gate });
-      r = requestRetry(store, runId, req);
+      r = await requestRetry(store, runId, req);
       break;
     }
     case 'approve':
       if (!body.gate) throw badBody('approve needs "gate": the id of the blocked gate to pass');
       if (!body.reason?.trim()) throw badBody('approve needs a non-empty "reason": it goes on record');
-      r = approveGate(store, runId, body.gate, body.reason, HTTP_ACTOR);
+      r = await approveGate(store, runId, body.gate, body.reason, HTTP_ACTOR);
       break;
   }
   return {

@@ -2,7 +2,8 @@
 // At the head it reads the units projection; as of an earlier seq it folds the log's unit events up to that seq.
 
 import { eventFromRow, expandPartitions, locateStep, type ResolvedPlan } from '../../machines/index.js';
-import type { SqliteStore, UnitRow } from '../../store/index.js';
+import type { EventStore, StoredEvent, UnitRow } from '../../store/index.js';
+import { eventPages } from '../observe/pages.js';
 import { CELL, type CellCode, type CellKind, type CoverageMatrix, type CoverageRow } from './api-types.js';
 import type { Baseline } from './live-run.js';
 
@@ -107,13 +108,13 @@ export function coverageAtHead(
 }
 
 /** The matrix as of `seq`, folded from the log (time travel). */
-export function coverageAtSeq(
-  store: SqliteStore,
+export async function coverageAtSeq(
+  store: EventStore,
   runId: string,
   plan: ResolvedPlan,
   seq: number,
   gates: Record<string, { report?: unknown }>,
-): CoverageMatrix {
+): Promise<CoverageMatrix> {
   const cells = new Map<string, Map<string, CellCode>>();
   const cell = (step: string) => {
     let m = cells.get(step);
@@ -124,8 +125,8 @@ export function coverageAtSeq(
     return m;
   };
   let baseline: Baseline | null = null;
-  for (const e of store.events(runId, { toSeq: seq })) {
-    if (!/^(BASELINE_RECORDED|UNIT_|RETRY_REQUESTED)/.test(e.type)) continue;
+  const fold = (e: StoredEvent): void => {
+    if (!/^(BASELINE_RECORDED|UNIT_|RETRY_REQUESTED)/.test(e.type)) return;
     const ev = eventFromRow(e.type, e.data);
     switch (ev.type) {
       case 'BASELINE_RECORDED': {
@@ -158,6 +159,9 @@ export function coverageAtSeq(
         break;
       }
     }
+  };
+  for await (const page of eventPages(store, runId, { toSeq: seq })) {
+    for (const e of page) fold(e);
   }
   return matrix(plan, baseline, cells, gates, seq);
 }

@@ -1,7 +1,8 @@
 // Pages of the log for the console: events filtered by type, step and partition (a bounded scan from a seq),
 // and the unit timeline (each attempt as a bar from UNIT_STARTED to its outcome, with markers for the rest).
 
-import type { SqliteStore, StoredEvent } from '../../store/index.js';
+import type { EventStore, StoredEvent } from '../../store/index.js';
+import { eventPages } from '../observe/pages.js';
 import type { AttemptBar, EventEntry, EventsPage, TimelineMarker, TimelineResponse } from './api-types.js';
 import { MARK_TYPES } from './live-run.js';
 
@@ -32,39 +33,48 @@ export interface EventsQuery {
   limit: number;
 }
 
-export function eventsPage(store: SqliteStore, runId: string, q: EventsQuery, head: number): EventsPage {
+export async function eventsPage(
+  store: EventStore,
+  runId: string,
+  q: EventsQuery,
+  head: number,
+): Promise<EventsPage> {
   const events: EventEntry[] = [];
   const to = Math.min(q.to ?? head, head);
   let last = q.from - 1;
   let scanned = 0;
   const filtered = q.step !== undefined || q.partition !== undefined;
-  for (const e of store.events(runId, { fromSeq: q.from, toSeq: to })) {
-    last = e.seq;
-    if (++scanned > SCAN_MAX || events.length >= q.limit) {
-      last = e.seq - 1;
-      break;
+  // Unfiltered, a page of `limit` (+1 to see that more follow) is all it reads.
+  const pageSize = q.types || filtered ? undefined : Math.min(q.limit + 1, SCAN_MAX + 1);
+  scan: for await (const page of eventPages(store, runId, { fromSeq: q.from, toSeq: to, pageSize })) {
+    for (const e of page) {
+      last = e.seq;
+      if (++scanned > SCAN_MAX || events.length >= q.limit) {
+        last = e.seq - 1;
+        break scan;
+      }
+      if (q.types && !q.types.has(e.type)) continue;
+      if (filtered) {
+        const d = JSON.parse(e.data) as { step?: string; partition?: string; partitions?: string[] };
+        if (q.step !== undefined && d.step !== q.step) continue;
+        if (q.partition !== undefined && d.partition !== q.partition && !d.partitions?.includes(q.partition))
+          continue;
+      }
+      events.push(eventEntry(e));
     }
-    if (q.types && !q.types.has(e.type)) continue;
-    if (filtered) {
-      const d = JSON.parse(e.data) as { step?: string; partition?: string; partitions?: string[] };
-      if (q.step !== undefined && d.step !== q.step) continue;
-      if (q.partition !== undefined && d.partition !== q.partition && !d.partitions?.includes(q.partition))
-        continue;
-    }
-    events.push(eventEntry(e));
   }
   return { events, headSeq: head, nextFrom: last < to ? last + 1 : null };
 }
 
 const MARKS = new Set<string>(MARK_TYPES);
 
-export function timeline(store: SqliteStore, runId: string, head: number): TimelineResponse {
+export async function timeline(store: EventStore, runId: string, head: number): Promise<TimelineResponse> {
   const bars: AttemptBar[] = [];
   const markers: TimelineMarker[] = [];
   const open = new Map<string, AttemptBar>();
   let startAt: string | null = null;
   let endAt: string | null = null;
-  for (const e of store.events(runId, { fromSeq: Math.max(1, head - TIMELINE_MAX + 1), toSeq: head })) {
+  const add = (e: StoredEvent): void => {
     startAt ??= e.at;
     endAt = e.at;
     if (e.type.startsWith('UNIT_')) {
@@ -95,16 +105,16 @@ export function timeline(store: SqliteStore, runId: string, head: number): Timel
         open.set(k, bar);
       } else {
         const bar = open.get(k);
-        if (!bar) continue;
+        if (!bar) return;
         open.delete(k);
         bar.endSeq = e.seq;
         bar.endAt = e.at;
         bar.outcome = e.type === 'UNIT_SUCCEEDED' ? 'succeeded' : d.final ? 'failed' : 'retry';
         if (d.error) bar.errorCode = d.error.code;
       }
-      continue;
+      return;
     }
-    if (!MARKS.has(e.type)) continue;
+    if (!MARKS.has(e.type)) return;
     const d = JSON.parse(e.data) as { gate?: string; step?: string; by?: string; reason?: string };
     const subject = d.gate ?? d.step;
     markers.push({
@@ -115,6 +125,8 @@ export function timeline(store: SqliteStore, runId: string, head: number): Timel
       ...(d.by !== undefined ? { by: d.by } : {}),
       ...(typeof d.reason === 'string' ? { reason: d.reason } : {}),
     });
-  }
+  };
+  const pages = eventPages(store, runId, { fromSeq: Math.max(1, head - TIMELINE_MAX + 1), toSeq: head });
+  for await (const page of pages) for (const e of page) add(e);
   return { bars, markers, startAt, endAt, headSeq: head };
 }

@@ -15,7 +15,8 @@ import {
   runStatus,
   type StepBaseline,
 } from '../../machines/index.js';
-import type { SqliteStore, StoredEvent, UnitRow } from '../../store/index.js';
+import type { EventStore, SnapshotRecord, StoredEvent, UnitRow } from '../../store/index.js';
+import { eventPages } from '../observe/pages.js';
 import type { RunStatus } from './api-types.js';
 
 export interface OpenUnit {
@@ -86,30 +87,47 @@ export class LiveRun {
   private readonly pace: number[] = [];
   private marks: Mark[] | null = null;
   private marksLoading?: Promise<Mark[]>;
+  private advancing: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly store: SqliteStore,
+  private constructor(
+    private readonly store: EventStore,
     readonly runId: string,
-    planJson: string,
+    plan: ResolvedPlan,
+    snap: SnapshotRecord | undefined,
   ) {
-    this.plan = JSON.parse(planJson) as ResolvedPlan;
+    this.plan = plan;
     this.range = this.plan.range;
-    const snap = store.latestSnapshot(runId);
     this.cursor = new RunCursor(createRunMachine(this.plan), snap ? (snap.snapshot as never) : undefined);
     this.seq = snap?.seq ?? 0;
-    const early = [...store.events(runId, { toSeq: HEAD_EVENTS })];
+  }
+
+  /** The run from its latest snapshot, the early events, the open units and the tail up to the head. */
+  static async load(store: EventStore, runId: string, planJson: string): Promise<LiveRun> {
+    const live = new LiveRun(
+      store,
+      runId,
+      JSON.parse(planJson) as ResolvedPlan,
+      await store.latestSnapshot(runId),
+    );
+    await live.catchUp();
+    return live;
+  }
+
+  private async catchUp(): Promise<void> {
+    const { store, runId } = this;
+    const early = await store.readEvents(runId, 1, HEAD_EVENTS);
     for (const e of early) this.note(e, eventFromRow(e.type, e.data));
-    const head = store.head(runId).seq;
+    const head = (await store.head(runId)).seq;
     if (!this.baseline && head > HEAD_EVENTS) {
-      for (const e of store.views.eventsOfTypes(runId, ['BASELINE_RECORDED'])) {
+      for (const e of await store.views.eventsOfTypes(runId, ['BASELINE_RECORDED'])) {
         this.note(e, eventFromRow(e.type, e.data));
       }
     }
     // Open units: the projection as of (at least) `head`; events after it are folded in again by advance(),
     // which sets each unit's latest state, so a unit counted twice converges.
     const base = head;
-    for (const u of store.views.openUnits(runId)) this.setOpen(u);
-    for (const e of store.views.lastEventsBefore(runId, base, PACE_WINDOW * 2).reverse()) {
+    for (const u of await store.views.openUnits(runId)) this.setOpen(u);
+    for (const e of (await store.views.lastEventsBefore(runId, base, PACE_WINDOW * 2)).reverse()) {
       if (e.type === 'UNIT_SUCCEEDED' || (e.type === 'UNIT_FAILED' && JSON.parse(e.data).final)) {
         this.addPace(Date.parse(e.at));
       }
@@ -122,9 +140,9 @@ export class LiveRun {
       }
       this.lastAt = e.at;
     }
-    this.applyTail(this.seq + 1, base, { openUnits: false, pace: false });
+    await this.applyTail(this.seq + 1, base, { openUnits: false, pace: false });
     this.seq = Math.max(this.seq, base);
-    this.advance();
+    await this.advanceNow();
   }
 
   get snapshot(): RunSnapshot {
@@ -135,10 +153,20 @@ export class LiveRun {
     return runStatus(this.cursor.snapshot);
   }
 
-  /** Fold the events appended since the last read. Returns the new events (empty when nothing moved). */
-  advance(head = this.store.head(this.runId).seq): StoredEvent[] {
-    if (head <= this.seq) return [];
-    return this.applyTail(this.seq + 1, head, { openUnits: true, pace: true });
+  /**
+   * Fold the events appended since the last read (up to `head`, else the run's head now). Calls run one after
+   * another, so concurrent requests never fold an event twice.
+   */
+  advance(head?: number): Promise<void> {
+    const next = this.advancing.then(() => this.advanceNow(head));
+    this.advancing = next.catch(() => undefined);
+    return next;
+  }
+
+  private async advanceNow(head?: number): Promise<void> {
+    const to = head ?? (await this.store.head(this.runId)).seq;
+    if (to <= this.seq) return;
+    await this.applyTail(this.seq + 1, to, { openUnits: true, pace: true });
   }
 
   /**
@@ -152,7 +180,7 @@ export class LiveRun {
       let after = 0;
       while (after < this.seq) {
         const to = Math.min(this.seq, after + MARKS_PAGE);
-        for (const e of this.store.views.eventsOfTypes(this.runId, MARK_TYPES, after, to)) {
+        for (const e of await this.store.views.eventsOfTypes(this.runId, MARK_TYPES, after, to)) {
           found.push({ seq: e.seq, at: e.at, event: eventFromRow(e.type, e.data) });
         }
         after = to;
@@ -176,11 +204,19 @@ export class LiveRun {
     return span > 0 ? ((this.pace.length - 1) * 60_000) / span : null;
   }
 
-  private applyTail(from: number, to: number, what: { openUnits: boolean; pace: boolean }): StoredEvent[] {
-    if (to < from) return [];
-    // Collect first: an open read statement must not outlive this call.
-    const tail = [...this.store.events(this.runId, { fromSeq: from, toSeq: to })];
-    for (const e of tail) {
+  private async applyTail(
+    from: number,
+    to: number,
+    what: { openUnits: boolean; pace: boolean },
+  ): Promise<void> {
+    if (to < from) return;
+    for await (const page of eventPages(this.store, this.runId, { fromSeq: from, toSeq: to })) {
+      this.fold(page, what);
+    }
+  }
+
+  private fold(page: StoredEvent[], what: { openUnits: boolean; pace: boolean }): void {
+    for (const e of page) {
       const event = eventFromRow(e.type, e.data);
       if (e.seq > this.seq) this.cursor.apply(event);
       this.note(e, event);
@@ -193,7 +229,6 @@ export class LiveRun {
       if (e.seq > this.seq) this.seq = e.seq;
       this.lastAt = e.at;
     }
-    return tail;
   }
 
   private note(e: StoredEvent, event: RunEvent): void {

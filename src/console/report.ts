@@ -5,9 +5,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PhasedError } from '../../machines/index.js';
-import type { SqliteStore } from '../../store/index.js';
-import { runView, verifyRun } from '../observe/index.js';
-import type { UnitView } from './api-types.js';
+import type { EventStore } from '../../store/index.js';
+import { eventPages, runView, verifyRun } from '../observe/index.js';
+import type { EventEntry, UnitView } from './api-types.js';
 import { consoleDir } from './build-paths.js';
 import { coverageAtHead, coverageAtSeq } from './coverage.js';
 import { eventEntry, timeline } from './events.js';
@@ -17,24 +17,24 @@ import { ownerOf, RunCache } from './run-cache.js';
 import { listItem, runDetail } from './views.js';
 
 /** Every view of one run, read from the store and its projections (the server's own view functions). */
-export async function reportData(store: SqliteStore, runId: string, version: string): Promise<ReportData> {
-  store.requireRun(runId);
+export async function reportData(store: EventStore, runId: string, version: string): Promise<ReportData> {
+  await store.requireRun(runId);
   const cache = new RunCache(store);
   try {
-    const row = store.views.runSummary(runId);
-    const live = cache.require(runId);
+    const row = await store.views.runSummary(runId);
+    const live = await cache.require(runId);
     // Gate decisions and human actions come from one scan of the log; the report needs them all.
     await live.loadMarks();
     if (!row) throw new PhasedError('RUN_NOT_FOUND', `run ${runId} not found`);
-    const head = store.head(runId);
+    const head = await store.head(runId);
     const owner = ownerOf(row);
     const run = runDetail(row, live, owner);
     if (!run.headHash) run.headHash = head.hash;
     const gates = live.snapshot.context.gates;
-    const baselineSeq = [...store.views.eventsOfTypes(runId, ['BASELINE_RECORDED'])][0]?.seq;
-    const chain = verifyRun(store, runId);
-    const failedUnits: UnitView[] = store
-      .units(runId)
+    const baselineSeq = (await store.views.eventsOfTypes(runId, ['BASELINE_RECORDED']))[0]?.seq;
+    const chain = await verifyRun(store, runId);
+    const units = await store.units(runId);
+    const failedUnits: UnitView[] = units
       .filter((u) => u.status === 'failed' || (u.status === 'pending' && u.error !== null))
       .map((u) => ({
         step: u.step,
@@ -54,11 +54,11 @@ export async function reportData(store: SqliteStore, runId: string, version: str
       run,
       list: listItem(row, live, owner),
       machine: await machineDefinition(live.plan, row.planHash),
-      coverage: coverageAtHead(live.plan, live.baseline, store.units(runId), gates, head.seq),
+      coverage: coverageAtHead(live.plan, live.baseline, units, gates, head.seq),
       coverageBefore:
-        baselineSeq === undefined ? null : coverageAtSeq(store, runId, live.plan, baselineSeq, gates),
-      timeline: timeline(store, runId, head.seq),
-      events: [...store.events(runId)].map(eventEntry),
+        baselineSeq === undefined ? null : await coverageAtSeq(store, runId, live.plan, baselineSeq, gates),
+      timeline: await timeline(store, runId, head.seq),
+      events: await allEntries(store, runId),
       failedUnits,
       verify: {
         ok: chain.ok,
@@ -68,11 +68,18 @@ export async function reportData(store: SqliteStore, runId: string, version: str
         ...(chain.firstBadSeq !== undefined ? { firstBadSeq: chain.firstBadSeq } : {}),
         ...(chain.reason !== undefined ? { reason: chain.reason } : {}),
       },
-      status: runView(store, runId),
+      status: await runView(store, runId),
     };
   } finally {
     cache.close();
   }
+}
+
+/** Every event of the run as the API lists them: the report embeds the whole log. */
+async function allEntries(store: EventStore, runId: string): Promise<EventEntry[]> {
+  const out: EventEntry[] = [];
+  for await (const page of eventPages(store, runId)) for (const e of page) out.push(eventEntry(e));
+  return out;
 }
 
 /** JSON or script text made safe inside a <script> element. */

@@ -6,9 +6,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PhasedError } from '../../machines/index.js';
-import type { SqliteStore } from '../../store/index.js';
+import type { EventStore, SqliteStore } from '../../store/index.js';
 import type { HttpAddress } from '../daemon/http.js';
 import type { Metrics } from '../daemon/metrics.js';
+import { toEventStore } from '../observe/store-compat.js';
 import type {
   ApiError,
   ControlAction,
@@ -29,7 +30,8 @@ import { TimeTravel } from './time-travel.js';
 import { listItem, runDetail, streamHead } from './views.js';
 
 export interface ConsoleOptions {
-  store: SqliteStore;
+  /** The store to read (the SQLite class is accepted until every caller holds the interface). */
+  store: EventStore | SqliteStore;
   addr: HttpAddress;
   metrics: Metrics;
   token: ConsoleToken;
@@ -116,13 +118,13 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 }
 
 export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer> {
-  const { store } = opts;
+  const store = toEventStore(opts.store);
   const cache = new RunCache(store);
   const travel = new TimeTravel(store);
   const assets = new StaticAssets(opts.assetsDir ?? defaultAssetsDir());
-  const headOf = (runId: string) => {
-    const row = store.views.runSummary(runId);
-    const live = cache.get(runId, row?.headSeq);
+  const headOf = async (runId: string) => {
+    const row = await store.views.runSummary(runId);
+    const live = await cache.get(runId, row?.headSeq);
     if (!row || !live) throw new HttpError(404, `run ${runId} not found`);
     return streamHead(listItem(row, live, ownerOf(row)));
   };
@@ -151,8 +153,8 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer>
       if (!authed) throw new HttpError(401, 'control requests need Authorization: Bearer <console token>');
       const body = parseControlBody(await readBody(req));
       const runId = decodeURIComponent(m[1]);
-      store.requireRun(runId);
-      const out = runControl(store, runId, m[2] as ControlAction, body);
+      await store.requireRun(runId);
+      const out = await runControl(store, runId, m[2] as ControlAction, body);
       hub.poke();
       return send(res, 200, out);
     }
@@ -171,7 +173,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer>
         version: opts.version ?? '',
         mode: opts.mode,
         runId: opts.runId ?? null,
-        db: store.file,
+        db: store.location,
         tokenRequired: true,
       };
       return send(res, 200, info);
@@ -179,8 +181,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer>
     if (path === '/api/runs') {
       const only = listParam(url, 'status');
       const now = Date.now();
-      const runs = cache
-        .list()
+      const runs = (await cache.list())
         .map(({ row, live, owner }) => listItem(row, live, owner, now))
         .filter((r) => !only || only.includes(r.status));
       const body: RunListResponse = runs;
@@ -192,18 +193,20 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer>
       );
     if (!m) throw new HttpError(404, `no route GET ${path}`);
     const runId = decodeURIComponent(m[1]);
-    const row = store.views.runSummary(runId);
+    const row = await store.views.runSummary(runId);
     if (!row)
-      throw store.views.planJson(runId) === undefined ? cache.notFound(runId) : new HttpError(404, runId);
-    const live = cache.get(runId, row.headSeq);
-    if (!live) throw cache.notFound(runId);
+      throw (await store.views.planJson(runId)) === undefined
+        ? await cache.notFound(runId)
+        : new HttpError(404, runId);
+    const live = await cache.get(runId, row.headSeq);
+    if (!live) throw await cache.notFound(runId);
     const head = live.seq;
     switch (m[2]) {
       case undefined: {
         await live.loadMarks();
-        live.advance();
+        await live.advance();
         const detail = runDetail(row, live, ownerOf(row));
-        if (!detail.headHash) detail.headHash = store.head(runId).hash;
+        if (!detail.headHash) detail.headHash = (await store.head(runId)).hash;
         return send(res, 200, detail);
       }
       case 'units': {
@@ -212,7 +215,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer>
           if (!UNIT_STATUSES.has(s))
             throw new HttpError(400, `status=${s}: expected pending, started, succeeded or failed`);
         }
-        const page = store.views.unitsPage(runId, {
+        const page = await store.views.unitsPage(runId, {
           step: url.searchParams.get('step') ?? undefined,
           partition: url.searchParams.get('partition') ?? undefined,
           status: status as never,
@@ -250,7 +253,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer>
         return send(
           res,
           200,
-          eventsPage(
+          await eventsPage(
             store,
             runId,
             {
@@ -266,18 +269,24 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer>
         );
       }
       case 'timeline':
-        return send(res, 200, timeline(store, runId, head));
+        return send(res, 200, await timeline(store, runId, head));
       case 'machine':
         return send(res, 200, await machineDefinition(live.plan, row.planHash));
       case 'coverage':
         return send(
           res,
           200,
-          coverageAtHead(live.plan, live.baseline, store.units(runId), live.snapshot.context.gates, head),
+          coverageAtHead(
+            live.plan,
+            live.baseline,
+            await store.units(runId),
+            live.snapshot.context.gates,
+            head,
+          ),
         );
       case 'verify': {
-        const r = store.verifyChain(runId);
-        const h = store.head(runId);
+        const r = await store.verifyChain(runId);
+        const h = await store.head(runId);
         const body: VerifyView = { ok: r.ok, count: r.count, headSeq: h.seq, headHash: h.hash };
         if (r.firstBadSeq !== undefined) body.firstBadSeq = r.firstBadSeq;
         if (r.reason !== undefined) body.reason = r.reason;
@@ -285,7 +294,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer>
       }
       case 'at': {
         if (!m[3] || !/^\d+$/.test(m[3])) throw new HttpError(400, `at/${m[3] ?? ''}: expected a seq number`);
-        return send(res, 200, travel.at(runId, Number(m[3]), live.plan, head));
+        return send(res, 200, await travel.at(runId, Number(m[3]), live.plan, head));
       }
       case 'stream': {
         const last = req.headers['last-event-id'];

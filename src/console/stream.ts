@@ -6,7 +6,7 @@
 
 import { type FSWatcher, watch } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import type { SqliteStore } from '../../store/index.js';
+import type { EventStore } from '../../store/index.js';
 import { STREAM_EVENT, STREAM_HEAD, type StreamHead } from './api-types.js';
 import { eventEntry } from './events.js';
 
@@ -27,10 +27,11 @@ export class StreamHub {
   private ping?: NodeJS.Timeout;
   private wal?: FSWatcher;
   private scheduled = false;
+  private polling = false;
 
   constructor(
-    private readonly store: SqliteStore,
-    private readonly headOf: (runId: string) => StreamHead,
+    private readonly store: EventStore,
+    private readonly headOf: (runId: string) => Promise<StreamHead>,
     private readonly pollMs = 10,
   ) {}
 
@@ -46,16 +47,25 @@ export class StreamHub {
       'x-accel-buffering': 'no',
     });
     res.write('retry: 1000\n\n');
-    const sub: Subscriber = { runId, res, sent: afterSeq, busy: false, closed: false };
+    // Busy until the first head is written: polls leave it alone, so the head comes before any event.
+    const sub: Subscriber = { runId, res, sent: afterSeq, busy: true, closed: false };
     this.subs.add(sub);
     res.on('close', () => {
       sub.closed = true;
       this.subs.delete(sub);
       if (this.subs.size === 0) this.stopTimers();
     });
-    this.writeHead(sub);
     this.startTimers();
-    void this.pump(sub);
+    void (async () => {
+      try {
+        await this.writeHead(sub);
+      } catch (err) {
+        sub.busy = false;
+        return this.fail(sub, err);
+      }
+      sub.busy = false;
+      await this.pump(sub);
+    })();
   }
 
   /** Look for new events now (a driver in this process appended). */
@@ -64,7 +74,7 @@ export class StreamHub {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.poll();
+      void this.poll();
     });
   }
 
@@ -76,12 +86,14 @@ export class StreamHub {
 
   private startTimers(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => this.poll(), this.pollMs);
+    this.timer = setInterval(() => void this.poll(), this.pollMs);
     this.ping = setInterval(() => {
       for (const s of this.subs) s.res.write(': ping\n\n');
     }, PING_MS);
+    // SQLite: another process's append shows as a change of the WAL file, seen before the next tick.
+    if (this.store.backend !== 'sqlite') return;
     try {
-      this.wal = watch(`${this.store.file}-wal`, { persistent: false }, () => this.poke());
+      this.wal = watch(`${this.store.location}-wal`, { persistent: false }, () => this.poke());
       this.wal.on('error', () => this.wal?.close());
     } catch {
       // No WAL file to watch (yet): the timer alone finds new events.
@@ -97,16 +109,25 @@ export class StreamHub {
     this.wal = undefined;
   }
 
-  private poll(): void {
-    const heads = new Map<string, number>();
-    for (const s of this.subs) {
-      if (s.busy || s.closed) continue;
-      let head = heads.get(s.runId);
-      if (head === undefined) {
-        head = this.store.head(s.runId).seq;
-        heads.set(s.runId, head);
+  /** One head lookup per watched run; a poll still reading when the next is due lets it pass. */
+  private async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      const heads = new Map<string, number>();
+      for (const s of [...this.subs]) {
+        if (s.busy || s.closed) continue;
+        let head = heads.get(s.runId);
+        if (head === undefined) {
+          head = (await this.store.head(s.runId)).seq;
+          heads.set(s.runId, head);
+        }
+        if (head > s.sent && !s.busy) void this.pump(s);
       }
-      if (head > s.sent) void this.pump(s);
+    } catch {
+      // A run that left the database: its subscribers' next page read ends their streams with the error.
+    } finally {
+      this.polling = false;
     }
   }
 
@@ -118,7 +139,7 @@ export class StreamHub {
       let moved = false;
       for (;;) {
         if (sub.closed) return;
-        const page = [...this.store.events(sub.runId, { fromSeq: sub.sent + 1, toSeq: sub.sent + PAGE })];
+        const page = await this.store.readEvents(sub.runId, sub.sent + 1, PAGE);
         if (page.length === 0) break;
         let chunk = '';
         for (const e of page) {
@@ -129,18 +150,22 @@ export class StreamHub {
         if (!sub.res.write(chunk)) await new Promise<void>((r) => sub.res.once('drain', () => r()));
         if (page.length < PAGE) break;
       }
-      if (moved && !sub.closed) this.writeHead(sub);
+      if (moved && !sub.closed) await this.writeHead(sub);
     } catch (err) {
-      if (!sub.closed) {
-        sub.res.write(`event: error\ndata: ${JSON.stringify({ error: (err as Error).message })}\n\n`);
-        sub.res.end();
-      }
+      this.fail(sub, err);
     } finally {
       sub.busy = false;
     }
   }
 
-  private writeHead(sub: Subscriber): void {
-    sub.res.write(`event: ${STREAM_HEAD}\ndata: ${JSON.stringify(this.headOf(sub.runId))}\n\n`);
+  private fail(sub: Subscriber, err: unknown): void {
+    if (sub.closed) return;
+    sub.res.write(`event: error\ndata: ${JSON.stringify({ error: (err as Error).message })}\n\n`);
+    sub.res.end();
+  }
+
+  private async writeHead(sub: Subscriber): Promise<void> {
+    const head = await this.headOf(sub.runId);
+    if (!sub.closed) sub.res.write(`event: ${STREAM_HEAD}\ndata: ${JSON.stringify(head)}\n\n`);
   }
 }

@@ -3,8 +3,8 @@
 // results are kept in a small LRU, since the log below a seq never changes.
 
 import { PhasedError, type ResolvedPlan } from '../../machines/index.js';
-import type { SqliteStore } from '../../store/index.js';
-import { runView } from '../observe/index.js';
+import type { EventStore } from '../../store/index.js';
+import { eventAt, runView } from '../observe/index.js';
 import type { AtSeqView, RunStatus } from './api-types.js';
 import { coverageAtSeq } from './coverage.js';
 import { activeStateIds } from './machine-graph.js';
@@ -14,9 +14,9 @@ const KEEP = 32;
 export class TimeTravel {
   private readonly cache = new Map<string, AtSeqView>();
 
-  constructor(private readonly store: SqliteStore) {}
+  constructor(private readonly store: EventStore) {}
 
-  at(runId: string, seq: number, plan: ResolvedPlan, head: number): AtSeqView {
+  async at(runId: string, seq: number, plan: ResolvedPlan, head: number): Promise<AtSeqView> {
     if (!Number.isInteger(seq) || seq < 1 || seq > head) {
       throw new PhasedError('BAD_ARGUMENT', `seq ${seq}: run ${runId} has events 1…${head}`);
     }
@@ -27,8 +27,10 @@ export class TimeTravel {
       this.cache.set(key, hit);
       return hit;
     }
-    const v = runView(this.store, runId, seq);
-    const [e] = [...this.store.events(runId, { fromSeq: seq, toSeq: seq })];
+    // The rebuild as of seq (the same as `phased replay --at`).
+    const v = await runView(this.store, runId, seq);
+    const e = await eventAt(this.store, runId, seq);
+    if (!e) throw new PhasedError('BAD_ARGUMENT', `seq ${seq}: run ${runId} has no event there`);
     const view: AtSeqView = {
       seq,
       at: e.at,
@@ -50,7 +52,7 @@ export class TimeTravel {
           ...(g.reason ? { reason: g.reason } : {}),
         };
       }),
-      coverage: coverageAtSeq(this.store, runId, plan, seq, v.gates),
+      coverage: await coverageAtSeq(this.store, runId, plan, seq, v.gates),
     };
     this.cache.set(key, view);
     if (this.cache.size > KEEP) this.cache.delete(this.cache.keys().next().value as string);

@@ -4,7 +4,8 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Observable } from 'rxjs';
 import type { RunEvent } from '../../machines/index.js';
-import type { SqliteStore } from '../../store/index.js';
+import type { EventStore, SqliteStore } from '../../store/index.js';
+import { toEventStore } from '../observe/store-compat.js';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -14,7 +15,9 @@ export class Metrics {
   private readonly gates: Counter<'gate' | 'result'>;
   private readonly renewals: Counter<'result'>;
 
-  constructor(store: SqliteStore, driving: () => number) {
+  /** `store` may still be the SQLite class until every caller holds the interface. */
+  constructor(store: EventStore | SqliteStore, driving: () => number) {
+    const events = toEventStore(store);
     const registers = [this.registry];
     this.units = new Counter({
       name: 'phased_units_total',
@@ -52,9 +55,10 @@ export class Metrics {
       help: 'Runs in the database by status',
       labelNames: ['status'],
       registers,
-      collect() {
+      async collect() {
+        const rows = await events.views.runSummaries();
         this.reset();
-        for (const r of store.views.runSummaries()) this.inc({ status: r.status });
+        for (const r of rows) this.inc({ status: r.status });
       },
     });
     new Gauge({

@@ -2,7 +2,7 @@
 // summary and `status`: the operator reads why without opening the log. Bounded: a few per code plus counts.
 
 import type { StepCounters } from '../../machines/index.js';
-import type { FailureGroup, SqliteStore } from '../../store/index.js';
+import type { EventStore, FailureGroup } from '../../store/index.js';
 
 /** Units listed per error code; the rest are counted. */
 export const FAILURES_SHOWN = 20;
@@ -10,11 +10,11 @@ export const FAILURES_SHOWN = 20;
 const MESSAGE_CHARS = 200;
 
 /** The run's failed units by error code; reads the projection only when the counters say some failed. */
-export function failuresOf(
-  store: SqliteStore,
+export async function failuresOf(
+  store: EventStore,
   runId: string,
   steps: Record<string, StepCounters>,
-): FailureGroup[] {
+): Promise<FailureGroup[]> {
   if (!Object.values(steps).some((c) => c.failed > 0)) return [];
   return store.failedUnits(runId, FAILURES_SHOWN);
 }

@@ -5,6 +5,8 @@ export { type CommandContext, commandHint, phasedCommand } from './command-hint.
 export { FAILURES_SHOWN, failuresOf, formatFailures } from './failures.js';
 export { JsonTextCache, sameJson } from './json-text.js';
 export { createRunLogger, logEvents, runLogPath } from './logger.js';
+export { ownerOf } from './owner.js';
+export { eventAt, eventPages, READ_PAGE } from './pages.js';
 export { type ProgressSink, progressLine, reportProgress } from './progress.js';
 export {
   type Counts,
@@ -39,12 +41,15 @@ export {
   formatRunList,
   formatRunView,
   listRuns,
+  type RebuiltRun,
   type RunListItem,
   type RunView,
+  rebuildAt,
   runView,
   type StepView,
 } from './status.js';
-export { baselineOf, formatRunSummary } from './summary.js';
+export { syncStoreOf, toEventStore } from './store-compat.js';
+export { baselineOf, formatRunSummary, type SummaryLog } from './summary.js';
 /** The inspector bridge, loaded on demand (it pulls in @statelyai/inspect and ws). */
 export const loadInspector = () => import('./inspector.js');
 export type { InspectorBridge } from './inspector.js';

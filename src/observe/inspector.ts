@@ -17,7 +17,8 @@ import {
   type ResolvedPlan,
   RunCursor,
 } from '../../machines/index.js';
-import type { SqliteStore } from '../../store/index.js';
+import type { EventStore } from '../../store/index.js';
+import { eventPages } from './pages.js';
 
 export const DEFAULT_INSPECT_PORT = 8080;
 const KEEP = 200;
@@ -174,14 +175,14 @@ const waitForSignal = () =>
 
 /** Feed a stored log through a fresh actor at `speed` events/s (0 = at once); the bridge stays up until a signal. */
 export async function replayIntoInspector(
-  store: SqliteStore,
+  store: EventStore,
   runId: string,
   o: { port: string | boolean | undefined; speed: number },
 ): Promise<number> {
   if (!Number.isFinite(o.speed) || o.speed < 0) {
     throw new PhasedError('BAD_ARGUMENT', `--speed ${o.speed}: expected events per second ≥ 0`);
   }
-  const run = store.requireRun(runId);
+  const run = await store.requireRun(runId);
   const bridge = await startInspector(inspectPort(o.port));
   process.stderr.write(`${inspectorBanner(bridge)}\n`);
   const stopped = waitForSignal();
@@ -193,11 +194,14 @@ export async function replayIntoInspector(
     inspect: bridge.inspect,
   });
   let n = 0;
-  for (const e of store.events(runId)) {
-    if (interrupted) break;
-    cursor.apply(eventFromRow(e.type, e.data));
-    n++;
-    if (o.speed > 0) await new Promise((r) => setTimeout(r, 1000 / o.speed));
+  // The inspector replay: the log folded through a fresh actor the bridge observes, a page read at a time.
+  feed: for await (const page of eventPages(store, runId)) {
+    for (const e of page) {
+      if (interrupted) break feed;
+      cursor.apply(eventFromRow(e.type, e.data));
+      n++;
+      if (o.speed > 0) await new Promise((r) => setTimeout(r, 1000 / o.speed));
+    }
   }
   process.stderr.write(
     `replayed ${n} events of run ${runId}; the bridge stays up for viewers (Ctrl-C to stop)\n`,

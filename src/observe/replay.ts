@@ -10,8 +10,9 @@ import {
   RunCursor,
   type RunEvent,
 } from '../../machines/index.js';
-import type { SqliteStore, StoredEvent } from '../../store/index.js';
+import type { EventStore, StoredEvent } from '../../store/index.js';
 import { JsonTextCache } from './json-text.js';
+import { eventPages } from './pages.js';
 import { formatChange, leafPaths, type StateChange, stateChange } from './state-change.js';
 
 export interface TimelineEntry {
@@ -111,10 +112,10 @@ export function formatTimelineLine(e: StoredEvent, change: StateChange | undefin
 }
 
 /** Resolve `--at`: a seq number, or an ISO time (the last event at or before it). */
-export function resolveAt(store: SqliteStore, runId: string, at: string): number {
+export async function resolveAt(store: EventStore, runId: string, at: string): Promise<number> {
   if (/^\d+$/.test(at)) {
     const seq = Number(at);
-    const head = store.head(runId).seq;
+    const head = (await store.head(runId)).seq;
     if (seq < 1 || seq > head) {
       throw new PhasedError('BAD_ARGUMENT', `--at ${at}: run ${runId} has events 1…${head}`);
     }
@@ -125,9 +126,11 @@ export function resolveAt(store: SqliteStore, runId: string, at: string): number
     throw new PhasedError('BAD_ARGUMENT', `--at ${at} is neither a seq number nor an ISO time`);
   }
   let found = 0;
-  for (const e of store.events(runId)) {
-    if (Date.parse(e.at) > t) break;
-    found = e.seq;
+  scan: for await (const page of eventPages(store, runId)) {
+    for (const e of page) {
+      if (Date.parse(e.at) > t) break scan;
+      found = e.seq;
+    }
   }
   if (found === 0) throw new PhasedError('BAD_ARGUMENT', `--at ${at} is before run ${runId}'s first event`);
   return found;
@@ -144,14 +147,14 @@ export interface VerifyReport {
  * Full audit check: the hash chain and seq continuity (store), then a fresh machine fed every event from the
  * start must reach the state recorded beside each one.
  */
-export function verifyRun(store: SqliteStore, runId: string): VerifyReport {
-  const run = store.requireRun(runId);
+export async function verifyRun(store: EventStore, runId: string): Promise<VerifyReport> {
+  const run = await store.requireRun(runId);
   const cursor = new RunCursor(createRunMachine(JSON.parse(run.planJson) as ResolvedPlan));
   const texts = new JsonTextCache();
   try {
     // One pass: the store checks seq continuity and the hash chain, and each event it vouches for is folded
     // through a fresh machine whose state must match the one recorded with it.
-    const chain = store.verifyChain(runId, {
+    const chain = await store.verifyChain(runId, {
       visit: (seq, type, data, state) => {
         let event: RunEvent;
         try {

@@ -1,11 +1,21 @@
 // What `phased status` shows: a run's state, per-step counters and gate reports; or the list of runs.
 // Views are plain JSON (for --json and the HTTP API); the text rendering sits beside them.
 
-import { allSteps, locateStep, runStatus } from '../../machines/index.js';
-import type { FailureGroup, RunRow, SqliteStore } from '../../store/index.js';
-import { liveOwner, RunLog } from '../engine/index.js';
+import {
+  allSteps,
+  createRunMachine,
+  eventFromRow,
+  locateStep,
+  type ResolvedPlan,
+  RunCursor,
+  type RunSnapshot,
+  runStatus,
+} from '../../machines/index.js';
+import type { EventStore, FailureGroup, RunRow } from '../../store/index.js';
 import { formatGateReport } from '../gates/index.js';
 import { failuresOf, formatFailures } from './failures.js';
+import { ownerOf } from './owner.js';
+import { eventAt, eventPages } from './pages.js';
 
 /** One step's counters, in partitions of that step (done includes partitions present before the run). */
 export interface StepView {
@@ -49,10 +59,10 @@ export interface RetryingUnit {
 const RETRYING_SHOWN = 20;
 
 /** Pending units whose last attempt failed: the wait before their next attempt is read from that event. */
-function retryingUnits(store: SqliteStore, runId: string): RetryingUnit[] {
+async function retryingUnits(store: EventStore, runId: string): Promise<RetryingUnit[]> {
   const out: RetryingUnit[] = [];
-  for (const u of store.retryingUnits(runId, RETRYING_SHOWN)) {
-    const [e] = [...store.events(runId, { fromSeq: u.lastSeq, toSeq: u.lastSeq })];
+  for (const u of await store.retryingUnits(runId, RETRYING_SHOWN)) {
+    const e = await eventAt(store, runId, u.lastSeq);
     const data = e?.type === 'UNIT_FAILED' ? (JSON.parse(e.data) as { retryInMs?: number }) : {};
     const retryAt =
       e && data.retryInMs !== undefined
@@ -70,8 +80,37 @@ function retryingUnits(store: SqliteStore, runId: string): RetryingUnit[] {
   return out;
 }
 
-export function runView(store: SqliteStore, runId: string, atSeq?: number): RunView {
-  const log = RunLog.open(store, runId, { atSeq });
+/** A run rebuilt as of a seq: its row, frozen plan, the machine's snapshot then, and that seq. */
+export interface RebuiltRun {
+  run: RunRow;
+  plan: ResolvedPlan;
+  snapshot: RunSnapshot;
+  seq: number;
+}
+
+/**
+ * The run as of `atSeq` (the head when undefined): the latest snapshot at or before it, then the events after it
+ * folded a page at a time. The one rebuild `status`, `replay --at` and the console's time travel go through.
+ */
+export async function rebuildAt(store: EventStore, runId: string, atSeq?: number): Promise<RebuiltRun> {
+  const run = await store.requireRun(runId);
+  const snap = await store.latestSnapshot(runId, atSeq);
+  const plan = JSON.parse(run.planJson) as ResolvedPlan;
+  const cursor = new RunCursor(createRunMachine(plan), snap ? (snap.snapshot as never) : undefined);
+  try {
+    let seq = snap ? snap.seq : 0;
+    for await (const page of eventPages(store, runId, { fromSeq: seq + 1, toSeq: atSeq })) {
+      for (const e of page) cursor.apply(eventFromRow(e.type, e.data));
+      seq = page[page.length - 1].seq;
+    }
+    return { run, plan, snapshot: cursor.snapshot, seq };
+  } finally {
+    cursor.stop();
+  }
+}
+
+export async function runView(store: EventStore, runId: string, atSeq?: number): Promise<RunView> {
+  const log = await rebuildAt(store, runId, atSeq);
   const snap = log.snapshot;
   const ctx = snap.context;
   const steps = allSteps(log.plan).map((s) => {
@@ -88,12 +127,12 @@ export function runView(store: SqliteStore, runId: string, atSeq?: number): RunV
     steps,
     gates: ctx.gates,
     events: log.seq,
-    owner: liveOwner(store, runId) ?? null,
+    owner: ownerOf((await store.getRun(runId)) ?? log.run),
     createdAt: log.run.createdAt,
     updatedAt: log.run.updatedAt,
     failure: ctx.failure,
-    retrying: atSeq === undefined ? retryingUnits(store, runId) : [],
-    failures: atSeq === undefined ? failuresOf(store, runId, ctx.steps) : [],
+    retrying: atSeq === undefined ? await retryingUnits(store, runId) : [],
+    failures: atSeq === undefined ? await failuresOf(store, runId, ctx.steps) : [],
   };
 }
 
@@ -136,24 +175,26 @@ export interface RunListItem {
   owner: string | null;
 }
 
-export function listRuns(store: SqliteStore): RunListItem[] {
-  return store.listRuns().map((r: RunRow) => {
-    const counts = store.unitCounts(r.runId);
+export async function listRuns(store: EventStore): Promise<RunListItem[]> {
+  const out: RunListItem[] = [];
+  for (const r of await store.listRuns()) {
+    const counts = await store.unitCounts(r.runId);
     let done = 0;
     let total = 0;
     for (const c of Object.values(counts)) {
       done += c.succeeded ?? 0;
       total += (c.succeeded ?? 0) + (c.failed ?? 0) + (c.pending ?? 0) + (c.started ?? 0);
     }
-    return {
+    out.push({
       runId: r.runId,
       plan: r.planName,
       status: r.status,
       progress: total ? `${done}/${total} units` : '-',
       createdAt: r.createdAt,
-      owner: liveOwner(store, r.runId) ?? null,
-    };
-  });
+      owner: ownerOf(r),
+    });
+  }
+  return out;
 }
 
 export function formatRunList(items: RunListItem[]): string {

@@ -1,32 +1,44 @@
 // The closing summary of a run: before → after per step, gate verdicts, wall time, where the log is.
 // Reads the log and the snapshot; prints nothing itself.
 
-import type { StepBaseline } from '../../machines/index.js';
+import type { ResolvedPlan, RunSnapshot, StepBaseline } from '../../machines/index.js';
 import { isMeasured, runStatus } from '../../machines/index.js';
-import type { RunLog } from '../engine/index.js';
+import type { EventStore, SqliteStore } from '../../store/index.js';
 import { formatGateReport } from '../gates/index.js';
 import { failuresOf, formatFailures } from './failures.js';
+import { eventPages } from './pages.js';
+import { toEventStore } from './store-compat.js';
+
+/** What the summary reads of a run's log (a driver's RunLog is one). */
+export interface SummaryLog {
+  readonly store: EventStore | SqliteStore;
+  readonly runId: string;
+  readonly plan: ResolvedPlan;
+  readonly snapshot: RunSnapshot;
+}
 
 /**
  * The run's baseline. A run records it once, near the start (a failed baseline logs RUN_FAILED instead), so
  * the scan stops at the first one rather than reading a long log to its end.
  */
-export function baselineOf(log: RunLog): StepBaseline[] | undefined {
-  for (const e of log.store.events(log.runId)) {
-    if (e.type === 'BASELINE_RECORDED') return (JSON.parse(e.data) as { steps: StepBaseline[] }).steps;
+export async function baselineOf(log: SummaryLog): Promise<StepBaseline[] | undefined> {
+  for await (const page of eventPages(toEventStore(log.store), log.runId)) {
+    for (const e of page) {
+      if (e.type === 'BASELINE_RECORDED') return (JSON.parse(e.data) as { steps: StepBaseline[] }).steps;
+    }
   }
   return undefined;
 }
 
 const pct = (n: number, d: number) => (d === 0 ? '   -  ' : `${((100 * n) / d).toFixed(1).padStart(5)}%`);
 
-export function formatRunSummary(
-  log: RunLog,
+export async function formatRunSummary(
+  log: SummaryLog,
   o: { wallMs?: number; logPath?: string; db?: string } = {},
-): string {
+): Promise<string> {
   const snap = log.snapshot;
   const ctx = snap.context;
-  const base = new Map((baselineOf(log) ?? []).map((b) => [b.step, b]));
+  const base = new Map(((await baselineOf(log)) ?? []).map((b) => [b.step, b]));
   const coverage = new Map<string, { present: number; expected: number } | 'error'>();
   for (const g of Object.values(ctx.gates)) {
     for (const t of g.report?.tables ?? [])
@@ -60,7 +72,7 @@ export function formatRunSummary(
   if (ctx.failure) lines.push(`failure: ${ctx.failure}`);
   const status = runStatus(snap);
   const retry = status === 'failed' || status === 'blocked' ? log.runId : undefined;
-  lines.push(...formatFailures(failuresOf(log.store, log.runId, ctx.steps), retry));
+  lines.push(...formatFailures(await failuresOf(toEventStore(log.store), log.runId, ctx.steps), retry));
   if (o.wallMs !== undefined) lines.push(`wall time ${(o.wallMs / 1000).toFixed(1)} s`);
   if (o.logPath) lines.push(`log: ${o.logPath}`);
   if (o.db) lines.push(`events: ${o.db} (phased replay ${log.runId})`);

@@ -7,7 +7,7 @@ import { PhasedError } from '../../../machines/index.js';
 import { initDemo, parseScenario, prepareDir, runDemo } from '../../../src/demo/index.js';
 import { Driver } from '../../../src/engine/index.js';
 import { runView } from '../../../src/observe/index.js';
-import { openStore } from '../../../store/index.js';
+import { openEventStore, openStore } from '../../../store/index.js';
 import { query, tempDir } from './helpers.js';
 
 // One regular season: long enough for phase4's 60-day windows to cover ≥ 88 % of its dates.
@@ -32,9 +32,9 @@ describe('runDemo on a shortened range', () => {
     expect(existsSync(join(dir, 'plan.yaml'))).toBe(true);
     expect(lines.join('\n')).toContain('phased status short1 --db');
 
-    const store = openStore(r.db, { readonly: true });
-    const view = runView(store, 'short1');
-    store.close();
+    const store = await openEventStore(r.db, { readonly: true });
+    const view = await runView(store, 'short1');
+    await store.close();
     expect(view.status).toBe('succeeded');
     const gates = view.gates as Record<string, { status: string; report: { tables: TableRow[] } }>;
     expect(gates.phase4.status).toBe('passed');

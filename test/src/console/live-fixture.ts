@@ -1,0 +1,110 @@
+// A run of the two-phase plan in a real SQLite file, written through the asynchronous store interface: each event
+// carries the state the real machine reaches and an `at` one second after the previous one.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  compactPartitions,
+  createRunMachine,
+  eventData,
+  RunCursor,
+  type RunEvent,
+  runStatus,
+} from '../../../machines/index.js';
+import { type EventStore, openEventStore } from '../../../store/index.js';
+import { twoPhasePlan } from '../../support/plans.js';
+
+export const DATES = ['2024-01-01', '2024-01-02', '2024-01-03'];
+const T0 = Date.parse('2025-03-01T00:00:00.000Z');
+
+export interface LiveFixture {
+  store: EventStore;
+  runId: string;
+  /** Append `events` in one transaction after the head. */
+  append(events: RunEvent[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** One attempt of a unit: started, then succeeded or failed for good. */
+export const unit = (step: string, partition: string, ok: boolean): RunEvent[] => [
+  { type: 'UNIT_STARTED', step, partition, attempt: 1, reason: 'first' },
+  ok
+    ? { type: 'UNIT_SUCCEEDED', step, partition, attempt: 1, rows: 1, ms: 5 }
+    : {
+        type: 'UNIT_FAILED',
+        step,
+        partition,
+        attempt: 1,
+        final: true,
+        error: { code: 'SQL_ERROR', message: 'no such column', retryable: false },
+      },
+];
+
+/** The run `r1`, created, attached, past its prerequisites and baseline (4 events). */
+export async function makeLiveFixture(): Promise<LiveFixture> {
+  const plan = twoPhasePlan();
+  const dir = mkdtempSync(join(tmpdir(), 'phased-console-'));
+  const store = await openEventStore(join(dir, 'phased.db'));
+  const cursor = new RunCursor(createRunMachine(plan));
+  const runId = 'r1';
+  let n = 0;
+  const append = async (events: RunEvent[]) => {
+    const head = (await store.head(runId)).seq;
+    await store.append(
+      runId,
+      head,
+      events.map((event) => {
+        const snap = cursor.apply(event);
+        return {
+          type: event.type,
+          data: eventData(event),
+          at: new Date(T0 + 1000 * n++).toISOString(),
+          state: snap.value,
+          status: runStatus(snap),
+        };
+      }),
+    );
+  };
+  await store.createRun({
+    runId,
+    planName: plan.name,
+    planHash: 'h',
+    planJson: JSON.stringify(plan),
+    machineVersion: '1',
+    createdAt: new Date(T0).toISOString(),
+  });
+  await append([
+    {
+      type: 'RUN_CREATED',
+      runId,
+      planName: plan.name,
+      planHash: 'h',
+      range: plan.range,
+      machineVersion: '1',
+      refill: 'missing',
+    },
+    { type: 'DRIVER_ATTACHED', pid: 1, host: 'test', version: 'test' },
+    { type: 'PREREQS_PASSED', checks: [] },
+    {
+      type: 'BASELINE_RECORDED',
+      partitions: DATES.length,
+      steps: ['a', 'b'].map((step) => ({
+        step,
+        expected: DATES.length,
+        present: 0,
+        missing: DATES.length,
+        toRun: compactPartitions(DATES),
+      })),
+    },
+  ]);
+  return {
+    store,
+    runId,
+    append,
+    close: async () => {
+      cursor.stop();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
