@@ -31,7 +31,7 @@ it('sends the head first, then each event once and in order, then the new head',
     pollMs: 2,
   });
   const got: Message[] = [];
-  let notify = () => undefined as void;
+  let notify: () => void = () => undefined;
   const req = request(`${server.url}/api/runs/r1/stream?from=0`, (res) => {
     let buf = '';
     res.on('data', (d) => {
