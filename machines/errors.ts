@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'CREDENTIALS'
   // another process drives the run: exit 4
   | 'LEASE_HELD'
+  | 'LEASE_LOST'
   // unit and warehouse outcomes
   | 'QUERY'
   | 'EXPECTATION'
@@ -83,7 +84,7 @@ const BAD_INPUT: ReadonlySet<ErrorCode> = new Set([
 /** The documented exit code for an error code (DESIGN §7). */
 export function exitCodeFor(code: ErrorCode): number {
   if (BAD_INPUT.has(code)) return 2;
-  if (code === 'LEASE_HELD') return 4;
+  if (code === 'LEASE_HELD' || code === 'LEASE_LOST') return 4;
   return 1;
 }
 
