@@ -25,6 +25,7 @@ import type {
 } from '../types.js';
 import { PgAppender } from './append.js';
 import type { Db } from './db.js';
+import { PgImporter } from './import.js';
 import { type ClaimedRun, PgLeases } from './lease.js';
 import type { ChangeMarks } from './notify.js';
 import { PgReader } from './read.js';
@@ -46,6 +47,7 @@ export class PgEventStore implements EventStore {
   private readonly unitsOps: PgUnits;
   private readonly verifier: PgVerifier;
   private readonly leases: PgLeases;
+  private readonly importer: PgImporter;
 
   /** Use openPgStore(); this takes a pool on a migrated schema. */
   constructor(
@@ -65,6 +67,7 @@ export class PgEventStore implements EventStore {
     this.verifier = new PgVerifier(db, this.runs);
     this.leases = new PgLeases(db, this.runs, channel);
     this.views = new PgViews(db);
+    this.importer = new PgImporter(db, channel);
   }
 
   async createRun(r: NewRun): Promise<void> {
@@ -185,6 +188,12 @@ export class PgEventStore implements EventStore {
   async claimRuns(owner: string, limit: number, ttlMs: number): Promise<ClaimedRun[]> {
     this.writable('claim runs');
     return this.leases.claim(owner, limit, ttlMs);
+  }
+
+  /** Writes a whole run recorded elsewhere (its rows and hashes as they are), for `phased db copy`. */
+  async importRun(run: RunRow, events: Iterable<StoredEvent>, snapshots: SnapshotRecord[]): Promise<number> {
+    this.writable('copy a run in');
+    return this.importer.importRun(run, events, snapshots);
   }
 
   changeMark(): Promise<string> {
