@@ -15,9 +15,21 @@ import { UnitOps } from './unit-ops.js';
 const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 const KNOWN_STATUSES: ReadonlySet<string> = new Set(RUN_STATUSES);
 const HEAD_CACHE_MAX = 1000;
+/**
+ * A driver's routine progress: appends of only these do not NOTIFY (unless the run's status changes). Everything
+ * else (commands such as PAUSE_REQUESTED, drivers attaching and leaving, plan changes) wakes the listeners.
+ */
+const QUIET_TYPES: ReadonlySet<string> = new Set([
+  'UNIT_STARTED',
+  'UNIT_SUCCEEDED',
+  'UNIT_FAILED',
+  'BASELINE_RECORDED',
+  'PREREQS_PASSED',
+  'GATE_PASSED',
+]);
 
 const APPEND_SQL = `SELECT append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
-  $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) AS head`;
+  $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) AS head`;
 
 export interface PlanChange {
   planJson: string;
@@ -62,6 +74,7 @@ export class PgAppender {
       ...ops.params(),
       plan?.planJson ?? null,
       plan?.planHash ?? null,
+      events.some((e) => !QUIET_TYPES.has(e.type)),
     ];
     await this.commit(runId, expectedSeq, rows, values);
     if (rows.length > 0) this.remember(runId, rows[rows.length - 1]);

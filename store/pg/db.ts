@@ -50,6 +50,7 @@ export class Db {
       '-c idle_in_transaction_session_timeout=60000',
     ];
     if (readonly) settings.push('-c default_transaction_read_only=on');
+    if (this.target.options) settings.push(this.target.options);
     return {
       connectionString: this.target.connectionString,
       application_name: opts.applicationName ?? 'phased',

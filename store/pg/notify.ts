@@ -1,11 +1,14 @@
-// changeMark() on PostgreSQL: one listening connection per store (LISTEN on the schema's channel, which every
-// append, new run and lease change notifies in its transaction) and a counter of what it heard. While it is not
-// listening (not yet connected, or the connection dropped) the mark falls back to the run heads' totals.
+// changeMark() on PostgreSQL, in two parts. Commands, new runs, status changes and lease changes NOTIFY the
+// schema's channel in their transaction; one listening connection per store counts what it hears (at once). A
+// driver's routine unit appends do not notify (it would serialize every commit), so the mark also carries the
+// run heads' totals, read at most every PROGRESS_MS: progress shows within that, at one small query per period.
+// While not listening (not yet connected, or the connection dropped) only the totals move the mark.
 
 import pg from 'pg';
 import type { Db } from './db.js';
 
 const RELISTEN_AFTER_MS = 5000;
+const PROGRESS_MS = 200;
 
 export class ChangeMarks {
   private client?: pg.Client;
@@ -16,6 +19,7 @@ export class ChangeMarks {
   /** Bumped on each notification, and on each (re)connection (changes may have been missed while away). */
   private counter = 0;
   private readonly waiters = new Set<() => void>();
+  private progress?: { at: number; value: string };
 
   constructor(
     private readonly db: Db,
@@ -31,12 +35,19 @@ export class ChangeMarks {
       });
     }
     if (this.starting) await this.starting;
-    if (this.listening) return `n:${this.counter}`;
-    const rows = await this.db.read<{ runs: number; seqs: number; at: string | null }>({
-      text: 'SELECT count(*) AS runs, coalesce(sum(head_seq), 0)::bigint AS seqs, max(updated_at) AS at FROM run_heads',
+    return `${this.listening ? this.counter : '-'}:${await this.heads()}`;
+  }
+
+  /** The run heads' totals (runs, summed head seqs), at most PROGRESS_MS old. */
+  private async heads(): Promise<string> {
+    const now = Date.now();
+    if (this.progress && now - this.progress.at < PROGRESS_MS) return this.progress.value;
+    const rows = await this.db.read<{ runs: number; seqs: number }>({
+      name: 'phased_heads_total',
+      text: 'SELECT count(*) AS runs, coalesce(sum(head_seq), 0)::bigint AS seqs FROM run_heads',
     });
-    const r = rows[0];
-    return `h:${r.runs}:${r.seqs}:${r.at ?? ''}`;
+    this.progress = { at: now, value: `${rows[0].runs}:${rows[0].seqs}` };
+    return this.progress.value;
   }
 
   /** Resolves at the next notification (or after `timeoutMs`); daemons wait on this between polls. */

@@ -105,12 +105,14 @@ END $$;
 `;
 
 // One append in one statement (so one round trip and one commit): lock the head, check the lease's epoch and the
-// expected seq, insert the hash-chained rows (hashed by the caller), fold the projection, move the head, notify.
+// expected seq, insert the hash-chained rows (hashed by the caller), fold the projection, move the head. It
+// notifies only when asked (events other processes act on) or when the run's status changes: a transaction that
+// NOTIFYs holds a database-wide lock through its commit, so notifying every unit would serialize all commits.
 const appendEvents = (channel: string) => `
 CREATE FUNCTION append_events(p_run text, p_expected bigint, p_prev text, p_owner text, p_epoch bigint,
   p_at text[], p_type text[], p_data text[], p_state text[], p_hash text[], p_status text,
   k text[], st text[], pa text[], stat text[], att int[], rw bigint[], job text[], er text[], sq bigint[],
-  parts text[], p_plan_json text, p_plan_hash text) RETURNS bigint LANGUAGE plpgsql AS $$
+  parts text[], p_plan_json text, p_plan_hash text, p_notify boolean) RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
   h record;
   n int := coalesce(cardinality(p_type), 0);
@@ -151,7 +153,9 @@ BEGIN
   IF p_status IS DISTINCT FROM h.status OR p_state[n] IS DISTINCT FROM h.state_json THEN
     UPDATE runs SET status = p_status, state_json = p_state[n] WHERE run_id = p_run;
   END IF;
-  PERFORM pg_notify('${channel}', p_run);
+  IF p_notify OR p_status IS DISTINCT FROM h.status THEN
+    PERFORM pg_notify('${channel}', p_run);
+  END IF;
   RETURN p_expected + n;
 END $$;
 `;

@@ -16,6 +16,8 @@ export interface PgTarget {
   schema: string;
   /** host:port/database: safe to print. */
   location: string;
+  /** The URL's own `options` (server settings such as `-c synchronous_commit=off`), kept alongside the store's. */
+  options: string;
 }
 
 /** True for strings --db should treat as PostgreSQL rather than an SQLite file path. */
@@ -42,6 +44,9 @@ export function parsePgUrl(url: string, schemaOpt?: string): PgTarget {
   }
   const schema = schemaOpt ?? u.searchParams.get('schema') ?? DEFAULT_SCHEMA;
   u.searchParams.delete('schema');
+  // Passed on with the store's own settings rather than in place of them (the driver lets the URL's win).
+  const options = u.searchParams.get('options') ?? '';
+  u.searchParams.delete('options');
   if (!SCHEMA_NAME.test(schema)) {
     throw new PhasedError(
       'BAD_ARGUMENT',
@@ -61,5 +66,6 @@ export function parsePgUrl(url: string, schemaOpt?: string): PgTarget {
     user,
     schema,
     location: `${shownHost}:${port}/${database}`,
+    options,
   };
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { exitCodeFor, PhasedError } from '../../../machines/index.js';
 import { openPgStore, PG_SCHEMA_VERSION } from '../../../store/pg/index.js';
 import { freePort } from '../../support/pg.js';
-import { ev } from '../helpers.js';
+import { ev, started } from '../helpers.js';
 import { createRun, usePg } from './helpers.js';
 
 const ctx = usePg();
@@ -120,10 +120,13 @@ describe('opening a PostgreSQL store', () => {
     await writer.append(run, 0, [ev('RUN_CREATED')]);
     const m1 = await until(watcher, (m) => m !== m0);
     await createRun(writer, 'run-2');
-    await until(watcher, (m) => m !== m1);
+    const m2 = await until(watcher, (m) => m !== m1);
+    // A driver's unit progress (not notified, so commits are not serialized) moves the mark too.
+    await writer.append(run, 1, [started('a', 'p1')]);
+    await until(watcher, (m) => m !== m2);
     // waitForChange wakes on the next notification.
     const woke = watcher.waitForChange(60_000);
-    await writer.append(run, 1, [ev('PAUSE_REQUESTED', { by: 'x' })]);
+    await writer.append(run, 2, [ev('PAUSE_REQUESTED', { by: 'x' })]);
     await woke;
   });
 });
