@@ -59,13 +59,16 @@ async function units(store: EventStore, runId: string, n: number): Promise<numbe
     machineVersion: '1',
     createdAt: AT,
   });
-  let seq = (
-    await store.append(runId, 0, [{ ...unitEvent('UNIT_STARTED', 'warm'), type: 'RUN_CREATED', data: {} }])
-  ).length;
+  // As a driver does: every append carries the lease token, so the epoch is checked each time.
+  const grant = await store.acquireLease(runId, 'bench', 3_600_000);
+  if (!grant.ok) throw new Error(`bench: no lease on ${runId}`);
+  const lease = grant.token;
+  const created = { ...unitEvent('UNIT_STARTED', 'warm'), type: 'RUN_CREATED' as const, data: {} };
+  let seq = (await store.append(runId, 0, [created], lease)).length;
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
-    seq += (await store.append(runId, seq, [unitEvent('UNIT_STARTED', `p${i}`)])).length;
-    seq += (await store.append(runId, seq, [unitEvent('UNIT_SUCCEEDED', `p${i}`)])).length;
+    seq += (await store.append(runId, seq, [unitEvent('UNIT_STARTED', `p${i}`)], lease)).length;
+    seq += (await store.append(runId, seq, [unitEvent('UNIT_SUCCEEDED', `p${i}`)], lease)).length;
   }
   return performance.now() - t0;
 }
