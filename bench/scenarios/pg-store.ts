@@ -84,7 +84,7 @@ export function pgScenario(drive?: DriveC16): Scenario {
       'pg_units_per_s_c16',
     ],
     async run(ctx: BenchContext): Promise<Result[]> {
-      const n = ctx.quick ? 200 : 2_000;
+      const n = ctx.quick ? 100 : 2_000;
       const given = process.env.PHASED_BENCH_PG_URL;
       const server: PgServer | undefined = given ? undefined : await startPgServer();
       const url = given ?? (server as PgServer).url;
