@@ -61,7 +61,7 @@ export function unavailable(target: PgTarget, what: string, cause: unknown): Pha
 export function connectError(target: PgTarget, err: unknown): PhasedError {
   const code = sqlState(err);
   const at = `PostgreSQL at ${target.location} (user ${target.user})`;
-  const fix = 'Check the connection string in --db or PHASED_DB';
+  const fix = 'Check the connection string (--db or PHASED_DB; --to for db copy)';
   let what: string;
   if (code === '28P01' || code === '28000') {
     what = `${at} refused the login: wrong user or password. ${fix} (the password, or a PGPASSWORD / ~/.pgpass entry).`;

@@ -80,6 +80,22 @@ describe('opening a PostgreSQL store', () => {
     expect(ro).toMatchObject({ code: 'DB_INVALID', message: expect.stringMatching(/holds no phased runs/) });
   });
 
+  it('a read-only store reads and refuses every write', async () => {
+    const store = await ctx.open();
+    const run = await createRun(store);
+    await store.append(run, 0, [ev('RUN_CREATED')]);
+    const ro = await ctx.open({ schema: store.schema, readonly: true });
+    expect(ro.readonly).toBe(true);
+    expect((await ro.requireRun(run)).headSeq).toBe(1);
+    await expect(ro.append(run, 1, [ev('PAUSE_REQUESTED', { by: 'x' })])).rejects.toMatchObject({
+      code: 'BAD_ARGUMENT',
+    });
+    await expect(ro.acquireLease(run, 'me', 1000)).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+    await expect(ro.claimRuns('me', 1, 1000)).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+    expect(await ro.changeMark()).toEqual(expect.any(String));
+    expect(await store.eventCount(run)).toBe(1);
+  });
+
   it('a wrong password: exit 2, naming host, database and user, never the password', async () => {
     const secret = 'not-the-Pa55word';
     const err = await openError(withPassword(ctx.pg.url, secret));
