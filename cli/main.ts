@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   init: async () => (await import('./commands/init.js')).registerInit,
   ui: async () => (await import('./commands/ui.js')).registerUi,
   report: async () => (await import('./commands/report.js')).registerReport,
+  db: async () => (await import('./commands/db.js')).registerDb,
 };
 
 /** Global options that take a value, so their value is not mistaken for the command name. */

@@ -14,6 +14,9 @@ export { isServerUrl, openEventStore } from './connect.js';
 export { eventHash, snapshotDigest } from './hash.js';
 export type { CanSteal } from './lease.js';
 export { openStore } from './open.js';
+// The PostgreSQL store (store/pg/) is loaded on demand: import('./pg/index.js') when --db is a postgres:// URL.
+export type { ClaimedRun, PgEventStore, PgStoreOptions } from './pg/index.js';
+export { isPostgresUrl } from './pg/url.js';
 export { UNIT_EVENT_TYPES } from './projection.js';
 export { APPLICATION_ID, MIGRATIONS, migrate, SCHEMA_VERSION } from './schema.js';
 export { SNAPSHOTS_KEPT } from './snapshots.js';

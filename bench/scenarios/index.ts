@@ -8,6 +8,7 @@ import { cliResume } from './cli-resume.js';
 import { concurrency } from './concurrency.js';
 import { demo } from './demo.js';
 import { makespan } from './makespan.js';
+import { pgStore } from './pg-store.js';
 import { rebuild } from './rebuild.js';
 import { resume } from './resume.js';
 import { uiBundle } from './ui-bundle.js';
@@ -24,6 +25,7 @@ export const SCENARIOS: Scenario[] = [
   rebuild,
   resume,
   cliResume,
+  pgStore,
   apiConsole,
   uiBundle,
   demo,
@@ -39,6 +41,7 @@ export {
   concurrency,
   demo,
   makespan,
+  pgStore,
   rebuild,
   resume,
   uiBundle,

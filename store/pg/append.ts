@@ -1,0 +1,227 @@
+// The hot path on PostgreSQL: one statement (append_events) per append, so one round trip and one commit. The
+// hashes are computed here (store/hash.ts) from the head's hash, which is cached per run. A lost connection
+// leaves the commit in doubt: the rows at expectedSeq+1… are read back, and the append is retried only when
+// they are absent (it is conditional on the expected seq, so a late commit of the first try cannot double it).
+
+import { EVENT_TYPES, PhasedError } from '../../machines/index.js';
+import type { LeaseToken } from '../api.js';
+import { eventHash } from '../hash.js';
+import { type NewEvent, RUN_STATUSES, type StoredEvent } from '../types.js';
+import { type Db, pause } from './db.js';
+import { isConnectionLost, SQLSTATE, sqlState, unavailable } from './errors.js';
+import type { PgRuns } from './runs.js';
+import { UnitOps } from './unit-ops.js';
+
+const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
+const KNOWN_STATUSES: ReadonlySet<string> = new Set(RUN_STATUSES);
+const HEAD_CACHE_MAX = 1000;
+/**
+ * A driver's routine progress: appends of only these do not NOTIFY (unless the run's status changes). Everything
+ * else (commands such as PAUSE_REQUESTED, drivers attaching and leaving, plan changes) wakes the listeners.
+ */
+const QUIET_TYPES: ReadonlySet<string> = new Set([
+  'UNIT_STARTED',
+  'UNIT_SUCCEEDED',
+  'UNIT_FAILED',
+  'BASELINE_RECORDED',
+  'PREREQS_PASSED',
+  'GATE_PASSED',
+]);
+
+const APPEND_SQL = `SELECT append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+  $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) AS head`;
+
+export interface PlanChange {
+  planJson: string;
+  planHash: string;
+}
+
+export class PgAppender {
+  /** run → a seq and the hash of the event at it (immutable once written, so never stale for that seq). */
+  private readonly hashes = new Map<string, { seq: number; hash: string }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly runs: PgRuns,
+  ) {}
+
+  async append(
+    runId: string,
+    expectedSeq: number,
+    events: NewEvent[],
+    lease?: LeaseToken,
+    plan?: PlanChange,
+  ): Promise<StoredEvent[]> {
+    if (!Number.isInteger(expectedSeq) || expectedSeq < 0) throw await this.conflict(runId, expectedSeq);
+    check(runId, events);
+    const prev = await this.hashAt(runId, expectedSeq);
+    const rows = build(runId, expectedSeq, prev, events);
+    const ops = new UnitOps();
+    for (const [i, e] of events.entries()) ops.add(rows[i].seq, e.type, e.data);
+    const last = events[events.length - 1];
+    const values = [
+      runId,
+      expectedSeq,
+      prev,
+      lease?.owner ?? null,
+      lease?.epoch ?? null,
+      rows.map((r) => r.at),
+      rows.map((r) => r.type),
+      rows.map((r) => r.data),
+      rows.map((r) => r.state),
+      rows.map((r) => r.hash),
+      last?.status ?? null,
+      ...ops.params(),
+      plan?.planJson ?? null,
+      plan?.planHash ?? null,
+      events.some((e) => !QUIET_TYPES.has(e.type)),
+    ];
+    await this.commit(runId, expectedSeq, rows, values);
+    if (rows.length > 0) this.remember(runId, rows[rows.length - 1]);
+    return rows;
+  }
+
+  /** Sends the append; resolves a lost connection by reading the seqs back (see the module comment). */
+  private async commit(runId: string, expectedSeq: number, rows: StoredEvent[], values: unknown[]) {
+    const deadline = Date.now() + this.db.retryForMs;
+    let inDoubt = false;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (inDoubt && rows.length > 0) {
+          const landed = await this.landed(runId, expectedSeq, rows);
+          if (landed === 'ours') return;
+          if (landed === 'theirs') throw await this.conflict(runId, expectedSeq);
+        }
+        await this.db.once({ name: 'phased_append', text: APPEND_SQL, values });
+        return;
+      } catch (err) {
+        if (isConnectionLost(err)) {
+          inDoubt = true;
+          if (Date.now() >= deadline) throw unavailable(this.db.target, `append to run ${runId}`, err);
+          await pause(attempt);
+          continue;
+        }
+        const code = sqlState(err);
+        // After a lost connection, CONFLICT may be our own first try having committed late: read back again.
+        if (inDoubt && code === SQLSTATE.conflict) continue;
+        throw await this.translate(err, runId, expectedSeq, values[3] as string | null, values[4]);
+      }
+    }
+  }
+
+  /** Whether the rows after expectedSeq are the ones we sent ('ours'), another writer's, or not there. */
+  private async landed(runId: string, expectedSeq: number, rows: StoredEvent[]) {
+    const got = await this.db.once<{ seq: number; hash: string; at: string; state: string }>({
+      text: 'SELECT seq, hash, at, state FROM events WHERE run_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq',
+      values: [runId, expectedSeq, expectedSeq + rows.length],
+    });
+    if (got.length === 0) return 'absent';
+    const same = (g: (typeof got)[number], r: StoredEvent) =>
+      g.hash === r.hash && g.at === r.at && g.state === r.state;
+    return got.length === rows.length && got.every((g, i) => same(g, rows[i])) ? 'ours' : 'theirs';
+  }
+
+  private async translate(
+    err: unknown,
+    runId: string,
+    expectedSeq: number,
+    owner: string | null,
+    epoch: unknown,
+  ) {
+    switch (sqlState(err)) {
+      case SQLSTATE.runNotFound:
+        return this.runs.notFound(runId);
+      case SQLSTATE.conflict:
+        this.hashes.delete(runId);
+        return this.conflict(runId, expectedSeq);
+      case SQLSTATE.leaseLost:
+        return new PhasedError(
+          'LEASE_LOST',
+          `run ${runId}: the lease held by ${owner} (epoch ${epoch}) was taken over; this driver must stop (nothing was appended)`,
+          { details: { runId, owner, epoch } },
+        );
+      case SQLSTATE.headMismatch:
+        this.hashes.delete(runId);
+        return new PhasedError(
+          'LOG_TAMPERED',
+          `run ${runId}: the event at seq ${expectedSeq} does not carry the hash the run's head records (the log was altered). Run \`phased replay ${runId} --verify\` to locate the damage.`,
+          { details: { runId, seq: expectedSeq } },
+        );
+      default:
+        return err;
+    }
+  }
+
+  /** The hash of the event at `seq` (the new events' prev_hash); '' at 0. */
+  private async hashAt(runId: string, seq: number): Promise<string> {
+    if (seq === 0) return '';
+    const known = this.hashes.get(runId);
+    if (known?.seq === seq) return known.hash;
+    const rows = await this.db.read<{ hash: string }>({
+      name: 'phased_hash_at',
+      text: 'SELECT hash FROM events WHERE run_id = $1 AND seq = $2',
+      values: [runId, seq],
+    });
+    if (rows.length === 0) throw await this.conflict(runId, seq);
+    return rows[0].hash;
+  }
+
+  private remember(runId: string, e: StoredEvent): void {
+    if (this.hashes.size >= HEAD_CACHE_MAX && !this.hashes.has(runId)) this.hashes.clear();
+    this.hashes.set(runId, { seq: e.seq, hash: e.hash });
+  }
+
+  /** CONFLICT naming the expected and actual head (RUN_NOT_FOUND when the run is not there). */
+  private async conflict(runId: string, expectedSeq: number): Promise<PhasedError> {
+    const rows = await this.db.read<{ seq: number }>({
+      name: 'phased_head_seq',
+      text: 'SELECT head_seq AS seq FROM run_heads WHERE run_id = $1',
+      values: [runId],
+    });
+    if (rows.length === 0) return this.runs.notFound(runId);
+    const headSeq = rows[0].seq;
+    return new PhasedError(
+      'CONFLICT',
+      `append to run ${runId} expected seq ${expectedSeq}, but the log's head is seq ${headSeq}: rebuild the run from the log and try again`,
+      { details: { runId, expectedSeq, headSeq } },
+    );
+  }
+}
+
+function check(runId: string, events: NewEvent[]): void {
+  for (const e of events) {
+    if (!KNOWN_TYPES.has(e.type)) {
+      throw new PhasedError(
+        'BAD_ARGUMENT',
+        `run ${runId}: cannot append unknown event type ${JSON.stringify(e.type)}`,
+      );
+    }
+    if (!KNOWN_STATUSES.has(e.status)) {
+      throw new PhasedError(
+        'BAD_ARGUMENT',
+        `run ${runId}: event ${e.type} carries unknown run status ${JSON.stringify(e.status)} (expected one of ${RUN_STATUSES.join(', ')})`,
+      );
+    }
+  }
+}
+
+/** The rows as they will be stored: seq, JSON text, chained hashes. */
+function build(runId: string, expectedSeq: number, prev: string, events: NewEvent[]): StoredEvent[] {
+  const out: StoredEvent[] = [];
+  let prevHash = prev;
+  let stateOf: unknown;
+  let stateText = 'null';
+  events.forEach((e, i) => {
+    const seq = expectedSeq + i + 1;
+    const data = JSON.stringify(e.data);
+    // Consecutive events often carry the same state object: stringify it once.
+    if (i === 0 || e.state !== stateOf) {
+      stateOf = e.state;
+      stateText = JSON.stringify(e.state) ?? 'null';
+    }
+    const hash = eventHash(prevHash, runId, seq, e.type, data);
+    out.push({ runId, seq, at: e.at, type: e.type, data, state: stateText, prevHash, hash });
+    prevHash = hash;
+  });
+  return out;
+}

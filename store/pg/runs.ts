@@ -1,0 +1,89 @@
+// The runs table on PostgreSQL: creating a run (with its head row, notified to listeners), reading one or all,
+// and the RUN_NOT_FOUND message. Head and lease columns are append.ts's and lease.ts's to change.
+
+import { PhasedError } from '../../machines/index.js';
+import type { NewRun, RunRow } from '../types.js';
+import type { Db } from './db.js';
+import { sqlState } from './errors.js';
+
+const RUN_COLUMNS = `r.run_id AS "runId", r.plan_name AS "planName", r.plan_hash AS "planHash",
+  r.plan_json AS "planJson", r.machine_version AS "machineVersion", r.created_at AS "createdAt", r.status,
+  r.state_json AS "stateJson", r.owner, r.lease_expires_at AS "leaseExpiresAt", h.head_seq AS "headSeq",
+  h.updated_at AS "updatedAt"`;
+const RUN_FROM = 'runs r JOIN run_heads h ON h.run_id = r.run_id';
+
+export class PgRuns {
+  constructor(
+    private readonly db: Db,
+    private readonly channel: string,
+  ) {}
+
+  async create(r: NewRun): Promise<void> {
+    if (typeof r.runId !== 'string' || r.runId === '') {
+      throw new PhasedError(
+        'BAD_ARGUMENT',
+        `a run id must be a non-empty string, got ${JSON.stringify(r.runId)}`,
+      );
+    }
+    try {
+      // One statement: the run, its head row and the notification commit together.
+      await this.db.once({
+        name: 'phased_create_run',
+        text: `WITH r AS (
+                 INSERT INTO runs (run_id, plan_name, plan_hash, plan_json, machine_version, created_at, status)
+                 VALUES ($1, $2, $3, $4, $5, $6, 'created') RETURNING run_id),
+               h AS (INSERT INTO run_heads (run_id) SELECT run_id FROM r RETURNING run_id)
+               SELECT pg_notify($7, run_id) FROM h`,
+        values: [r.runId, r.planName, r.planHash, r.planJson, r.machineVersion, r.createdAt, this.channel],
+      });
+    } catch (err) {
+      if (sqlState(err) === '23505') {
+        throw new PhasedError(
+          'BAD_ARGUMENT',
+          `run ${r.runId} already exists in ${this.db.target.location}: choose another --run-id, or continue it with \`phased resume ${r.runId}\``,
+          { details: { runId: r.runId, location: this.db.target.location } },
+        );
+      }
+      throw err;
+    }
+  }
+
+  async get(runId: string): Promise<RunRow | undefined> {
+    const rows = await this.db.read<RunRow>({
+      name: 'phased_get_run',
+      text: `SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} WHERE r.run_id = $1`,
+      values: [runId],
+    });
+    return rows[0];
+  }
+
+  async require(runId: string): Promise<RunRow> {
+    const row = await this.get(runId);
+    if (!row) throw await this.notFound(runId);
+    return row;
+  }
+
+  /** Every run, newest first. */
+  async list(): Promise<RunRow[]> {
+    return this.db.read<RunRow>({
+      text: `SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} ORDER BY r.created_at DESC, r.created_order DESC`,
+    });
+  }
+
+  /** RUN_NOT_FOUND naming the run, the database and up to 5 runs it does hold. */
+  async notFound(runId: string): Promise<PhasedError> {
+    const where = this.db.target.location;
+    const ids = (
+      await this.db.read<{ run_id: string }>({
+        text: 'SELECT run_id FROM runs ORDER BY created_at DESC, created_order DESC LIMIT 6',
+      })
+    ).map((r) => r.run_id);
+    const known =
+      ids.length === 0
+        ? 'it holds no runs yet (start one with `phased run PLAN`)'
+        : `runs there: ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''} (see \`phased status\`)`;
+    return new PhasedError('RUN_NOT_FOUND', `run ${runId} not found in ${where}; ${known}`, {
+      details: { runId, location: where, known: ids.slice(0, 5) },
+    });
+  }
+}

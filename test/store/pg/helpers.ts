@@ -1,0 +1,67 @@
+// Shared set-up for the PostgreSQL store tests: one real server per test file (test/support/pg.ts), a fresh
+// schema per store, every store closed after its test; async run and append helpers over the EventStore API.
+
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { EventStore } from '../../../store/api.js';
+import type { NewEvent, StoredEvent } from '../../../store/index.js';
+import { openPgStore, type PgEventStore, type PgStoreOptions } from '../../../store/pg/index.js';
+import { startTestPg, type TestPg } from '../../support/pg.js';
+import { AT } from '../helpers.js';
+
+export interface PgCtx {
+  pg: TestPg;
+  /** A store on a fresh schema (or on `schema` when given, to open a second client on the same one). */
+  open(opts?: PgStoreOptions): Promise<PgEventStore>;
+}
+
+/** Registers the file's server and per-test cleanup; use `ctx` inside tests. */
+export function usePg(serverOpts: { fsync?: boolean } = { fsync: false }): PgCtx {
+  const open: PgEventStore[] = [];
+  const ctx = { pg: undefined as unknown as TestPg } as PgCtx;
+  beforeAll(async () => {
+    ctx.pg = await startTestPg(serverOpts);
+  });
+  ctx.open = async (opts = {}) => {
+    const s = await openPgStore(ctx.pg.url, {
+      schema: opts.schema ?? ctx.pg.schema(),
+      retryForMs: 20_000,
+      ...opts,
+    });
+    open.push(s);
+    return s;
+  };
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
+  });
+  afterAll(async () => {
+    await ctx.pg?.stop();
+  });
+  return ctx;
+}
+
+export async function createRun(store: EventStore, runId = 'run-1', createdAt = AT): Promise<string> {
+  await store.createRun({
+    runId,
+    planName: 'nba-phase3-phase4',
+    planHash: 'plan-hash',
+    planJson: '{"name":"nba-phase3-phase4"}',
+    machineVersion: '1',
+    createdAt,
+  });
+  return runId;
+}
+
+/** Appends after the current head. */
+export async function appendAll(
+  store: EventStore,
+  runId: string,
+  events: NewEvent[],
+): Promise<StoredEvent[]> {
+  return store.append(runId, (await store.head(runId)).seq, events);
+}
+
+export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
