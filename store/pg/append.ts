@@ -147,6 +147,14 @@ export class PgAppender {
           `run ${runId}: the event at seq ${expectedSeq} does not carry the hash the run's head records (the log was altered). Run \`phased replay ${runId} --verify\` to locate the damage.`,
           { details: { runId, seq: expectedSeq } },
         );
+      case '57014': // statement_timeout (e.g. a lock held too long)
+      case '40001':
+      case '40P01':
+        return new PhasedError(
+          'BACKEND',
+          `append to run ${runId} did not complete (${(err as Error).message}); nothing was appended: try again`,
+          { retryable: true, cause: err, details: { runId, expectedSeq } },
+        );
       default:
         return err;
     }

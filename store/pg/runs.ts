@@ -3,8 +3,8 @@
 
 import { PhasedError } from '../../machines/index.js';
 import type { NewRun, RunRow } from '../types.js';
-import type { Db } from './db.js';
-import { sqlState } from './errors.js';
+import { type Db, pause } from './db.js';
+import { isConnectionLost, sqlState, unavailable } from './errors.js';
 
 const RUN_COLUMNS = `r.run_id AS "runId", r.plan_name AS "planName", r.plan_hash AS "planHash",
   r.plan_json AS "planJson", r.machine_version AS "machineVersion", r.created_at AS "createdAt", r.status,
@@ -25,26 +25,37 @@ export class PgRuns {
         `a run id must be a non-empty string, got ${JSON.stringify(r.runId)}`,
       );
     }
-    try {
-      // One statement: the run, its head row and the notification commit together.
-      await this.db.once({
-        name: 'phased_create_run',
-        text: `WITH r AS (
-                 INSERT INTO runs (run_id, plan_name, plan_hash, plan_json, machine_version, created_at, status)
-                 VALUES ($1, $2, $3, $4, $5, $6, 'created') RETURNING run_id),
-               h AS (INSERT INTO run_heads (run_id) SELECT run_id FROM r RETURNING run_id)
-               SELECT pg_notify($7, run_id) FROM h`,
-        values: [r.runId, r.planName, r.planHash, r.planJson, r.machineVersion, r.createdAt, this.channel],
-      });
-    } catch (err) {
-      if (sqlState(err) === '23505') {
+    // One statement: the run, its head row and the notification commit together. A lost connection leaves it in
+    // doubt: it is sent again, and "already exists" then means the first try committed when the row is ours.
+    const deadline = Date.now() + this.db.retryForMs;
+    let inDoubt = false;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.db.once({
+          name: 'phased_create_run',
+          text: `WITH r AS (
+                   INSERT INTO runs (run_id, plan_name, plan_hash, plan_json, machine_version, created_at, status)
+                   VALUES ($1, $2, $3, $4, $5, $6, 'created') RETURNING run_id),
+                 h AS (INSERT INTO run_heads (run_id) SELECT run_id FROM r RETURNING run_id)
+                 SELECT pg_notify($7, run_id) FROM h`,
+          values: [r.runId, r.planName, r.planHash, r.planJson, r.machineVersion, r.createdAt, this.channel],
+        });
+        return;
+      } catch (err) {
+        if (isConnectionLost(err)) {
+          if (Date.now() >= deadline) throw unavailable(this.db.target, `create run ${r.runId}`, err);
+          inDoubt = true;
+          await pause(attempt);
+          continue;
+        }
+        if (sqlState(err) !== '23505') throw err;
+        if (inDoubt && sameRun(await this.get(r.runId), r)) return;
         throw new PhasedError(
           'BAD_ARGUMENT',
           `run ${r.runId} already exists in ${this.db.target.location}: choose another --run-id, or continue it with \`phased resume ${r.runId}\``,
           { details: { runId: r.runId, location: this.db.target.location } },
         );
       }
-      throw err;
     }
   }
 
@@ -86,4 +97,15 @@ export class PgRuns {
       details: { runId, location: where, known: ids.slice(0, 5) },
     });
   }
+}
+
+function sameRun(row: RunRow | undefined, r: NewRun): boolean {
+  return (
+    row !== undefined &&
+    row.planName === r.planName &&
+    row.planHash === r.planHash &&
+    row.planJson === r.planJson &&
+    row.machineVersion === r.machineVersion &&
+    row.createdAt === r.createdAt
+  );
 }

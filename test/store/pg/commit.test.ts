@@ -41,7 +41,7 @@ async function waiters(c: Awaited<ReturnType<typeof direct>>, n: number): Promis
 
 async function setUp() {
   const schema = ctx.pg.schema();
-  const store = await ctx.open({ schema, url: undefined } as never);
+  const store = await ctx.open({ schema });
   const run = await createRun(store);
   await store.append(run, 0, [ev('RUN_CREATED')]);
   await store.close();
@@ -149,6 +149,25 @@ describe('PostgreSQL append with a lost connection', () => {
       expect(log.map((e) => JSON.parse(e.data).partition ?? null)).toEqual([null, 'theirs']);
     } finally {
       await blocker.end();
+      await store.close();
+    }
+  });
+
+  it('the reply to a committed createRun is lost: the retry finds its own row and succeeds', async () => {
+    const { store } = await setUp();
+    try {
+      const cut = proxy.cutOn('phased_create_run', 'instead-of-reply');
+      const creating = createRun(store, 'second');
+      await cut;
+      await creating;
+      expect((await store.listRuns()).map((r) => r.runId).sort()).toEqual(['run-1', 'second']);
+      // A different run under the same id is still refused.
+      await expect(
+        store.createRun({ ...(await store.requireRun('second')), planHash: 'other' }),
+      ).rejects.toMatchObject({
+        code: 'BAD_ARGUMENT',
+      });
+    } finally {
       await store.close();
     }
   });
