@@ -12,7 +12,7 @@ const ctx = usePg();
 const WRITER = `
 const [{ openPgStore }, { exitCodeFor }] = await Promise.all([
   import(process.env.ROOT + '/dist/store/pg/index.js'),
-  import(process.env.ROOT + '/dist/machines/index.js'),
+  import(process.env.ROOT + '/dist/cli/exit-codes.js'),
 ]);
 const s = await openPgStore(process.env.URL, { schema: process.env.SCHEMA });
 const run = process.env.RUN;
