@@ -4,7 +4,7 @@
 import { PhasedError } from '../../machines/index.js';
 import { Driver } from '../../src/engine/index.js';
 import { verifyRun } from '../../src/observe/index.js';
-import { openStore } from '../../store/index.js';
+import { openStore, SqliteEventStore } from '../../store/index.js';
 import { NoopWarehouse } from './noop-warehouse.js';
 import { calendar } from './plan.js';
 
@@ -12,11 +12,11 @@ const [file, runId, partitionsArg] = process.argv.slice(2);
 if (!file || !runId || !partitionsArg)
   throw new PhasedError('BAD_ARGUMENT', 'usage: rss-child DB RUN PARTITIONS');
 const store = openStore(file);
-const report = verifyRun(store, runId);
+const report = await verifyRun(store, runId);
 if (!report.ok) throw new PhasedError('LOG_TAMPERED', `replay --verify failed: ${report.reason}`);
 // The gate counts every partition: hand the warehouse the calendar the log was written with.
 const wh = new NoopWarehouse({ partitions: calendar(Number(partitionsArg)), completeAll: true });
-const res = await new Driver({ store, runId, warehouse: wh }).run();
+const res = await new Driver({ store: new SqliteEventStore(store), runId, warehouse: wh }).run();
 store.close();
 const maxRssMb = process.resourceUsage().maxRSS / 1024;
 process.stdout.write(`${JSON.stringify({ status: res.status, events: report.events, maxRssMb })}\n`);

@@ -1,7 +1,6 @@
 // `phased replay RUN`: the audit timeline, the state as of a seq or time (--at), verification (--verify),
 // and (--inspect) the stored log fed through a fresh actor into the Stately inspector.
 import type { Command } from 'commander';
-import { frozenPlanProblem } from '../../src/engine/index.js';
 import {
   formatRunView,
   loadInspector,
@@ -38,12 +37,10 @@ export function registerReplay(program: Command): void {
         try {
           store.requireRun(runId);
           if (o.verify) {
-            const chain = verifyRun(store, runId);
             // The frozen plan is evidence too: it must hash to the plan hash the log recorded last.
-            const plan = chain.ok ? frozenPlanProblem(store, store.requireRun(runId)) : undefined;
-            const r = plan ? { ...chain, ok: false, plan: false, reason: plan.reason } : chain;
+            const r = await verifyRun(store, runId);
             if (g.json) printJson(r);
-            else if (plan) print(`run ${runId}: verification FAILED: ${plan.reason}`);
+            else if (r.plan === false) print(`run ${runId}: verification FAILED: ${r.reason}`);
             else if (r.ok)
               print(
                 `run ${runId}: ${r.events} events verified (hash chain, seq, states reproduce; the frozen plan matches its recorded hash)`,
@@ -53,7 +50,7 @@ export function registerReplay(program: Command): void {
           }
           if (o.at !== undefined) {
             const seq = resolveAt(store, runId, o.at);
-            const v = runView(store, runId, seq);
+            const v = await runView(store, runId, seq);
             const at = [...store.events(runId, { fromSeq: seq, toSeq: seq })][0]?.at;
             if (g.json) printJson({ ...v, owner: null, seq, at });
             else print(`as of seq ${seq} (${at})\n${formatRunView({ ...v, owner: null })}`);

@@ -10,7 +10,7 @@ export function registerStatus(program: Command): void {
     .argument('[run]', 'run id')
     .option('--json', 'machine-readable output')
     .action(
-      action((runId: string | undefined, _o: unknown, cmd: Command) => {
+      action(async (runId: string | undefined, _o: unknown, cmd: Command) => {
         const g = globals(cmd);
         const store = openDb(g, { readonly: true });
         try {
@@ -20,7 +20,7 @@ export function registerStatus(program: Command): void {
             else print(formatRunList(items));
             return 0;
           }
-          const v = runView(store, runId);
+          const v = await runView(store, runId);
           if (g.json) printJson(v);
           else print(formatRunView(v));
           return 0;

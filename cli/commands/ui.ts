@@ -2,6 +2,7 @@
 // whichever process drives the run reacts. SIGINT/SIGTERM stop serving.
 import type { Command } from 'commander';
 import { DEFAULT_HTTP, Metrics, parseHttpAddress, serveHttp } from '../../src/daemon/index.js';
+import { SqliteEventStore } from '../../store/index.js';
 import { action, globals, openDb } from '../context.js';
 
 interface UiOptions {
@@ -23,7 +24,10 @@ export function registerUi(program: Command): void {
         const addr = parseHttpAddress(o.http ?? DEFAULT_HTTP, o.httpPublic === true);
         const store = openDb(g);
         try {
-          const server = await serveHttp(store, new Metrics(store, () => 0), addr, { mode: 'ui', say });
+          const server = await serveHttp(new SqliteEventStore(store), new Metrics(store, () => 0), addr, {
+            mode: 'ui',
+            say,
+          });
           say(`serving ${store.file} (pid ${process.pid}); Ctrl-C stops`);
           await new Promise<void>((resolve) => {
             process.once('SIGINT', () => resolve());

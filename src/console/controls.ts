@@ -2,7 +2,7 @@
 // `by: http`. Resume appends RESUMED to a paused run; whichever process drives runs (a daemon) then picks it up.
 
 import { accepts, PhasedError, type RunEvent, runStatus } from '../../machines/index.js';
-import type { SqliteStore } from '../../store/index.js';
+import { type EventStore, SqliteEventStore, type SqliteStore } from '../../store/index.js';
 import {
   approveGate,
   type ControlResult,
@@ -42,10 +42,15 @@ export function parseControlBody(body: unknown): ControlRequest {
   return b as ControlRequest;
 }
 
-function requestResume(store: SqliteStore, runId: string, reason: string, by: string): ControlResult {
-  const log = RunLog.open(store, runId, { verify: true });
+async function requestResume(
+  store: EventStore,
+  runId: string,
+  reason: string,
+  by: string,
+): Promise<ControlResult> {
+  const log = await RunLog.open(store, runId, { verify: true });
   const event: RunEvent = { type: 'RESUMED', by, reason };
-  const stored = log.commitWith((snap) => {
+  const stored = await log.commitWith((snap) => {
     if (!accepts(snap, event)) {
       throw new PhasedError(
         'INVALID_COMMAND',
@@ -54,7 +59,7 @@ function requestResume(store: SqliteStore, runId: string, reason: string, by: st
     }
     return [event];
   });
-  const driver = liveOwner(store, runId) ?? null;
+  const driver = (await liveOwner(store, runId)) ?? null;
   return {
     runId,
     appended: stored.map((e) => e.type),
@@ -67,33 +72,34 @@ function requestResume(store: SqliteStore, runId: string, reason: string, by: st
   };
 }
 
-export function runControl(
-  store: SqliteStore,
+export async function runControl(
+  sync: SqliteStore,
   runId: string,
   action: ControlAction,
   body: ControlRequest,
-): ControlResponse {
+): Promise<ControlResponse> {
+  const store = new SqliteEventStore(sync);
   const reason = body.reason?.trim() || 'requested from the console';
   let r: ControlResult;
   switch (action) {
     case 'pause':
     case 'cancel':
-      r = requestStop(store, runId, action, reason, HTTP_ACTOR);
+      r = await requestStop(store, runId, action, reason, HTTP_ACTOR);
       break;
     case 'resume':
-      r = requestResume(store, runId, reason, HTTP_ACTOR);
+      r = await requestResume(store, runId, reason, HTTP_ACTOR);
       break;
     case 'retry': {
       // `gate` re-checks a blocked gate where the control module supports it.
       const req = { step: body.step, partitions: body.partitions, reason, by: HTTP_ACTOR } as RetryRequest;
       if (body.gate !== undefined) Object.assign(req, { gate: body.gate });
-      r = requestRetry(store, runId, req);
+      r = await requestRetry(store, runId, req);
       break;
     }
     case 'approve':
       if (!body.gate) throw badBody('approve needs "gate": the id of the blocked gate to pass');
       if (!body.reason?.trim()) throw badBody('approve needs a non-empty "reason": it goes on record');
-      r = approveGate(store, runId, body.gate, body.reason, HTTP_ACTOR);
+      r = await approveGate(store, runId, body.gate, body.reason, HTTP_ACTOR);
       break;
   }
   return {

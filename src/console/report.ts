@@ -32,7 +32,7 @@ export async function reportData(store: SqliteStore, runId: string, version: str
     if (!run.headHash) run.headHash = head.hash;
     const gates = live.snapshot.context.gates;
     const baselineSeq = [...store.views.eventsOfTypes(runId, ['BASELINE_RECORDED'])][0]?.seq;
-    const chain = verifyRun(store, runId);
+    const chain = await verifyRun(store, runId);
     const failedUnits: UnitView[] = store
       .units(runId)
       .filter((u) => u.status === 'failed' || (u.status === 'pending' && u.error !== null))
@@ -68,7 +68,7 @@ export async function reportData(store: SqliteStore, runId: string, version: str
         ...(chain.firstBadSeq !== undefined ? { firstBadSeq: chain.firstBadSeq } : {}),
         ...(chain.reason !== undefined ? { reason: chain.reason } : {}),
       },
-      status: runView(store, runId),
+      status: await runView(store, runId),
     };
   } finally {
     cache.close();

@@ -2,7 +2,7 @@
 // first use (the plan is parsed once) and dropped when the run leaves the database. Listing reads run summaries
 // (no plan_json) and the head seq of each run, so a scrape or a tick costs one small row per run.
 
-import type { SqliteStore, RunSummaryRow } from '../../store/index.js';
+import type { RunSummaryRow, SqliteStore } from '../../store/index.js';
 import { ownerIsDead } from '../engine/index.js';
 import { LiveRun } from './live-run.js';
 

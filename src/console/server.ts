@@ -152,7 +152,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer>
       const body = parseControlBody(await readBody(req));
       const runId = decodeURIComponent(m[1]);
       store.requireRun(runId);
-      const out = runControl(store, runId, m[2] as ControlAction, body);
+      const out = await runControl(store, runId, m[2] as ControlAction, body);
       hub.poke();
       return send(res, 200, out);
     }
@@ -285,7 +285,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer>
       }
       case 'at': {
         if (!m[3] || !/^\d+$/.test(m[3])) throw new HttpError(400, `at/${m[3] ?? ''}: expected a seq number`);
-        return send(res, 200, travel.at(runId, Number(m[3]), live.plan, head));
+        return send(res, 200, await travel.at(runId, Number(m[3]), live.plan, head));
       }
       case 'stream': {
         const last = req.headers['last-event-id'];

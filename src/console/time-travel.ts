@@ -16,7 +16,7 @@ export class TimeTravel {
 
   constructor(private readonly store: SqliteStore) {}
 
-  at(runId: string, seq: number, plan: ResolvedPlan, head: number): AtSeqView {
+  async at(runId: string, seq: number, plan: ResolvedPlan, head: number): Promise<AtSeqView> {
     if (!Number.isInteger(seq) || seq < 1 || seq > head) {
       throw new PhasedError('BAD_ARGUMENT', `seq ${seq}: run ${runId} has events 1…${head}`);
     }
@@ -27,7 +27,7 @@ export class TimeTravel {
       this.cache.set(key, hit);
       return hit;
     }
-    const v = runView(this.store, runId, seq);
+    const v = await runView(this.store, runId, seq);
     const [e] = [...this.store.events(runId, { fromSeq: seq, toSeq: seq })];
     const view: AtSeqView = {
       seq,

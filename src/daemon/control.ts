@@ -1,5 +1,6 @@
-// Control commands from another process: pause, cancel, retry, approve. Each appends under SQLite's write lock
-// after checking the run's current state accepts it; it never drives units (the driver reacts to the log).
+// Control commands from another process: pause, cancel, retry, approve. Each decides on the run's snapshot and
+// appends at the head it saw, without a lease (CONFLICT: fold what the driver appended, decide again); it never
+// drives units (the driver reacts to the log).
 
 import {
   accepts,
@@ -11,7 +12,7 @@ import {
   type RunSnapshot,
   runStatus,
 } from '../../machines/index.js';
-import type { SqliteStore, StoredEvent } from '../../store/index.js';
+import type { EventStore, StoredEvent } from '../../store/index.js';
 import { failedUnitsToReopen, liveOwner, ownerId, RunLog } from '../engine/index.js';
 
 export interface ControlResult {
@@ -39,18 +40,18 @@ function result(log: RunLog, stored: StoredEvent[], driver: string | null, hint?
 }
 
 /** Pause or cancel: with a live driver only the request is logged (the driver drains, then settles it). */
-export function requestStop(
-  store: SqliteStore,
+export async function requestStop(
+  store: EventStore,
   runId: string,
   kind: 'pause' | 'cancel',
   reason = 'requested by operator',
   by = ownerId(),
-): ControlResult {
-  const log = RunLog.open(store, runId, { verify: true });
+): Promise<ControlResult> {
+  const log = await RunLog.open(store, runId, { verify: true });
   const request: RunEvent =
     kind === 'pause' ? { type: 'PAUSE_REQUESTED', by, reason } : { type: 'CANCEL_REQUESTED', by, reason };
   let driver: string | null = null;
-  const stored = log.commitWith((snap: RunSnapshot) => {
+  const stored = await log.commitWith(async (snap: RunSnapshot) => {
     const status = runStatus(snap);
     if (!accepts(snap, request)) {
       throw invalid(
@@ -60,7 +61,7 @@ export function requestStop(
             : ''),
       );
     }
-    driver = liveOwner(store, runId) ?? null;
+    driver = (await liveOwner(store, runId)) ?? null;
     const events = [...log.createdEvents(), request];
     if (!driver) {
       const by2 = { by, reason };
@@ -95,7 +96,7 @@ function gateStateText(snap: RunSnapshot, gate: string): string {
 }
 
 /** `retry --gate`: RETRY_REQUESTED {gate} on the blocked gate, which the driver then evaluates again. */
-function requestGateRecheck(log: RunLog, gate: string, r: RetryRequest): ControlResult {
+async function requestGateRecheck(log: RunLog, gate: string, r: RetryRequest): Promise<ControlResult> {
   const runId = log.runId;
   const gates = log.plan.phases.map((p) => p.gate.id);
   if (!gates.includes(gate)) {
@@ -114,7 +115,7 @@ function requestGateRecheck(log: RunLog, gate: string, r: RetryRequest): Control
     by: r.by ?? ownerId(),
     reason: r.reason ?? 'gate re-check requested by operator',
   };
-  const stored = log.commitWith((snap) => {
+  const stored = await log.commitWith((snap) => {
     const blocked = blockedGate(snap);
     if (blocked !== gate) {
       const status = runStatus(snap);
@@ -124,7 +125,7 @@ function requestGateRecheck(log: RunLog, gate: string, r: RetryRequest): Control
     }
     return [event];
   });
-  const driver = liveOwner(log.store, runId) ?? null;
+  const driver = (await liveOwner(log.store, runId)) ?? null;
   const hint = driver
     ? `${driver} drives the run and evaluates gate ${gate} again`
     : `gate ${gate} is evaluated again when the run continues: \`phased resume ${runId}\` (or let \`phased daemon\` pick it up)`;
@@ -132,8 +133,12 @@ function requestGateRecheck(log: RunLog, gate: string, r: RetryRequest): Control
 }
 
 /** Re-open failed units (and a blocked gate's phase) within what may be retried now, or re-check a blocked gate. */
-export function requestRetry(store: SqliteStore, runId: string, r: RetryRequest = {}): ControlResult {
-  const log = RunLog.open(store, runId, { verify: true });
+export async function requestRetry(
+  store: EventStore,
+  runId: string,
+  r: RetryRequest = {},
+): Promise<ControlResult> {
+  const log = await RunLog.open(store, runId, { verify: true });
   if (r.gate !== undefined) return requestGateRecheck(log, r.gate, r);
   if (r.step !== undefined && !allSteps(log.plan).some((s) => s.id === r.step)) {
     throw new PhasedError(
@@ -148,8 +153,8 @@ export function requestRetry(store: SqliteStore, runId: string, r: RetryRequest 
       throw new PhasedError('BAD_ARGUMENT', `--partition ${p} is not a date: expected YYYY-MM-DD`);
     }
   }
-  const stored = log.commitWith(() => {
-    const event = failedUnitsToReopen(log, r.by ?? ownerId(), {
+  const stored = await log.commitWith(async () => {
+    const event = await failedUnitsToReopen(log, r.by ?? ownerId(), {
       step: r.step,
       partitions: r.partitions,
       reason: r.reason ?? 'requested by operator',
@@ -171,7 +176,7 @@ export function requestRetry(store: SqliteStore, runId: string, r: RetryRequest 
     }
     return [event];
   });
-  const driver = liveOwner(store, runId) ?? null;
+  const driver = (await liveOwner(store, runId)) ?? null;
   const hint = driver
     ? `${driver} drives the run and picks the units up`
     : `continue it with \`phased resume ${runId}\``;
@@ -179,14 +184,14 @@ export function requestRetry(store: SqliteStore, runId: string, r: RetryRequest 
 }
 
 /** Pass a blocked gate on record: GATE_OVERRIDDEN with the operator's reason. */
-export function approveGate(
-  store: SqliteStore,
+export async function approveGate(
+  store: EventStore,
   runId: string,
   gate: string,
   reason: string,
   by = ownerId(),
-): ControlResult {
-  const log = RunLog.open(store, runId, { verify: true });
+): Promise<ControlResult> {
+  const log = await RunLog.open(store, runId, { verify: true });
   const gates = log.plan.phases.map((p) => p.gate.id);
   if (!gates.includes(gate)) {
     throw new PhasedError('BAD_ARGUMENT', `run ${runId} has no gate ${gate} (gates: ${gates.join(', ')})`);
@@ -194,7 +199,7 @@ export function approveGate(
   if (!reason.trim())
     throw new PhasedError('BAD_ARGUMENT', 'approve needs a non-empty --reason: it goes on record');
   const event: RunEvent = { type: 'GATE_OVERRIDDEN', gate, reason, by };
-  const stored = log.commitWith((snap) => {
+  const stored = await log.commitWith((snap) => {
     if (!accepts(snap, event)) {
       const g = snap.context.gates[gate];
       throw invalid(
@@ -203,7 +208,7 @@ export function approveGate(
     }
     return [event];
   });
-  const driver = liveOwner(store, runId) ?? null;
+  const driver = (await liveOwner(store, runId)) ?? null;
   const hint = driver
     ? undefined
     : `continue it with \`phased resume ${runId}\` (or let \`phased daemon\` pick it up)`;

@@ -21,13 +21,13 @@ import {
   runStatus,
   type StepSpec,
 } from '../../machines/index.js';
-import type { SqliteStore, StoredEvent } from '../../store/index.js';
+import type { EventStore, LeaseToken, StoredEvent } from '../../store/index.js';
 import type { Warehouse } from '../warehouse/index.js';
 import { sleep } from './backoff.js';
 import { CommitQueue } from './commit-queue.js';
 import { baselineEvent, finishEvent, gateEvent, prerequisitesEvent } from './effects.js';
 import { failpoint } from './failpoints.js';
-import { LEASE_MS, ownerId, takeLease, takeoverFrom } from './lease.js';
+import { type HeldLease, LEASE_MS, ownerId, takeLease } from './lease.js';
 import { failedUnitsToReopen } from './reopen.js';
 import { type OpenOptions, RunLog } from './run-log.js';
 import { Semaphore } from './semaphore.js';
@@ -35,8 +35,10 @@ import { runUnit, type UnitHost } from './unit-runner.js';
 import { openPlanWarehouse } from './warehouse.js';
 
 export interface DriverOptions {
-  store: SqliteStore;
+  store: EventStore;
   runId: string;
+  /** The run's lease when the caller took it already (a plan change accepted under it); else the driver takes it. */
+  lease?: HeldLease;
   /** Injected backend (benchmarks); by default the plan's own warehouse is opened. */
   warehouse?: Warehouse;
   logDir?: string;
@@ -96,52 +98,58 @@ export class Driver {
   private queue!: CommitQueue;
   private fatal: unknown;
   private cap!: Semaphore;
+  private lease!: LeaseToken;
 
   constructor(private readonly opts: DriverOptions) {}
 
   async run(): Promise<DriveResult> {
     const { store, runId } = this.opts;
-    takeLease(store, runId, this.owner);
+    const held = this.opts.lease ?? (await takeLease(store, runId, this.owner));
+    this.lease = held.token;
     const timers: NodeJS.Timeout[] = [];
     let ownWarehouse = false;
     try {
-      this.log = RunLog.open(store, runId, { verify: true, inspect: this.opts.inspect });
+      this.log = await RunLog.open(store, runId, { verify: true, inspect: this.opts.inspect });
       this.log.onEvent = (stored, event, snap) => this.events$.next({ stored, event, snap });
       this.cap = new Semaphore(this.log.plan.maxConcurrency);
-      this.queue = new CommitQueue(this.log, () => this.poke());
+      this.queue = new CommitQueue(this.log, () => this.poke(), this.lease);
       if (this.opts.warehouse) this.wh = this.opts.warehouse;
       else {
         this.wh = await openPlanWarehouse(this.log.plan, { logDir: this.opts.logDir ?? '.phased/logs' });
         ownWarehouse = true;
       }
       timers.push(this.every(Math.max(1000, LEASE_MS / 3), () => this.renew()));
-      let dv = store.dataVersion();
+      let mark = await store.changeMark();
       timers.push(
-        this.every(this.opts.pollMs ?? 1000, () => {
-          const now = store.dataVersion();
-          if (now !== dv && this.log.sync() > 0) this.poke();
-          dv = now;
+        this.every(this.opts.pollMs ?? 1000, async () => {
+          const now = await store.changeMark();
+          if (now !== mark && (await this.log.sync()) > 0) this.poke();
+          mark = now;
         }),
       );
       this.opts.stop?.addEventListener('abort', () => this.poke(), { once: true });
-      this.attach();
+      await this.attach(held.from);
       return await this.loop();
     } finally {
       for (const t of timers) clearInterval(t);
       if (ownWarehouse) await this.wh.close().catch(() => undefined);
-      store.releaseLease(runId, this.owner);
+      await store.releaseLease(runId, this.lease).catch(() => undefined);
       this.events$.complete();
     }
   }
 
-  private attach(): void {
+  /** Append under this driver's lease (LEASE_LOST once another process took the run). */
+  private commit(events: RunEvent[]): Promise<StoredEvent[]> {
+    return this.log.commit(events, { lease: this.lease });
+  }
+
+  private async attach(from: string | undefined): Promise<void> {
     const version = this.opts.version ?? MACHINE_VERSION;
     const host = this.owner.split('@')[1] ?? '';
-    const from = takeoverFrom(this.log.runId);
     const reason: AttachReason = from
       ? 'takeover'
       : (this.opts.attachReason ?? (this.log.seq === 0 ? 'new' : 'resume'));
-    this.log.commit([
+    await this.commit([
       ...this.log.createdEvents(),
       { type: 'DRIVER_ATTACHED', pid: process.pid, host, version, reason, ...(from ? { from } : {}) },
     ]);
@@ -149,17 +157,17 @@ export class Driver {
       const snap = this.log.snapshot;
       // A pause that was requested but never completed (its driver died) completes now, then resumes.
       if (runStatus(snap) === 'running' && snap.context.pauseRequested && !snap.context.cancelRequested) {
-        this.log.commit([
+        await this.commit([
           { type: 'PAUSED', by: this.owner, reason: 'requested before the previous driver stopped' },
         ]);
       }
       if (runStatus(this.log.snapshot) === 'paused') {
-        this.log.commit([{ type: 'RESUMED', by: this.owner, reason: 'resume' }]);
+        await this.commit([{ type: 'RESUMED', by: this.owner, reason: 'resume' }]);
       }
     }
     // Failed units are retried on resume, never skipped; a failed run starts over from where it failed.
-    const reopen = failedUnitsToReopen(this.log, 'resume');
-    if (reopen) this.log.commit([reopen]);
+    const reopen = await failedUnitsToReopen(this.log, 'resume');
+    if (reopen) await this.commit([reopen]);
   }
 
   private async loop(): Promise<DriveResult> {
@@ -167,7 +175,7 @@ export class Driver {
     for (;;) {
       // Results queued by units that already gave up their slot are made durable before state is read.
       // A failed commit is fatal now, not when its promises' handlers run.
-      const failed = this.queue.flush();
+      const failed = await this.queue.flush();
       if (failed !== undefined) this.fatal ??= failed;
       if (this.fatal) throw this.fatal;
       const snap = this.log.snapshot;
@@ -188,7 +196,7 @@ export class Driver {
           continue;
         }
         const type = cancelRequested ? 'CANCELLED' : 'PAUSED';
-        this.log.commit([{ type, by: this.owner, reason: 'requested' }]);
+        await this.commit([{ type, by: this.owner, reason: 'requested' }]);
         continue;
       }
       let progressed = false;
@@ -202,32 +210,35 @@ export class Driver {
     const { plan, runId } = this.log;
     switch (e.effect) {
       case 'checkPrerequisites':
-        this.log.commit([await prerequisitesEvent(plan, this.wh)]);
+        await this.commit([await prerequisitesEvent(plan, this.wh)]);
         return true;
       case 'measureBaseline':
-        this.log.commit([await baselineEvent(plan, this.wh, runId)]);
+        await this.commit([await baselineEvent(plan, this.wh, runId)]);
         return true;
       case 'runStep':
-        this.dispatch(e.step);
+        await this.dispatch(e.step);
         return false;
       case 'evaluateGate': {
         const event = await gateEvent(plan, this.wh, runId, e.phase, e.gate);
         failpoint('after-gate-evaluated');
-        this.log.commit([event]);
+        await this.commit([event]);
         return true;
       }
       case 'finish':
-        this.log.commit([finishEvent(this.log.snapshot)]);
+        await this.commit([finishEvent(this.log.snapshot)]);
         return true;
       case 'blocked':
         return false;
     }
   }
 
-  private dispatch(stepId: string): void {
+  private async dispatch(stepId: string): Promise<void> {
     if (this.dispatchers.has(stepId) || this.stopping()) return;
     const step = allSteps(this.log.plan).find((s) => s.id === stepId) as StepSpec;
-    const units = this.log.store.units(this.log.runId, { step: stepId, status: ['pending', 'started'] });
+    const units = await this.log.store.units(this.log.runId, {
+      step: stepId,
+      status: ['pending', 'started'],
+    });
     if (units.length === 0) {
       throw new PhasedError(
         'INTERNAL',
@@ -292,11 +303,12 @@ export class Driver {
     await Promise.race([all, sleep(graceMs)]);
   }
 
-  private detach(result: DriveResult, reason: string): DriveResult {
+  private async detach(result: DriveResult, reason: string): Promise<DriveResult> {
     for (const s of this.dispatchers.values()) s.unsubscribe();
-    this.queue.flush();
+    const failed = await this.queue.flush();
+    if (failed !== undefined) throw failed;
     const host = this.owner.split('@')[1] ?? '';
-    this.log.commit([
+    await this.commit([
       {
         type: 'DRIVER_DETACHED',
         pid: process.pid,
@@ -308,28 +320,34 @@ export class Driver {
     return result;
   }
 
-  private renew(): void {
-    const ok = this.log.store.renewLease(this.log.runId, this.owner, LEASE_MS);
+  private async renew(): Promise<void> {
+    const ok = await this.log.store.renewLease(this.log.runId, this.lease, LEASE_MS);
     this.opts.onLeaseRenewed?.(ok);
     if (!ok) {
-      this.fatal = new PhasedError(
-        'LEASE_HELD',
-        `run ${this.log.runId}: lost the lease to another process; stopping`,
+      this.fatal ??= new PhasedError(
+        'LEASE_LOST',
+        `run ${this.log.runId}: this driver (${this.lease.owner}, lease epoch ${this.lease.epoch}) lost the lease to another process; stopping`,
+        { details: { runId: this.log.runId, owner: this.lease.owner, epoch: this.lease.epoch } },
       );
       this.poke();
     }
   }
 
-  private every(ms: number, f: () => void): NodeJS.Timeout {
-    const t = setInterval(() => {
-      try {
-        f();
-      } catch (err) {
-        this.fatal = err;
-        this.poke();
-      }
+  /** Run `f` every `ms`, one call at a time; an error it throws is fatal to the drive. */
+  private every(ms: number, f: () => Promise<void>): NodeJS.Timeout {
+    let busy = false;
+    return setInterval(() => {
+      if (busy) return;
+      busy = true;
+      f()
+        .catch((err) => {
+          this.fatal ??= err;
+          this.poke();
+        })
+        .finally(() => {
+          busy = false;
+        });
     }, ms);
-    return t;
   }
 
   private wake(): Promise<void> {

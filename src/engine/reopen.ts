@@ -30,7 +30,11 @@ export function retryableSteps(log: RunLog): { steps: string[]; gate?: string } 
  * The RETRY_REQUESTED event re-opening failed units within what may be retried now, or undefined when there is
  * nothing to re-open (a failed run is always re-opened: its prerequisites or baseline run again).
  */
-export function failedUnitsToReopen(log: RunLog, by: string, scope: RetryScope = {}): RunEvent | undefined {
+export async function failedUnitsToReopen(
+  log: RunLog,
+  by: string,
+  scope: RetryScope = {},
+): Promise<RunEvent | undefined> {
   const status = runStatus(log.snapshot);
   if (status !== 'failed' && status !== 'blocked' && status !== 'running') return undefined;
   const { steps, gate } = retryableSteps(log);
@@ -42,7 +46,7 @@ export function failedUnitsToReopen(log: RunLog, by: string, scope: RetryScope =
     // The machine counts final failures per step; a step with none has no failed rows to look for (a resume
     // of a long run would otherwise scan every unit of the step).
     if (counters[step]?.failed === 0) continue;
-    const failed = log.store.units(log.runId, { step, status: ['failed'] });
+    const failed = await log.store.units(log.runId, { step, status: ['failed'] });
     const count = only ? failed.filter((u) => only.has(u.partition)).length : failed.length;
     if (count > 0) reopened.push({ step, count });
   }

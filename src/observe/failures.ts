@@ -2,7 +2,7 @@
 // summary and `status`: the operator reads why without opening the log. Bounded: a few per code plus counts.
 
 import type { StepCounters } from '../../machines/index.js';
-import type { SqliteStore, FailureGroup } from '../../store/index.js';
+import type { FailureGroup, SqliteStore } from '../../store/index.js';
 
 /** Units listed per error code; the rest are counted. */
 export const FAILURES_SHOWN = 20;

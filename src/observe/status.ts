@@ -2,8 +2,8 @@
 // Views are plain JSON (for --json and the HTTP API); the text rendering sits beside them.
 
 import { allSteps, locateStep, runStatus } from '../../machines/index.js';
-import type { SqliteStore, FailureGroup, RunRow } from '../../store/index.js';
-import { liveOwner, RunLog } from '../engine/index.js';
+import { type FailureGroup, type RunRow, SqliteEventStore, type SqliteStore } from '../../store/index.js';
+import { liveLeaseOwner, RunLog } from '../engine/index.js';
 import { formatGateReport } from '../gates/index.js';
 import { failuresOf, formatFailures } from './failures.js';
 
@@ -70,8 +70,8 @@ function retryingUnits(store: SqliteStore, runId: string): RetryingUnit[] {
   return out;
 }
 
-export function runView(store: SqliteStore, runId: string, atSeq?: number): RunView {
-  const log = RunLog.open(store, runId, { atSeq });
+export async function runView(store: SqliteStore, runId: string, atSeq?: number): Promise<RunView> {
+  const log = await RunLog.open(new SqliteEventStore(store), runId, { atSeq });
   const snap = log.snapshot;
   const ctx = snap.context;
   const steps = allSteps(log.plan).map((s) => {
@@ -88,7 +88,7 @@ export function runView(store: SqliteStore, runId: string, atSeq?: number): RunV
     steps,
     gates: ctx.gates,
     events: log.seq,
-    owner: liveOwner(store, runId) ?? null,
+    owner: liveLeaseOwner(store.getRun(runId)) ?? null,
     createdAt: log.run.createdAt,
     updatedAt: log.run.updatedAt,
     failure: ctx.failure,
@@ -151,7 +151,7 @@ export function listRuns(store: SqliteStore): RunListItem[] {
       status: r.status,
       progress: total ? `${done}/${total} units` : '-',
       createdAt: r.createdAt,
-      owner: liveOwner(store, r.runId) ?? null,
+      owner: liveLeaseOwner(r) ?? null,
     };
   });
 }

@@ -3,6 +3,7 @@
 
 import type { StepBaseline } from '../../machines/index.js';
 import { isMeasured, runStatus } from '../../machines/index.js';
+import { sqliteSyncOf } from '../../store/index.js';
 import type { RunLog } from '../engine/index.js';
 import { formatGateReport } from '../gates/index.js';
 import { failuresOf, formatFailures } from './failures.js';
@@ -11,8 +12,8 @@ import { failuresOf, formatFailures } from './failures.js';
  * The run's baseline. A run records it once, near the start (a failed baseline logs RUN_FAILED instead), so
  * the scan stops at the first one rather than reading a long log to its end.
  */
-export function baselineOf(log: RunLog): StepBaseline[] | undefined {
-  for (const e of log.store.events(log.runId)) {
+export async function baselineOf(log: RunLog): Promise<StepBaseline[] | undefined> {
+  for await (const e of log.store.events(log.runId)) {
     if (e.type === 'BASELINE_RECORDED') return (JSON.parse(e.data) as { steps: StepBaseline[] }).steps;
   }
   return undefined;
@@ -20,13 +21,13 @@ export function baselineOf(log: RunLog): StepBaseline[] | undefined {
 
 const pct = (n: number, d: number) => (d === 0 ? '   -  ' : `${((100 * n) / d).toFixed(1).padStart(5)}%`);
 
-export function formatRunSummary(
+export async function formatRunSummary(
   log: RunLog,
   o: { wallMs?: number; logPath?: string; db?: string } = {},
-): string {
+): Promise<string> {
   const snap = log.snapshot;
   const ctx = snap.context;
-  const base = new Map((baselineOf(log) ?? []).map((b) => [b.step, b]));
+  const base = new Map(((await baselineOf(log)) ?? []).map((b) => [b.step, b]));
   const coverage = new Map<string, { present: number; expected: number } | 'error'>();
   for (const g of Object.values(ctx.gates)) {
     for (const t of g.report?.tables ?? [])
@@ -60,7 +61,7 @@ export function formatRunSummary(
   if (ctx.failure) lines.push(`failure: ${ctx.failure}`);
   const status = runStatus(snap);
   const retry = status === 'failed' || status === 'blocked' ? log.runId : undefined;
-  lines.push(...formatFailures(failuresOf(log.store, log.runId, ctx.steps), retry));
+  lines.push(...formatFailures(failuresOf(sqliteSyncOf(log.store), log.runId, ctx.steps), retry));
   if (o.wallMs !== undefined) lines.push(`wall time ${(o.wallMs / 1000).toFixed(1)} s`);
   if (o.logPath) lines.push(`log: ${o.logPath}`);
   if (o.db) lines.push(`events: ${o.db} (phased replay ${log.runId})`);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PhasedError } from '../../machines/index.js';
-import { type SqliteStore, openStore, SCHEMA_VERSION } from '../../store/index.js';
+import { openStore, SCHEMA_VERSION, type SqliteStore } from '../../store/index.js';
 import { appendAll, createRun, ev, removeTempDirs, tempDbFile, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);

@@ -7,18 +7,18 @@ import { PhasedError } from '../../../machines/index.js';
 import { initDemo, parseScenario, prepareDir, runDemo } from '../../../src/demo/index.js';
 import { Driver } from '../../../src/engine/index.js';
 import { runView } from '../../../src/observe/index.js';
-import { openStore } from '../../../store/index.js';
+import { openEventStore, openStore } from '../../../store/index.js';
 import { query, tempDir } from './helpers.js';
 
 // One regular season: long enough for phase4's 60-day windows to cover ≥ 88 % of its dates.
 const range = { start: '2023-10-24', end: '2024-04-14' };
 
 async function drive(runId: string, db: string): Promise<number> {
-  const store = openStore(db);
+  const store = await openEventStore(db);
   try {
     return (await new Driver({ store, runId, logDir: join(db, '..', 'logs') }).run()).exitCode;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -33,7 +33,7 @@ describe('runDemo on a shortened range', () => {
     expect(lines.join('\n')).toContain('phased status short1 --db');
 
     const store = openStore(r.db, { readonly: true });
-    const view = runView(store, 'short1');
+    const view = await runView(store, 'short1');
     store.close();
     expect(view.status).toBe('succeeded');
     const gates = view.gates as Record<string, { status: string; report: { tables: TableRow[] } }>;

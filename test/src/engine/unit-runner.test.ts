@@ -2,7 +2,7 @@
 // kind of logged history, so the decision to look a job up before retrying survives kill -9.
 import { afterEach, describe, expect, it } from 'vitest';
 import { lastAttempt } from '../../../src/engine/index.js';
-import { type SqliteStore, openStore } from '../../../store/index.js';
+import { openStore, type SqliteStore } from '../../../store/index.js';
 import {
   appendAll,
   baseline,
