@@ -9,6 +9,7 @@ export {
   retryClass,
   sleep,
 } from './backoff.js';
+export { claimUnit } from './claim.js';
 export { CommitQueue, wakesLoop } from './commit-queue.js';
 export { createRun, newRunId } from './create.js';
 export { type DriveResult, Driver, type DriverOptions, type LoggedEvent } from './driver.js';

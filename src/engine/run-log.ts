@@ -36,6 +36,8 @@ export interface CommitOptions {
   crash?: CrashPoint;
   /** The driver's lease: the append fails with LEASE_LOST once it no longer holds the run. */
   lease?: LeaseToken;
+  /** Told of each CONFLICT before the new events are folded and `decide` runs again. */
+  onConflict?: (err: PhasedError) => void;
   /** Append some other way than store.append (a plan change replaces the frozen plan in the same transaction). */
   via?: (expectedSeq: number, events: NewEvent[]) => Promise<StoredEvent[]>;
 }
@@ -166,6 +168,7 @@ export class RunLog {
           await this.refold(expected).catch(() => undefined);
           throw err;
         }
+        opts.onConflict?.(err);
         await this.refold(expected);
         continue;
       }
