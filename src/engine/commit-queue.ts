@@ -48,13 +48,21 @@ export class CommitQueue {
   commit(event: RunEvent): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
-      // With an append in flight, the events arriving meanwhile form the next batch when it lands.
-      if (this.scheduled || this.current) return;
-      this.scheduled = true;
-      setImmediate(() => {
-        this.scheduled = false;
-        this.kick();
-      });
+      // With an append in flight, the events arriving meanwhile join the next batch, scheduled when it lands.
+      if (!this.current) this.schedule();
+    });
+  }
+
+  /**
+   * Append what is queued at the end of this event-loop turn, so everything the turn queues shares one append:
+   * one at a time, a unit's UNIT_SUCCEEDED and the next unit's UNIT_STARTED land in one transaction.
+   */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.kick();
     });
   }
 
@@ -81,7 +89,7 @@ export class CommitQueue {
     this.queue = [];
     this.current = this.append(batch).finally(() => {
       this.current = undefined;
-      this.kick();
+      if (this.queue.length > 0) this.schedule();
     });
   }
 

@@ -174,7 +174,7 @@ export class RunLog {
       }
       this.seqNow = stored[stored.length - 1].seq;
       this.stateNow = stored[stored.length - 1].state;
-      await this.maybeSnapshot(stored);
+      if (this.crossesSnapshot(stored)) await this.saveSnapshot(stored[stored.length - 1].seq);
       if (opts.crash) failpoint(opts.crash);
       const on = this.onEvent;
       if (on) for (let i = 0; i < stored.length; i++) on(stored[i], decided[i], snaps[i]);
@@ -228,12 +228,16 @@ export class RunLog {
     await this.foldTail();
   }
 
-  private async maybeSnapshot(stored: StoredEvent[]): Promise<void> {
+  /** Whether these events pass a multiple of the store's snapshot interval. */
+  private crossesSnapshot(stored: StoredEvent[]): boolean {
     const every = this.store.snapshotEvery;
     const first = stored[0].seq;
     const last = stored[stored.length - 1].seq;
-    if (Math.floor(last / every) === Math.floor((first - 1) / every)) return;
-    await this.store.saveSnapshot(this.runId, last, this.cursor.persisted(), {
+    return Math.floor(last / every) !== Math.floor((first - 1) / every);
+  }
+
+  private saveSnapshot(seq: number): Promise<void> {
+    return this.store.saveSnapshot(this.runId, seq, this.cursor.persisted(), {
       beforeCommit: () => failpoint('during-snapshot'),
     });
   }
