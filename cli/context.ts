@@ -4,7 +4,7 @@
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { PhasedError } from '../src/errors/index.js';
-import { openStore, type SqliteStore } from '../store/index.js';
+import { type EventStore, openEventStore, openStore, type SqliteStore } from '../store/index.js';
 import { exitCodeFor } from './exit-codes.js';
 
 export interface GlobalOptions {
@@ -40,10 +40,20 @@ export function logDir(g: GlobalOptions): string {
   return join(dirname(dbPath(g)), 'logs');
 }
 
-export function openDb(g: GlobalOptions, opts: { readonly?: boolean } = {}): SqliteStore {
+function storeOptions(g: GlobalOptions, opts: { readonly?: boolean }) {
   const sync = g.synchronous ?? (process.env.PHASED_SYNCHRONOUS as GlobalOptions['synchronous']);
   const every = process.env.PHASED_SNAPSHOT_EVERY ? Number(process.env.PHASED_SNAPSHOT_EVERY) : undefined;
-  return openStore(dbPath(g), { readonly: opts.readonly, synchronous: sync, snapshotEvery: every });
+  return { readonly: opts.readonly, synchronous: sync, snapshotEvery: every };
+}
+
+/** The event store --db names, as the interface every backend implements (through openEventStore). */
+export function openEvents(g: GlobalOptions, opts: { readonly?: boolean } = {}): Promise<EventStore> {
+  return openEventStore(dbPath(g), storeOptions(g, opts));
+}
+
+/** The SQLite class itself, for the read-side commands that still take it (status, replay, report, ui). */
+export function openDb(g: GlobalOptions, opts: { readonly?: boolean } = {}): SqliteStore {
+  return openStore(dbPath(g), storeOptions(g, opts));
 }
 
 let stdoutGone = false;

@@ -1,5 +1,6 @@
 // Drive a run in this process: signals, logs, progress and the closing summary; returns the exit code.
 import { Metrics, parseHttpAddress, serveHttp } from '../src/daemon/index.js';
+import type { HeldLease } from '../src/engine/index.js';
 import { Driver } from '../src/engine/index.js';
 import {
   commandHint,
@@ -12,9 +13,9 @@ import {
   reportProgress,
   runLogPath,
 } from '../src/observe/index.js';
-
 import type { PlanWarehouse } from '../src/warehouse/index.js';
-import { type GlobalOptions, logDir, openDb, print } from './context.js';
+import { type EventStore, sqliteSyncOf } from '../store/index.js';
+import { type GlobalOptions, logDir, openEvents, print } from './context.js';
 
 export interface DriveCliOptions {
   quiet?: boolean;
@@ -29,6 +30,8 @@ export interface DriveCliOptions {
   httpPublic?: boolean;
   /** Recorded in DRIVER_ATTACHED (resume says `resume` even for a run that has no event yet). */
   attachReason?: 'new' | 'resume';
+  /** The run's lease, when the caller took it already (resume after accepting a plan change). */
+  lease?: HeldLease;
 }
 
 /** `--http[=ADDR]` parsed (throws BAD_ARGUMENT before anything is created when it is not valid). */
@@ -39,13 +42,13 @@ export function httpAddressOf(o: { http?: string | boolean; httpPublic?: boolean
 
 export async function driveRun(g: GlobalOptions, runId: string, o: DriveCliOptions = {}): Promise<number> {
   let inspector: InspectorBridge | undefined;
-  let store: ReturnType<typeof openDb> | undefined;
+  let store: EventStore | undefined;
   try {
     inspector = o.inspect === undefined ? undefined : await startBridge(o.inspect);
-    store = openDb(g);
+    store = await openEvents(g);
     return await drive(g, store, runId, o, inspector);
   } finally {
-    store?.close();
+    await store?.close();
     await o.warehouse?.close().catch(() => undefined);
     await inspector?.close();
   }
@@ -53,7 +56,7 @@ export async function driveRun(g: GlobalOptions, runId: string, o: DriveCliOptio
 
 async function drive(
   g: GlobalOptions,
-  store: ReturnType<typeof openDb>,
+  store: EventStore,
   runId: string,
   o: DriveCliOptions,
   inspector: InspectorBridge | undefined,
@@ -80,12 +83,13 @@ async function drive(
     inspect: inspector?.inspect,
     warehouse: o.warehouse,
     attachReason: o.attachReason,
+    lease: o.lease,
   });
   logEvents(logger, driver.events$);
   const addr = httpAddressOf(o);
   let web: Awaited<ReturnType<typeof serveHttp>> | undefined;
   if (addr) {
-    const metrics = new Metrics(store, () => 1);
+    const metrics = new Metrics(sqliteSyncOf(store), () => 1);
     metrics.observe(driver.events$);
     web = await serveHttp(store, metrics, addr, {
       mode: 'run',
@@ -104,7 +108,7 @@ async function drive(
         await formatRunSummary(driver.log, {
           wallMs: Date.now() - t0,
           logPath: runLogPath(logs, runId),
-          db: store.file,
+          db: store.location,
         }),
       );
     }

@@ -67,6 +67,11 @@ export interface StoreViews {
   ): Promise<StoredEvent[]>;
 }
 
+export interface SnapshotSaveOptions {
+  /** Runs inside the snapshot's write, before it commits (crash tests kill the process there). */
+  beforeCommit?: () => void;
+}
+
 export interface EventStore {
   readonly backend: 'sqlite' | 'postgres';
   /** Where the store lives, safe to print: a file path, or host/port/database without credentials. */
@@ -106,7 +111,7 @@ export interface EventStore {
   readEvents(runId: string, fromSeq: number, limit: number): Promise<StoredEvent[]>;
   eventCount(runId: string): Promise<number>;
 
-  saveSnapshot(runId: string, seq: number, snapshot: unknown): Promise<void>;
+  saveSnapshot(runId: string, seq: number, snapshot: unknown, opts?: SnapshotSaveOptions): Promise<void>;
   /** Throws LOG_TAMPERED when the snapshot or the log under it was altered. */
   latestSnapshot(runId: string, atOrBeforeSeq?: number): Promise<SnapshotRecord | undefined>;
 

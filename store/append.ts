@@ -1,38 +1,32 @@
-// The hot path: one IMMEDIATE transaction that picks up other writers' events, lets the caller
-// decide what to add, then inserts them (seq, hash chain), folds the units projection and moves the run's head.
+// The hot path: one IMMEDIATE transaction that checks the expected head (and the lease token, when given),
+// inserts the events (seq, hash chain), folds the inline projections and moves the run's head. All or nothing.
+// It never calls back into the engine: deciding what to append happens before, on the caller's side.
 
 import type Database from 'better-sqlite3';
-import { EVENT_TYPES, PhasedError } from '../machines/index.js';
+import { EVENT_TYPES, eventData, PhasedError } from '../machines/index.js';
 import type { LeaseToken } from './api.js';
 import { eventHash } from './hash.js';
-import type { UnitsProjection } from './projection.js';
-import type { Reader } from './read.js';
+import { applyInline, type InlineProjection } from './inline.js';
 import type { Runs } from './runs.js';
 import { type NewEvent, RUN_STATUSES, type StoredEvent } from './types.js';
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 const KNOWN_STATUSES: ReadonlySet<string> = new Set(RUN_STATUSES);
 
-export type BuildEvents = (external: StoredEvent[]) => NewEvent[];
-
 export class Appender {
   private readonly headStmt: Database.Statement;
   private readonly insertStmt: Database.Statement;
   private readonly runStmt: Database.Statement;
   private readonly headUpdateStmt: Database.Statement;
-  private readonly tx: Database.Transaction<
-    (runId: string, expectedSeq: number, build: BuildEvents) => StoredEvent[]
-  >;
   private readonly leaseStmt: Database.Statement;
-  private readonly expectedTx: Database.Transaction<
+  private readonly tx: Database.Transaction<
     (runId: string, expectedSeq: number, events: NewEvent[], lease?: LeaseToken) => StoredEvent[]
   >;
 
   constructor(
     db: Database.Database,
     private readonly runs: Runs,
-    private readonly reader: Reader,
-    private readonly projection: UnitsProjection,
+    private readonly projections: readonly InlineProjection[],
   ) {
     this.headStmt = db.prepare(
       'SELECT head_seq AS seq, head_hash AS hash, status, state_json AS state FROM run_heads WHERE run_id = ?',
@@ -44,20 +38,15 @@ export class Appender {
       'UPDATE run_heads SET status = ?, state_json = ?, head_seq = ?, head_hash = ?, updated_at = ? WHERE run_id = ?',
     );
     this.runStmt = db.prepare('UPDATE runs SET status = ?, state_json = ? WHERE run_id = ?');
-    this.tx = db.transaction((runId, expectedSeq, build) => this.inTransaction(runId, expectedSeq, build));
     this.leaseStmt = db.prepare('SELECT owner, lease_epoch AS epoch FROM runs WHERE run_id = ?');
-    this.expectedTx = db.transaction((runId, expectedSeq, events, lease) => {
-      if (lease) this.checkLease(runId, lease);
-      return this.inTransaction(runId, expectedSeq, (external) => {
-        if (external.length > 0) throw conflict(runId, expectedSeq, external[external.length - 1].seq);
-        return events;
-      });
-    });
+    this.tx = db.transaction((runId, expectedSeq, events, lease) =>
+      this.inTransaction(runId, expectedSeq, events, lease),
+    );
   }
 
   /** All of `events` after `expectedSeq`, or none: CONFLICT when the head moved, LEASE_LOST when `lease` lapsed. */
-  appendExpected(runId: string, expectedSeq: number, events: NewEvent[], lease?: LeaseToken): StoredEvent[] {
-    return this.expectedTx.immediate(runId, expectedSeq, events, lease);
+  append(runId: string, expectedSeq: number, events: NewEvent[], lease?: LeaseToken): StoredEvent[] {
+    return this.tx.immediate(runId, expectedSeq, events, lease);
   }
 
   private checkLease(runId: string, lease: LeaseToken): void {
@@ -74,52 +63,50 @@ export class Appender {
     );
   }
 
-  append(runId: string, expectedSeq: number, build: BuildEvents): StoredEvent[] {
-    return this.tx.immediate(runId, expectedSeq, build);
-  }
-
-  private inTransaction(runId: string, expectedSeq: number, build: BuildEvents): StoredEvent[] {
+  private inTransaction(
+    runId: string,
+    expectedSeq: number,
+    events: NewEvent[],
+    lease: LeaseToken | undefined,
+  ): StoredEvent[] {
+    if (lease) this.checkLease(runId, lease);
     const head = this.headStmt.get(runId) as
       | { seq: number; hash: string; status: string; state: string | null }
       | undefined;
     if (!head) throw this.runs.notFound(runId);
-    if (!Number.isInteger(expectedSeq) || expectedSeq < 0 || expectedSeq > head.seq) {
-      throw conflict(runId, expectedSeq, head.seq);
-    }
-    const external = head.seq > expectedSeq ? this.reader.range(runId, expectedSeq + 1, head.seq) : [];
-    const fresh = build(external);
-    if (fresh.length === 0) return external;
-    const out = external.slice();
+    if (expectedSeq !== head.seq) throw conflict(runId, expectedSeq, head.seq);
+    const out: StoredEvent[] = [];
     let seq = head.seq;
     let prevHash = head.hash;
     let last: { state: string; status: string; at: string } | undefined;
     // Consecutive events often carry the same state object: stringify it once.
     let stateOf: unknown;
     let stateText = 'null';
-    for (const e of fresh) {
-      if (!KNOWN_TYPES.has(e.type)) {
+    for (const e of events) {
+      const { event } = e;
+      if (!KNOWN_TYPES.has(event?.type)) {
         throw new PhasedError(
           'BAD_ARGUMENT',
-          `run ${runId}: cannot append unknown event type ${JSON.stringify(e.type)}`,
+          `run ${runId}: cannot append unknown event type ${JSON.stringify(event?.type)}`,
         );
       }
       if (!KNOWN_STATUSES.has(e.status)) {
         throw new PhasedError(
           'BAD_ARGUMENT',
-          `run ${runId}: event ${e.type} carries unknown run status ${JSON.stringify(e.status)} (expected one of ${RUN_STATUSES.join(', ')})`,
+          `run ${runId}: event ${event.type} carries unknown run status ${JSON.stringify(e.status)} (expected one of ${RUN_STATUSES.join(', ')})`,
         );
       }
       seq++;
-      const data = JSON.stringify(e.data);
+      const data = JSON.stringify(eventData(event));
       if (e.state !== stateOf || seq === head.seq + 1) {
         stateOf = e.state;
         stateText = JSON.stringify(e.state) ?? 'null';
       }
       const state = stateText;
-      const hash = eventHash(prevHash, runId, seq, e.type, data);
-      this.insertStmt.run(runId, seq, e.at, e.type, data, state, prevHash, hash);
-      this.projection.apply(runId, seq, e.type, e.data);
-      out.push({ runId, seq, at: e.at, type: e.type, data, state, prevHash, hash });
+      const hash = eventHash(prevHash, runId, seq, event.type, data);
+      this.insertStmt.run(runId, seq, e.at, event.type, data, state, prevHash, hash);
+      applyInline(this.projections, { runId, seq }, event);
+      out.push({ runId, seq, at: e.at, type: event.type, data, state, prevHash, hash });
       prevHash = hash;
       last = { state, status: e.status, at: e.at };
     }
@@ -136,7 +123,7 @@ export class Appender {
 function conflict(runId: string, expectedSeq: number, headSeq: number): PhasedError {
   return new PhasedError(
     'CONFLICT',
-    `append to run ${runId} expected seq ${expectedSeq}, but the log's head is seq ${headSeq}: rebuild the run from the log and try again`,
+    `append to run ${runId} expected seq ${expectedSeq}, but the log's head is seq ${headSeq}: fold the new events and decide again`,
     { details: { runId, expectedSeq, headSeq } },
   );
 }

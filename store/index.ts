@@ -6,12 +6,13 @@ export type {
   EventStore,
   LeaseGrant,
   LeaseToken,
+  SnapshotSaveOptions,
   StoreViews,
   VisitStoredEvent,
 } from './api.js';
-export type { BuildEvents } from './append.js';
 export { isServerUrl, openEventStore } from './connect.js';
 export { eventHash, snapshotDigest } from './hash.js';
+export type { EventPosition, InlineProjection } from './inline.js';
 export type { CanSteal } from './lease.js';
 export { openStore } from './open.js';
 // The PostgreSQL store (store/pg/) is loaded on demand: import('./pg/index.js') when --db is a postgres:// URL.
@@ -20,7 +21,7 @@ export { isPostgresUrl } from './pg/url.js';
 export { UNIT_EVENT_TYPES } from './projection.js';
 export { APPLICATION_ID, MIGRATIONS, migrate, SCHEMA_VERSION } from './schema.js';
 export { SNAPSHOTS_KEPT } from './snapshots.js';
-export { SqliteEventStore } from './sqlite-async.js';
+export { SqliteEventStore, sqliteSyncOf } from './sqlite-async.js';
 export { SqliteStore } from './store.js';
 export type {
   ChainReport,

@@ -1,8 +1,16 @@
-// The units projection: one row per (run, step, partition), folded from the log's unit events.
-// The same apply() serves append (incrementally) and rebuild (replaying the log); queries live here too.
+// The units projection: one row per (run, step, partition), folded from the log's typed unit events.
+// An inline projection: the same apply() serves append (in its transaction) and rebuild (replaying the log);
+// queries live here too.
 
 import type Database from 'better-sqlite3';
-import { expandPartitions } from '../machines/index.js';
+import {
+  type EventOf,
+  eventFromRow,
+  expandPartitions,
+  type RunEvent,
+  type RunEventType,
+} from '../machines/index.js';
+import type { EventPosition, InlineProjection } from './inline.js';
 import { type FailureGroup, UNIT_STATUSES, type UnitFilter, type UnitRow, type UnitStatus } from './types.js';
 
 /** Event types that change the projection; every other type leaves it alone. */
@@ -17,13 +25,10 @@ export const UNIT_EVENT_TYPES = [
 const UNIT_COLUMNS = `run_id AS runId, step, "partition" AS partition, status, attempts, "rows" AS rows,
   job_ref AS jobRef, error, last_seq AS lastSeq`;
 const REBUILD_PAGE = 500;
+const HANDLED: ReadonlySet<string> = new Set(UNIT_EVENT_TYPES);
 
-interface BaselineStep {
-  step: string;
-  toRun?: string[];
-}
-
-export class UnitsProjection {
+export class UnitsProjection implements InlineProjection {
+  readonly name = 'units';
   private readonly pending: Database.Statement;
   private readonly started: Database.Statement;
   private readonly succeeded: Database.Statement;
@@ -93,36 +98,40 @@ export class UnitsProjection {
     );
   }
 
+  canHandle(type: RunEventType): boolean {
+    return HANDLED.has(type);
+  }
+
   /** Folds one event into the projection; the caller holds the write transaction. */
-  apply(runId: string, seq: number, type: string, data: Record<string, unknown>): void {
-    switch (type) {
+  apply({ runId, seq }: EventPosition, event: RunEvent): void {
+    switch (event.type) {
       case 'BASELINE_RECORDED':
-        for (const s of (data.steps as BaselineStep[] | undefined) ?? []) {
+        for (const s of event.steps) {
           for (const p of expandPartitions(s.toRun ?? [])) this.pending.run(runId, s.step, p, seq);
         }
         return;
       case 'UNIT_STARTED':
-        this.started.run(runId, data.step, data.partition, data.attempt, data.jobRef ?? null, seq);
+        this.started.run(runId, event.step, event.partition, event.attempt, event.jobRef ?? null, seq);
         return;
       case 'UNIT_SUCCEEDED':
-        this.succeeded.run(runId, data.step, data.partition, data.attempt, data.rows ?? null, seq);
+        this.succeeded.run(runId, event.step, event.partition, event.attempt, event.rows ?? null, seq);
         return;
       case 'UNIT_FAILED': {
-        const status: UnitStatus = data.final ? 'failed' : 'pending';
-        const error = data.error === undefined ? null : JSON.stringify(data.error);
-        this.failed.run(runId, data.step, data.partition, status, data.attempt, error, seq);
+        const status: UnitStatus = event.final ? 'failed' : 'pending';
+        const error = event.error === undefined ? null : JSON.stringify(event.error);
+        this.failed.run(runId, event.step, event.partition, status, event.attempt, error, seq);
         return;
       }
       case 'RETRY_REQUESTED':
-        this.reopen(runId, seq, data);
+        this.reopen(runId, seq, event);
         return;
     }
   }
 
-  private reopen(runId: string, seq: number, data: Record<string, unknown>): void {
-    const only = typeof data.step === 'string' ? data.step : undefined;
-    const partitions = Array.isArray(data.partitions) ? JSON.stringify(data.partitions) : undefined;
-    for (const r of (data.reopened as { step: string }[] | undefined) ?? []) {
+  private reopen(runId: string, seq: number, event: EventOf<'RETRY_REQUESTED'>): void {
+    const only = event.step;
+    const partitions = event.partitions === undefined ? undefined : JSON.stringify(event.partitions);
+    for (const r of event.reopened ?? []) {
       if (only !== undefined && r.step !== only) continue;
       if (partitions === undefined) this.reopenAll.run(seq, runId, r.step);
       else this.reopenSome.run(seq, runId, r.step, partitions);
@@ -141,8 +150,7 @@ export class UnitsProjection {
             type: string;
             data: string;
           }[];
-          for (const r of rows)
-            this.apply(runId, r.seq, r.type, JSON.parse(r.data) as Record<string, unknown>);
+          for (const r of rows) this.apply({ runId, seq: r.seq }, eventFromRow(r.type, r.data));
           if (rows.length < REBUILD_PAGE) return;
           after = rows[rows.length - 1].seq;
         }

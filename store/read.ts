@@ -8,15 +8,11 @@ const EVENT_COLUMNS = 'run_id AS runId, seq, at, type, data, state, prev_hash AS
 
 export class Reader {
   private readonly headStmt: Database.Statement;
-  private readonly rangeStmt: Database.Statement;
   private readonly countStmt: Database.Statement;
   private readonly pageStmt: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
     this.headStmt = db.prepare('SELECT seq, hash FROM events WHERE run_id = ? ORDER BY seq DESC LIMIT 1');
-    this.rangeStmt = db.prepare(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE run_id = ? AND seq >= ? AND seq <= ? ORDER BY seq`,
-    );
     this.pageStmt = db.prepare(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE run_id = ? AND seq >= ? ORDER BY seq LIMIT ?`,
     );
@@ -41,11 +37,6 @@ export class Reader {
       `SELECT ${EVENT_COLUMNS} FROM events WHERE run_id = ? AND seq >= ? AND seq <= ? ORDER BY seq`,
     );
     return stmt.iterate(runId, from, to) as IterableIterator<StoredEvent>;
-  }
-
-  /** A bounded range, materialised (used for the few external events an append picks up). */
-  range(runId: string, fromSeq: number, toSeq: number): StoredEvent[] {
-    return this.rangeStmt.all(runId, fromSeq, toSeq) as StoredEvent[];
   }
 
   /** At most `limit` events from `fromSeq` on. */

@@ -1,6 +1,7 @@
 // The SQLite backend behind the asynchronous EventStore interface: each method runs the synchronous
 // SqliteStore operation and resolves with its result. Owns the interface's semantics, not the SQL.
 
+import { PhasedError } from '../machines/index.js';
 import type {
   CanStealLease,
   ChainWalkOptions,
@@ -8,6 +9,7 @@ import type {
   EventStore,
   LeaseGrant,
   LeaseToken,
+  SnapshotSaveOptions,
   StoreViews,
 } from './api.js';
 import type { SqliteStore } from './store.js';
@@ -74,7 +76,7 @@ export class SqliteEventStore implements EventStore {
     events: NewEvent[],
     lease?: LeaseToken,
   ): Promise<StoredEvent[]> {
-    return this.sync.appendExpected(runId, expectedSeq, events, lease);
+    return this.sync.append(runId, expectedSeq, events, lease);
   }
 
   async replacePlan(
@@ -85,9 +87,7 @@ export class SqliteEventStore implements EventStore {
     events: NewEvent[],
     lease?: LeaseToken,
   ): Promise<StoredEvent[]> {
-    return this.sync.replacePlan(runId, planJson, planHash, () =>
-      this.sync.appendExpected(runId, expectedSeq, events, lease),
-    );
+    return this.sync.replacePlan(runId, planJson, planHash, expectedSeq, events, lease);
   }
 
   async *events(runId: string, opts: EventReadOptions = {}): AsyncIterable<StoredEvent> {
@@ -108,8 +108,13 @@ export class SqliteEventStore implements EventStore {
     return this.sync.eventCount(runId);
   }
 
-  async saveSnapshot(runId: string, seq: number, snapshot: unknown): Promise<void> {
-    this.sync.saveSnapshot(runId, seq, snapshot);
+  async saveSnapshot(
+    runId: string,
+    seq: number,
+    snapshot: unknown,
+    opts?: SnapshotSaveOptions,
+  ): Promise<void> {
+    this.sync.saveSnapshot(runId, seq, snapshot, opts);
   }
   async latestSnapshot(runId: string, atOrBeforeSeq?: number): Promise<SnapshotRecord | undefined> {
     return this.sync.latestSnapshot(runId, atOrBeforeSeq);
@@ -160,4 +165,16 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     this.sync.close();
   }
+}
+
+/**
+ * The synchronous SQLite class behind an EventStore, for the read-side modules (console, metrics) that still take
+ * it. BAD_ARGUMENT for any other backend.
+ */
+export function sqliteSyncOf(store: EventStore): SqliteStore {
+  if (store instanceof SqliteEventStore) return store.sync;
+  throw new PhasedError(
+    'BAD_ARGUMENT',
+    `the console and metrics need an SQLite store here; ${store.location} is ${store.backend}`,
+  );
 }

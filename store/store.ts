@@ -4,7 +4,7 @@
 import type Database from 'better-sqlite3';
 import { PhasedError } from '../machines/index.js';
 import type { LeaseGrant, LeaseToken } from './api.js';
-import { Appender, type BuildEvents } from './append.js';
+import { Appender } from './append.js';
 import { Leases } from './lease.js';
 import { UnitsProjection } from './projection.js';
 import { Reader } from './read.js';
@@ -52,7 +52,7 @@ export class SqliteStore {
     this.runsOps = new Runs(db, file);
     this.reader = new Reader(db);
     this.projection = new UnitsProjection(db);
-    this.appender = new Appender(db, this.runsOps, this.reader, this.projection);
+    this.appender = new Appender(db, this.runsOps, [this.projection]);
     this.snapshots = new Snapshots(db, file);
     this.verifier = new ChainVerifier(db, this.runsOps);
     this.leases = new Leases(db, this.runsOps);
@@ -65,13 +65,20 @@ export class SqliteStore {
     this.runsOps.create(r);
   }
 
-  /** Replace the run's frozen plan and run `then` (which appends the PLAN_CHANGE_ACCEPTED event) atomically. */
-  replacePlan<T>(runId: string, planJson: string, planHash: string, then: () => T): T {
+  /** Replace the run's frozen plan and append `events` (PLAN_CHANGE_ACCEPTED) in one transaction, as append does. */
+  replacePlan(
+    runId: string,
+    planJson: string,
+    planHash: string,
+    expectedSeq: number,
+    events: NewEvent[],
+    lease?: LeaseToken,
+  ): StoredEvent[] {
     this.writable("change a run's plan");
     return this.db
       .transaction(() => {
         this.runsOps.replacePlan(runId, planJson, planHash);
-        return then();
+        return this.appender.append(runId, expectedSeq, events, lease);
       })
       .immediate();
   }
@@ -94,18 +101,12 @@ export class SqliteStore {
   }
 
   /**
-   * One write transaction: hands `build` the events other processes appended after `expectedSeq`,
-   * appends what it returns, and returns the external events followed by the new ones.
+   * All of `events` after `expectedSeq`, or none: CONFLICT when the log's head is not `expectedSeq`, LEASE_LOST
+   * when `lease` no longer holds the run. The store makes no callback: the caller decided the events beforehand.
    */
-  append(runId: string, expectedSeq: number, build: BuildEvents): StoredEvent[] {
+  append(runId: string, expectedSeq: number, events: NewEvent[], lease?: LeaseToken): StoredEvent[] {
     this.writable('append events');
-    return this.appender.append(runId, expectedSeq, build);
-  }
-
-  /** All of `events` after `expectedSeq`, or none: CONFLICT when the head moved, LEASE_LOST when `lease` lapsed. */
-  appendExpected(runId: string, expectedSeq: number, events: NewEvent[], lease?: LeaseToken): StoredEvent[] {
-    this.writable('append events');
-    return this.appender.appendExpected(runId, expectedSeq, events, lease);
+    return this.appender.append(runId, expectedSeq, events, lease);
   }
 
   /** At most `limit` events from `fromSeq` on, in seq order. */

@@ -1,7 +1,7 @@
 // Row and argument shapes of the event store's public API.
 // Pure types: the SQL that reads and writes them lives in the operation modules beside this one.
 
-import type { RunEventType } from '../machines/index.js';
+import type { RunEvent } from '../machines/index.js';
 
 export type RunStatus = 'created' | 'running' | 'paused' | 'blocked' | 'failed' | 'succeeded' | 'cancelled';
 
@@ -33,10 +33,9 @@ export interface StoredEvent {
   hash: string;
 }
 
-/** An event a caller wants appended; the store assigns seq and hashes. */
+/** An event a caller wants appended: the typed event itself; the store serialises it and assigns seq and hashes. */
 export interface NewEvent {
-  type: RunEventType;
-  data: Record<string, unknown>;
+  event: RunEvent;
   /** ISO timestamp. */
   at: string;
   /** The state value after this event; JSON-stringified by the store. */

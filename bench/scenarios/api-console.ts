@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import { startConsole } from '../../src/console/index.js';
 import { Daemon, Metrics } from '../../src/daemon/index.js';
 import { createRun, ownerId, RunLog } from '../../src/engine/index.js';
-import { openEventStore, openStore, type SqliteStore } from '../../store/index.js';
+import { openEventStore, openStore, SqliteEventStore, type SqliteStore } from '../../store/index.js';
 import { writeLongRun } from '../support/long-run.js';
 import {
   type BenchContext,
@@ -38,17 +38,18 @@ function getJson(url: string): Promise<unknown> {
 }
 
 /** `n` runs of a small plan, each leased by this (live) process so a daemon tick starts none of them. */
-function manyRuns(store: SqliteStore, n: number): string[] {
+async function manyRuns(sync: SqliteStore, n: number): Promise<string[]> {
+  const store = new SqliteEventStore(sync);
   const plan = benchPlan({ partitions: calendar(30), steps: 3 });
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const runId = createRun(store, plan, { runId: `r${String(i).padStart(3, '0')}` });
-    const log = RunLog.open(store, runId);
-    log.commit([
+    const runId = await createRun(store, plan, { runId: `r${String(i).padStart(3, '0')}` });
+    const log = await RunLog.open(store, runId);
+    await log.commit([
       ...log.createdEvents(),
       { type: 'DRIVER_ATTACHED', pid: process.pid, host: 'bench', version: 'bench' },
     ]);
-    store.acquireLease(runId, ownerId(), 3_600_000);
+    await store.acquireLease(runId, ownerId(), 3_600_000);
     ids.push(runId);
   }
   return ids;
@@ -56,7 +57,7 @@ function manyRuns(store: SqliteStore, n: number): string[] {
 
 async function runView(ctx: BenchContext, file: string): Promise<Result[]> {
   const n = ctx.quick ? 30_000 : 1_000_000;
-  const run = writeLongRun(file, n);
+  const run = await writeLongRun(file, n);
   const store = await openEventStore(file);
   const writer = openStore(file);
   const server = await startConsole({
@@ -71,9 +72,9 @@ async function runView(ctx: BenchContext, file: string): Promise<Result[]> {
     const t0 = performance.now();
     await getJson(url);
     const cold = performance.now() - t0;
-    const log = RunLog.open(writer, run.runId);
+    const log = await RunLog.open(new SqliteEventStore(writer), run.runId);
     const s = await repeat(Math.max(ctx.runs, 20), async () => {
-      log.commit([{ type: 'DRIVER_ATTACHED', pid: process.pid, host: 'bench', version: 'bench' }]);
+      await log.commit([{ type: 'DRIVER_ATTACHED', pid: process.pid, host: 'bench', version: 'bench' }]);
       const t = performance.now();
       const v = (await getJson(url)) as { headSeq: number };
       const ms = performance.now() - t;
@@ -105,10 +106,10 @@ async function runView(ctx: BenchContext, file: string): Promise<Result[]> {
 }
 
 async function tick(ctx: BenchContext, store: SqliteStore, logDir: string): Promise<Result> {
-  const daemon = new Daemon({ store, logDir });
-  const s = await repeat(Math.max(ctx.runs, 50), () => {
+  const daemon = new Daemon({ store: new SqliteEventStore(store), logDir });
+  const s = await repeat(Math.max(ctx.runs, 50), async () => {
     const t = performance.now();
-    daemon.tick();
+    await daemon.tick();
     const ms = performance.now() - t;
     if (daemon.runs().length !== 0) throw new Error('the tick started driving a leased run');
     return ms;
@@ -132,7 +133,7 @@ async function stream(ctx: BenchContext, file: string, runId: string): Promise<R
     mode: 'ui',
   });
   const writer = openStore(file);
-  const log = RunLog.open(writer, runId);
+  const log = await RunLog.open(new SqliteEventStore(writer), runId);
   const waiting = new Map<number, (t: number) => void>();
   const req = request(`${server.url}/api/runs/${runId}/stream`, (res) => {
     let buf = '';
@@ -155,7 +156,7 @@ async function stream(ctx: BenchContext, file: string, runId: string): Promise<R
       const seq = log.seq + 1;
       const got = new Promise<number>((resolve) => waiting.set(seq, resolve));
       const t = performance.now();
-      log.commit([{ type: 'DRIVER_ATTACHED', pid: process.pid, host: 'bench', version: 'bench' }]);
+      await log.commit([{ type: 'DRIVER_ATTACHED', pid: process.pid, host: 'bench', version: 'bench' }]);
       lat.push((await got) - t);
       waiting.delete(seq);
       // Appends arrive at random points of the poll cycle, as a driver's do.
@@ -189,7 +190,7 @@ export const apiConsole: Scenario = {
       const file = tmp.file('many.db');
       const store = openStore(file);
       try {
-        const ids = manyRuns(store, 100);
+        const ids = await manyRuns(store, 100);
         out.push(await tick(ctx, store, tmp.file('logs')));
         out.push(await stream(ctx, file, ids[0]));
       } finally {

@@ -25,8 +25,8 @@ export const appendBatched: Scenario = {
     const raw: number[] = [];
     const tmp = tempDir();
     try {
-      const s = await repeat(ctx.runs, (i) => {
-        const rate = storeAppendRate({
+      const s = await repeat(ctx.runs, async (i) => {
+        const rate = await storeAppendRate({
           file: tmp.file(`s${i}.db`),
           events,
           batch: BATCH,
@@ -43,8 +43,8 @@ export const appendBatched: Scenario = {
       });
       const store32: number[] = [];
       const contract32: number[] = [];
-      await repeat(ctx.runs, (i) => {
-        const s32 = storeAppendRate({
+      await repeat(ctx.runs, async (i) => {
+        const s32 = await storeAppendRate({
           file: tmp.file(`s32-${i}.db`),
           events,
           batch: WAVE,

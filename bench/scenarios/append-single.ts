@@ -26,8 +26,13 @@ export const appendSingle: Scenario = {
     const tmp = tempDir();
     try {
       // Interleave the two so machine load affects both alike.
-      await repeat(ctx.runs, (i) => {
-        const s = storeAppendRate({ file: tmp.file(`s${i}.db`), events, batch: 1, synchronous: 'NORMAL' });
+      await repeat(ctx.runs, async (i) => {
+        const s = await storeAppendRate({
+          file: tmp.file(`s${i}.db`),
+          events,
+          batch: 1,
+          synchronous: 'NORMAL',
+        });
         const r = rawInsertRate({
           file: tmp.file(`r${i}.db`),
           rows: events,
@@ -36,7 +41,7 @@ export const appendSingle: Scenario = {
         });
         const c = rawContractRate(tmp.file(`c${i}.db`), events, 1);
         // The same appends on a run whose frozen plan is as large as the NBA plan's.
-        const b = storeAppendRate({
+        const b = await storeAppendRate({
           file: tmp.file(`b${i}.db`),
           events,
           batch: 1,

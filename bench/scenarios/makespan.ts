@@ -41,8 +41,8 @@ export const makespan: Scenario = {
       const ratio = stats(driven.map((d, i) => d / floors[i]));
       const waves = ctx.quick ? 200 : 1_000;
       const costs: { commitUs: number; machineUs: number }[] = [];
-      const commit = await repeat(ctx.runs, (i) => {
-        const c = waveCost(tmp.file(`w${i}.db`), waves);
+      const commit = await repeat(ctx.runs, async (i) => {
+        const c = await waveCost(tmp.file(`w${i}.db`), waves);
         if (i >= 0) costs.push(c);
         return c.commitUs;
       });

@@ -21,11 +21,10 @@ export type DriveC16 = (make: StoreFactory, units: number) => Promise<number>;
 
 const AT = '2025-01-01T00:00:00.000Z';
 const unitEvent = (type: 'UNIT_STARTED' | 'UNIT_SUCCEEDED', partition: string): NewEvent => ({
-  type,
-  data:
+  event:
     type === 'UNIT_STARTED'
-      ? { step: 'load', partition, attempt: 1, reason: 'first' }
-      : { step: 'load', partition, attempt: 1, rows: 5, ms: 1 },
+      ? { type, step: 'load', partition, attempt: 1, reason: 'first' }
+      : { type, step: 'load', partition, attempt: 1, rows: 5, ms: 1 },
   at: AT,
   state: { running: 'units' },
   status: 'running',

@@ -39,20 +39,20 @@ export const rebuild: Scenario = {
       for (const [name, full, quick] of SIZES) {
         const n = ctx.quick ? quick : full;
         const t0 = performance.now();
-        const run = writeLongRun(tmp.file(`${name}.db`), n);
+        const run = await writeLongRun(tmp.file(`${name}.db`), n);
         writeRates.push(run.events / ((performance.now() - t0) / 1000));
         largest = run;
         // As a resume does it: a fresh connection (its page cache cold), then the verified rebuild.
-        const s = await repeat(ctx.runs, () => {
+        const s = await repeat(ctx.runs, async () => {
           const t = performance.now();
-          const store = openStore(run.file, { readonly: true });
+          const store = await openEventStore(run.file, { readonly: true });
           try {
-            const log = RunLog.open(store, run.runId, { verify: true });
+            const log = await RunLog.open(store, run.runId, { verify: true });
             const ms = performance.now() - t;
             if (log.seq !== run.events) throw new Error(`rebuilt to seq ${log.seq}, expected ${run.events}`);
             return ms;
           } finally {
-            store.close();
+            await store.close();
           }
         });
         out.push(result(name, 'ms', s, sized({ atMost: 50 }), `${run.events} events${quickNote}`));

@@ -14,7 +14,7 @@ export const resume: Scenario = {
     const n = ctx.quick ? 10_000 : 100_000;
     const tmp = tempDir();
     try {
-      const run = writeLongRun(tmp.file('base.db'), n);
+      const run = await writeLongRun(tmp.file('base.db'), n);
       const child = join(SUPPORT_DIR, 'resume-child.js');
       const resumeStats = await repeat(ctx.runs, async (i) => {
         // Each resume appends to the log: start every repetition from the same copy.

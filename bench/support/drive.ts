@@ -3,7 +3,7 @@
 
 import { createRun, Driver } from '../../src/engine/index.js';
 import { routeWarehouse } from '../../src/warehouse/route.js';
-import { openStore } from '../../store/index.js';
+import { openEventStore, openStore } from '../../store/index.js';
 import { NoopWarehouse } from './noop-warehouse.js';
 import { benchPlan, calendar } from './plan.js';
 
@@ -25,11 +25,11 @@ export interface DriveTiming {
 }
 
 export async function driveNoop(o: DriveOptions): Promise<DriveTiming> {
-  const store = openStore(o.file, { synchronous: o.synchronous ?? 'NORMAL' });
+  const store = await openEventStore(o.file, { synchronous: o.synchronous ?? 'NORMAL' });
   try {
     const partitions = calendar(o.units);
     const plan = benchPlan({ partitions, steps: 1, concurrency: o.concurrency });
-    const runId = createRun(store, plan, { runId: 'bench' });
+    const runId = await createRun(store, plan, { runId: 'bench' });
     const wh = new NoopWarehouse({ partitions, delayMs: o.delayMs });
     const driver = new Driver({ store, runId, warehouse: routeWarehouse(wh), logDir: undefined });
     let first = 0;
@@ -48,6 +48,6 @@ export async function driveNoop(o: DriveOptions): Promise<DriveTiming> {
     }
     return { totalMs, unitsMs: last - first, units: o.units, events };
   } finally {
-    store.close();
+    await store.close();
   }
 }

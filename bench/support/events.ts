@@ -1,6 +1,7 @@
 // Realistic event payloads for store-level benchmarks: unit events with a parallel-state value, as the
 // driver appends them. Shapes follow machines/events.ts; the values are synthetic.
 
+import type { RunEvent } from '../../machines/index.js';
 import type { NewEvent } from '../../store/index.js';
 import { nowIso } from './measure.js';
 
@@ -12,13 +13,12 @@ function stateValue(): unknown {
 /** Event i of a stream alternating UNIT_STARTED / UNIT_SUCCEEDED over distinct partitions. */
 export function unitEvent(i: number, at = nowIso()): NewEvent {
   const partition = `p${i >> 1}`;
-  const data =
+  const event: RunEvent =
     i % 2 === 0
-      ? { step: 's0', partition, attempt: 1, reason: 'first' }
-      : { step: 's0', partition, attempt: 1, rows: 1234, ms: 12 };
+      ? { type: 'UNIT_STARTED', step: 's0', partition, attempt: 1, reason: 'first' }
+      : { type: 'UNIT_SUCCEEDED', step: 's0', partition, attempt: 1, rows: 1234, ms: 12 };
   return {
-    type: i % 2 === 0 ? 'UNIT_STARTED' : 'UNIT_SUCCEEDED',
-    data,
+    event,
     at,
     state: stateValue(),
     status: 'running',

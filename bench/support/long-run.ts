@@ -4,7 +4,7 @@
 
 import { compactPartitions, type RunEvent } from '../../machines/index.js';
 import { createRun, RunLog } from '../../src/engine/index.js';
-import { openStore } from '../../store/index.js';
+import { openEventStore } from '../../store/index.js';
 import { benchPlan, calendar } from './plan.js';
 
 export interface LongRun {
@@ -23,16 +23,16 @@ const STEPS = 2;
 const LEFT_PENDING = 8;
 
 /** A run with about `events` events (two per unit, plus the run's own), in `file`. */
-export function writeLongRun(file: string, events: number): LongRun {
+export async function writeLongRun(file: string, events: number): Promise<LongRun> {
   const perStep = Math.max(LEFT_PENDING + 1, Math.ceil(events / 2 / STEPS));
   const partitions = calendar(perStep);
   const plan = benchPlan({ partitions, steps: STEPS, concurrency: 16 });
-  const store = openStore(file);
+  const store = await openEventStore(file);
   try {
-    const runId = createRun(store, plan, { runId: 'long' });
-    const log = RunLog.open(store, runId);
+    const runId = await createRun(store, plan, { runId: 'long' });
+    const log = await RunLog.open(store, runId);
     const steps = plan.phases[0].groups[0].steps.map((s) => s.id);
-    log.commit([
+    await log.commit([
       {
         type: 'RUN_CREATED',
         runId,
@@ -68,7 +68,7 @@ export function writeLongRun(file: string, events: number): LongRun {
         written += 2;
       }
       if (batch.length >= LONG_RUN_BATCH) {
-        log.commit(batch);
+        await log.commit(batch);
         batch = [];
       }
     }
@@ -79,10 +79,10 @@ export function writeLongRun(file: string, events: number): LongRun {
       version: 'bench',
       reason: 'SIGTERM',
     });
-    log.commit(batch);
+    await log.commit(batch);
     const pending = Object.values(log.snapshot.context.steps).reduce((n, c) => n + c.pending, 0);
     return { file, runId, events: log.seq, partitions, pendingUnits: pending };
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -5,13 +5,13 @@
 import { PhasedError } from '../../machines/index.js';
 import { Driver } from '../../src/engine/index.js';
 import { routeWarehouse } from '../../src/warehouse/route.js';
-import { openStore } from '../../store/index.js';
+import { openEventStore, openStore } from '../../store/index.js';
 import { NoopWarehouse } from './noop-warehouse.js';
 
 const [file, runId] = process.argv.slice(2);
 if (!file || !runId) throw new PhasedError('BAD_ARGUMENT', 'usage: resume-child DB RUN');
-const store = openStore(file);
-const run = store.requireRun(runId);
+const store = await openEventStore(file);
+const run = await store.requireRun(runId);
 if (run.status === 'succeeded' || run.status === 'cancelled') {
   throw new PhasedError('INVALID_COMMAND', `run ${runId} is ${run.status}; nothing to resume`);
 }

@@ -17,7 +17,11 @@ const report = await verifyRun(new SqliteEventStore(store), runId);
 if (!report.ok) throw new PhasedError('LOG_TAMPERED', `replay --verify failed: ${report.reason}`);
 // The gate counts every partition: hand the warehouse the calendar the log was written with.
 const wh = new NoopWarehouse({ partitions: calendar(Number(partitionsArg)), completeAll: true });
-const res = await new Driver({ store, runId, warehouse: routeWarehouse(wh) }).run();
+const res = await new Driver({
+  store: new SqliteEventStore(store),
+  runId,
+  warehouse: routeWarehouse(wh),
+}).run();
 store.close();
 const maxRssMb = process.resourceUsage().maxRSS / 1024;
 process.stdout.write(`${JSON.stringify({ status: res.status, events: report.events, maxRssMb })}\n`);

@@ -1,7 +1,8 @@
 // Appends synthetic unit events through the real store (hash chain, units projection, run head) and
-// reports events per second; shared by append_single and append_batched.
+// reports events per second; shared by append_single and append_batched. Appends go through the asynchronous
+// EventStore interface, as the engine makes them.
 
-import { openStore } from '../../store/index.js';
+import { openEventStore } from '../../store/index.js';
 import { unitEvent } from './events.js';
 
 export interface AppendRateOptions {
@@ -14,11 +15,11 @@ export interface AppendRateOptions {
   planBytes?: number;
 }
 
-export function storeAppendRate(o: AppendRateOptions): number {
-  const store = openStore(o.file, { synchronous: o.synchronous });
+export async function storeAppendRate(o: AppendRateOptions): Promise<number> {
+  const store = await openEventStore(o.file, { synchronous: o.synchronous });
   try {
     const runId = `r${Math.random().toString(36).slice(2, 8)}`;
-    store.createRun({
+    await store.createRun({
       runId,
       planName: 'bench',
       planHash: 'h',
@@ -30,11 +31,15 @@ export function storeAppendRate(o: AppendRateOptions): number {
     const t0 = performance.now();
     for (let i = 0; i < o.events; i += o.batch) {
       const n = Math.min(o.batch, o.events - i);
-      const out = store.append(runId, seq, () => Array.from({ length: n }, (_, j) => unitEvent(i + j)));
+      const out = await store.append(
+        runId,
+        seq,
+        Array.from({ length: n }, (_, j) => unitEvent(i + j)),
+      );
       seq = out[out.length - 1].seq;
     }
     return o.events / ((performance.now() - t0) / 1000);
   } finally {
-    store.close();
+    await store.close();
   }
 }

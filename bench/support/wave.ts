@@ -3,7 +3,7 @@
 
 import { compactPartitions, createRunMachine, RunCursor, type RunEvent } from '../../machines/index.js';
 import { createRun, RunLog } from '../../src/engine/index.js';
-import { openStore } from '../../store/index.js';
+import { openEventStore } from '../../store/index.js';
 import { benchPlan, calendar } from './plan.js';
 
 export interface WaveCost {
@@ -16,7 +16,7 @@ export interface WaveCost {
 const WIDTH = 16;
 const WARM = 50;
 
-export function waveCost(file: string, waves: number): WaveCost {
+export async function waveCost(file: string, waves: number): Promise<WaveCost> {
   const partitions = calendar((waves + WARM + 1) * WIDTH);
   const plan = benchPlan({ partitions, steps: 1, concurrency: WIDTH });
   const step = plan.phases[0].groups[0].steps[0].id;
@@ -46,19 +46,19 @@ export function waveCost(file: string, waves: number): WaveCost {
   ];
   const total = waves + WARM;
 
-  const store = openStore(file);
+  const store = await openEventStore(file);
   let commitMs = 0;
   try {
-    const log = RunLog.open(store, createRun(store, plan, { runId: 'wave' }));
-    log.commit(preamble);
+    const log = await RunLog.open(store, await createRun(store, plan, { runId: 'wave' }));
+    await log.commit(preamble);
     for (let w = 0; w < total; w++) {
       const events = wave(w);
       const t0 = performance.now();
-      log.commit(events);
+      await log.commit(events);
       if (w >= WARM) commitMs += performance.now() - t0;
     }
   } finally {
-    store.close();
+    await store.close();
   }
 
   const cursor = new RunCursor(createRunMachine(plan));

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { Daemon, DEFAULT_HTTP, parseHttpAddress, serveHttp } from '../../src/daemon/index.js';
 import { type InspectorBridge, loadInspector } from '../../src/observe/index.js';
-import { action, badArgument, globals, logDir, openDb } from '../context.js';
+import { action, badArgument, globals, logDir, openEvents } from '../context.js';
 
 interface DaemonCliOptions {
   http?: string | boolean;
@@ -38,7 +38,7 @@ export function registerDaemon(program: Command): void {
           o.http === undefined
             ? undefined
             : parseHttpAddress(typeof o.http === 'string' ? o.http : DEFAULT_HTTP, o.httpPublic === true);
-        const store = openDb(g);
+        const store = await openEvents(g);
         let inspector: InspectorBridge | undefined;
         if (o.inspect !== undefined) {
           const { startInspector, inspectPort, inspectorBanner } = await loadInspector();
@@ -61,13 +61,13 @@ export function registerDaemon(program: Command): void {
           process.once('SIGINT', () => resolve('SIGINT'));
           process.once('SIGTERM', () => resolve('SIGTERM'));
           daemon.start();
-          say(`started (pid ${process.pid}) on ${store.file}`);
+          say(`started (pid ${process.pid}) on ${store.location}`);
         });
         say(`${signal}: finishing in-flight units, then detaching ${daemon.runs().length} run(s)`);
         await daemon.stop(signal);
         await http?.close();
         await inspector?.close();
-        store.close();
+        await store.close();
         say('stopped; a restarted daemon resumes every run');
         return signal === 'SIGINT' ? 130 : 143;
       }),

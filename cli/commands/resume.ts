@@ -1,9 +1,15 @@
 // `phased resume RUN`: continue a run exactly where its log stands (the same driver as a fresh run).
 import type { Command } from 'commander';
 import { blockedGate, PhasedError } from '../../machines/index.js';
-import { failedUnitsToReopen, ownerId, RunLog, settlePlanChange } from '../../src/engine/index.js';
-import type { SqliteStore } from '../../store/index.js';
-import { action, globals, openDb } from '../context.js';
+import {
+  failedUnitsToReopen,
+  type HeldLease,
+  ownerId,
+  RunLog,
+  settlePlanChange,
+} from '../../src/engine/index.js';
+import type { EventStore } from '../../store/index.js';
+import { action, globals, openEvents } from '../context.js';
 import { driveRun, httpAddressOf } from '../drive.js';
 
 export function registerResume(program: Command): void {
@@ -38,31 +44,37 @@ export function registerResume(program: Command): void {
         ) => {
           const g = globals(cmd);
           httpAddressOf(o);
-          const store = openDb(g);
+          const store = await openEvents(g);
+          let lease: HeldLease | undefined;
           try {
-            const run = store.requireRun(runId);
+            const run = await store.requireRun(runId);
             if (run.status === 'succeeded' || run.status === 'cancelled') {
               throw new PhasedError(
                 'INVALID_COMMAND',
                 `run ${runId} is ${run.status}; there is nothing to resume. Start a new run with \`phased run PLAN\`.`,
               );
             }
-            const changes = await settlePlanChange(store, runId, o.acceptPlanChange === true, ownerId());
+            const settled = await settlePlanChange(store, runId, o.acceptPlanChange === true, ownerId());
+            lease = settled.lease;
+            const changes = settled.changes;
             if (changes.length)
               process.stderr.write(`plan change accepted and logged:\n  ${changes.join('\n  ')}\n`);
-            const stuck = run.status === 'blocked' ? blockedWithNothingToRetry(store, runId) : undefined;
+            const stuck =
+              run.status === 'blocked' ? await blockedWithNothingToRetry(store, runId) : undefined;
             if (stuck) {
+              if (lease) await store.releaseLease(runId, lease.token);
               process.stderr.write(`${stuck}\n`);
               return 1;
             }
           } finally {
-            store.close();
+            await store.close();
           }
           return driveRun(g, runId, {
             inspect: o.inspect,
             http: o.http,
             httpPublic: o.httpPublic,
             attachReason: 'resume',
+            lease,
           });
         },
       ),
@@ -73,10 +85,10 @@ export function registerResume(program: Command): void {
  * A blocked run with no failed unit to re-open would only attach and detach again: say what moves it on
  * instead (nothing is appended).
  */
-function blockedWithNothingToRetry(store: SqliteStore, runId: string): string | undefined {
-  const log = RunLog.open(store, runId, { verify: true });
+async function blockedWithNothingToRetry(store: EventStore, runId: string): Promise<string | undefined> {
+  const log = await RunLog.open(store, runId, { verify: true });
   const gate = blockedGate(log.snapshot);
-  if (gate === undefined || failedUnitsToReopen(log, 'resume')) return undefined;
+  if (gate === undefined || (await failedUnitsToReopen(log, 'resume'))) return undefined;
   return (
     `run ${runId} is blocked at gate ${gate} and has no failed unit to retry; resuming changes nothing.\n` +
     `  re-check the gate once the data is fixed: \`phased retry ${runId} --gate ${gate} --reason TEXT\`\n` +

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatControl, requestRetry } from '../../src/engine/index.js';
-import { action, dbPath, globals, openDb, print, printJson } from '../context.js';
+import { action, dbPath, globals, openEvents, print, printJson } from '../context.js';
 
 interface RetryOptions {
   step?: string;
@@ -25,12 +25,12 @@ export function registerRetry(program: Command): void {
     .option('--reason <text>', 'why (goes on record)')
     .option('--json', 'machine-readable output')
     .action(
-      action((runId: string, o: RetryOptions, cmd: Command) => {
+      action(async (runId: string, o: RetryOptions, cmd: Command) => {
         const g = globals(cmd);
         // A missing database is reported (read-only open), never created by a control command.
-        const store = openDb(g, { readonly: !existsSync(dbPath(g)) });
+        const store = await openEvents(g, { readonly: !existsSync(dbPath(g)) });
         try {
-          const r = requestRetry(store, runId, {
+          const r = await requestRetry(store, runId, {
             step: o.step,
             partitions: o.partition,
             gate: o.gate,
@@ -40,7 +40,7 @@ export function registerRetry(program: Command): void {
           else print(formatControl(r));
           return 0;
         } finally {
-          store.close();
+          await store.close();
         }
       }),
     );

@@ -5,7 +5,7 @@ import { PhasedError } from '../../machines/index.js';
 import { createRun, formatDryRun, openPlanWarehouse, planDryRun } from '../../src/engine/index.js';
 import { commandHint } from '../../src/observe/index.js';
 import { assertPlanSql, loadPlan } from '../../src/plan/index.js';
-import { action, badArgument, globals, logDir, openDb, print, printJson } from '../context.js';
+import { action, badArgument, globals, logDir, openEvents, print, printJson } from '../context.js';
 import { driveRun, httpAddressOf } from '../drive.js';
 
 interface RunOptions {
@@ -71,11 +71,11 @@ export function registerRun(program: Command): void {
         const wh = await openPlanWarehouse(plan, { logDir: logDir(g) });
         let runId: string;
         try {
-          const store = openDb(g);
+          const store = await openEvents(g);
           try {
-            runId = createRun(store, plan, { runId: o.runId, overrides });
+            runId = await createRun(store, plan, { runId: o.runId, overrides });
           } finally {
-            store.close();
+            await store.close();
           }
         } catch (err) {
           await wh.close();

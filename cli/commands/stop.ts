@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatControl, requestStop } from '../../src/engine/index.js';
-import { action, dbPath, globals, openDb, print, printJson } from '../context.js';
+import { action, dbPath, globals, openEvents, print, printJson } from '../context.js';
 
 const DESCRIPTIONS = {
   pause: 'pause a run: no new unit starts; in-flight units finish; `phased resume` continues it',
@@ -21,17 +21,17 @@ function registerStop(program: Command, kind: 'pause' | 'cancel'): void {
     .option('--reason <text>', 'why (goes on record)')
     .option('--json', 'machine-readable output')
     .action(
-      action((runId: string, o: { reason?: string }, cmd: Command) => {
+      action(async (runId: string, o: { reason?: string }, cmd: Command) => {
         const g = globals(cmd);
         // A missing database is reported (read-only open), never created by a control command.
-        const store = openDb(g, { readonly: !existsSync(dbPath(g)) });
+        const store = await openEvents(g, { readonly: !existsSync(dbPath(g)) });
         try {
-          const r = requestStop(store, runId, kind, o.reason);
+          const r = await requestStop(store, runId, kind, o.reason);
           if (g.json) printJson(r);
           else print(formatControl(r));
           return 0;
         } finally {
-          store.close();
+          await store.close();
         }
       }),
     );

@@ -2,7 +2,6 @@
 // whichever process drives the run reacts. SIGINT/SIGTERM stop serving.
 import type { Command } from 'commander';
 import { DEFAULT_HTTP, Metrics, parseHttpAddress, serveHttp } from '../../src/daemon/index.js';
-import { syncStoreOf } from '../../src/observe/index.js';
 import { action, globals } from '../context.js';
 import { openStoreFor } from '../store-open.js';
 
@@ -25,8 +24,7 @@ export function registerUi(program: Command): void {
         const addr = parseHttpAddress(o.http ?? DEFAULT_HTTP, o.httpPublic === true);
         const store = await openStoreFor(g);
         try {
-          // serveHttp still takes the SQLite store (for the token file beside it).
-          const server = await serveHttp(syncStoreOf(store), new Metrics(store, () => 0), addr, {
+          const server = await serveHttp(store, new Metrics(store, () => 0), addr, {
             mode: 'ui',
             say,
           });

@@ -11,7 +11,6 @@ import {
   requestRetry,
   requestStop,
 } from '../engine/control.js';
-import { syncStoreOf } from '../observe/store-compat.js';
 import type { ControlAction, ControlRequest, ControlResponse, RunStatus } from './api-types.js';
 
 export const CONTROL_ACTIONS: readonly ControlAction[] = ['pause', 'resume', 'cancel', 'retry', 'approve'];
@@ -44,13 +43,11 @@ export function parseControlBody(body: unknown): ControlRequest {
 }
 
 export async function runControl(
-  events: EventStore,
+  store: EventStore,
   runId: string,
   action: ControlAction,
   body: ControlRequest,
 ): Promise<ControlResponse> {
-  // The control functions append through the engine, which still takes the SQLite store.
-  const store = syncStoreOf(events);
   const reason = body.reason?.trim() || 'requested from the console';
   let r: ControlResult;
   switch (action) {

@@ -3,13 +3,13 @@
 // It does no unit work itself; paused, blocked, failed and finished runs are left for a human.
 
 import { PhasedError } from '../../machines/index.js';
-import type { SqliteStore } from '../../store/index.js';
+import { type EventStore, sqliteSyncOf } from '../../store/index.js';
 import { Driver, type DriverOptions, ownerIsDead } from '../engine/index.js';
 import { createRunLogger, logEvents } from '../observe/index.js';
 import { Metrics } from './metrics.js';
 
 export interface DaemonOptions {
-  store: SqliteStore;
+  store: EventStore;
   logDir: string;
   logLevel?: string;
   /** How often to look for runs to drive (default 1000 ms). */
@@ -41,14 +41,28 @@ export class Daemon {
   private readonly notBefore = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private stopping = false;
+  private ticking = false;
 
   constructor(private readonly opts: DaemonOptions) {
-    this.metrics = new Metrics(opts.store, () => this.driving.size);
+    this.metrics = new Metrics(sqliteSyncOf(opts.store), () => this.driving.size);
   }
 
   start(): void {
-    this.tick();
-    this.timer = setInterval(() => this.tick(), this.opts.tickMs ?? 1000);
+    void this.tickSafely();
+    this.timer = setInterval(() => void this.tickSafely(), this.opts.tickMs ?? 1000);
+  }
+
+  /** One tick at a time; a tick that cannot read the store is told and tried again next time. */
+  private async tickSafely(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      await this.tick();
+    } catch (err) {
+      this.say(`cannot look for runs to drive: ${(err as Error).message}`);
+    } finally {
+      this.ticking = false;
+    }
   }
 
   /** Runs this process drives now. */
@@ -56,11 +70,13 @@ export class Daemon {
     return [...this.driving.keys()];
   }
 
-  tick(): void {
+  async tick(): Promise<void> {
+    if (this.stopping) return;
+    // Summaries only (no plan_json); the lease is read from the same row.
+    const rows = await this.opts.store.views.runSummaries();
     if (this.stopping) return;
     const now = Date.now();
-    // Summaries only (no plan_json); the lease is read from the same row.
-    for (const r of this.opts.store.views.runSummaries()) {
+    for (const r of rows) {
       if (!ELIGIBLE.has(r.status) || this.driving.has(r.runId)) continue;
       if ((this.notBefore.get(r.runId) ?? 0) > now) continue;
       if (leaseLive(r.owner, r.leaseExpiresAt, now)) continue;

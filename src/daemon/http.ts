@@ -3,7 +3,7 @@
 
 import { dirname, join } from 'node:path';
 import { PhasedError } from '../../machines/index.js';
-import type { SqliteStore } from '../../store/index.js';
+import { type EventStore, sqliteSyncOf } from '../../store/index.js';
 import { type ConsoleServer, loadToken, type ServerInfo, startConsole } from '../console/index.js';
 import type { Metrics } from './metrics.js';
 
@@ -33,8 +33,8 @@ export function parseHttpAddress(spec: string, allowPublic = false): HttpAddress
 }
 
 /** The console token file: beside the database, readable by its owner only. */
-export function tokenFile(store: SqliteStore): string {
-  return join(dirname(store.file), 'console-token');
+export function tokenFile(store: EventStore): string {
+  return join(dirname(store.location), 'console-token');
 }
 
 export interface ServeOptions {
@@ -46,13 +46,20 @@ export interface ServeOptions {
 
 /** Start the console on `addr` and say where it is and where its token lives. */
 export async function serveHttp(
-  store: SqliteStore,
+  store: EventStore,
   metrics: Metrics,
   addr: HttpAddress,
   o: ServeOptions,
 ): Promise<ConsoleServer> {
   const token = loadToken(tokenFile(store));
-  const server = await startConsole({ store, metrics, addr, token, mode: o.mode, runId: o.runId });
+  const server = await startConsole({
+    store: sqliteSyncOf(store),
+    metrics,
+    addr,
+    token,
+    mode: o.mode,
+    runId: o.runId,
+  });
   o.say(`http ${server.url} (the console at /, its API at /api/runs, /metrics)`);
   o.say(
     token.file

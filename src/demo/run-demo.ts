@@ -4,7 +4,7 @@
 import { accessSync, constants, cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { PhasedError } from '../../machines/index.js';
-import { openStore } from '../../store/index.js';
+import { openEventStore } from '../../store/index.js';
 import { createRun } from '../engine/index.js';
 import { commandHint } from '../observe/command-hint.js';
 import { loadPlan } from '../plan/index.js';
@@ -147,12 +147,12 @@ export async function runDemo(opts: DemoOptions, hooks: DemoHooks): Promise<Demo
   }
   const overrides = opts.range ? { start: opts.range.start, end: opts.range.end } : {};
   const plan = loadPlan(init.planFile, overrides);
-  const store = openStore(init.db);
+  const store = await openEventStore(init.db);
   let runId: string;
   try {
-    runId = createRun(store, plan, { runId: opts.runId, overrides });
+    runId = await createRun(store, plan, { runId: opts.runId, overrides });
   } finally {
-    store.close();
+    await store.close();
   }
   hooks.print(`run ${runId}: ${plan.name}, ${plan.range.start} … ${plan.range.end}`);
   const exitCode = await hooks.drive(runId, init.db);

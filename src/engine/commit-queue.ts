@@ -1,8 +1,9 @@
-// Group commit for the driver: events that arrive in the same event-loop turn share one transaction.
+// Group commit for the driver: events that arrive in the same event-loop turn share one append, one append is in
+// flight at a time, and the events that arrive meanwhile form the next batch.
 // It owns ordering and batching only; what to append and when work may start is the caller's business.
 
 import type { RunEvent } from '../../machines/index.js';
-import type { StoredEvent } from '../../store/index.js';
+import type { LeaseToken, StoredEvent } from '../../store/index.js';
 import type { RunLog } from './run-log.js';
 
 /** Events that record a unit's progress; on their own they give the driver's loop nothing new to do. */
@@ -32,36 +33,74 @@ interface Pending {
 export class CommitQueue {
   private queue: Pending[] = [];
   private scheduled = false;
+  /** The append in flight (one at a time): resolves with its error, if it failed. */
+  private current: Promise<unknown> | undefined;
 
   constructor(
     private readonly log: RunLog,
     /** Called after every flush that may have given the driver's loop something to do (see wakesLoop). */
     private readonly flushed: () => void,
+    /** The lease every append carries (the driver's); none for tests that own the log alone. */
+    private readonly lease?: LeaseToken,
   ) {}
 
   /** Append `event`; resolves once it is durable. */
   commit(event: RunEvent): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
-      if (this.scheduled) return;
-      this.scheduled = true;
-      setImmediate(() => this.flush());
+      // With an append in flight, the events arriving meanwhile join the next batch, scheduled when it lands.
+      if (!this.current) this.schedule();
     });
   }
 
-  /** Make everything queued durable now, in one transaction. Returns the commit's error, if it failed. */
-  flush(): unknown {
-    this.scheduled = false;
-    if (this.queue.length === 0) return undefined;
+  /**
+   * Append what is queued at the end of this event-loop turn, so everything the turn queues shares one append:
+   * one at a time, a unit's UNIT_SUCCEEDED and the next unit's UNIT_STARTED land in one transaction.
+   */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.kick();
+    });
+  }
+
+  /**
+   * Make everything queued durable: waits for the append in flight, then appends what queued meanwhile.
+   * Resolves with the error of a commit that failed on the way, if one did.
+   */
+  async flush(): Promise<unknown> {
+    let failure: unknown;
+    for (;;) {
+      if (this.current) {
+        const f = await this.current;
+        failure ??= f;
+        continue;
+      }
+      if (this.queue.length === 0) return failure;
+      this.kick();
+    }
+  }
+
+  private kick(): void {
+    if (this.current || this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
+    this.current = this.append(batch).finally(() => {
+      this.current = undefined;
+      if (this.queue.length > 0) this.schedule();
+    });
+  }
+
+  private async append(batch: Pending[]): Promise<unknown> {
     const before = this.log.stateText;
     let stored: StoredEvent[] | undefined;
     let failure: unknown;
     try {
-      stored = this.log.commit(
+      stored = await this.log.commit(
         batch.map((b) => b.event),
-        'after-append-before-send',
+        { crash: 'after-append-before-send', lease: this.lease },
       );
       for (const b of batch) b.resolve();
     } catch (err) {

@@ -1,9 +1,9 @@
 // Control commands from another process: pause, cancel, resume, retry, approve. Each opens the run's log, reads
-// what the decision needs (the live driver, failed units) and appends what machines/control.ts decides, under
-// SQLite's write lock; it never drives units (the driver reacts to the log).
+// what the decision needs (the live driver, failed units) and appends what machines/control.ts decides at the head
+// it saw, without a lease (CONFLICT: fold what the driver appended, decide again); it never drives units.
 
 import { type ControlCommand, decideControl, type RunSnapshot, runStatus } from '../../machines/index.js';
-import type { SqliteStore, StoredEvent } from '../../store/index.js';
+import type { EventStore, StoredEvent } from '../../store/index.js';
 import { liveOwner, ownerId } from './lease.js';
 import { RunLog } from './run-log.js';
 import { failedPartitions, runState } from './run-state.js';
@@ -32,29 +32,29 @@ function result(log: RunLog, stored: StoredEvent[], driver: string | null, hint?
  * Append what the decision returns for `command`, deciding inside the append (after events other processes
  * appended meanwhile are applied). Returns the stored events and the live driver the decision was given.
  */
-function control(
+async function control(
   log: RunLog,
   command: ControlCommand,
-  failed?: (snap: RunSnapshot) => Record<string, string[]>,
-): { stored: StoredEvent[]; driver: string | null } {
+  failed?: (snap: RunSnapshot) => Promise<Record<string, string[]>>,
+): Promise<{ stored: StoredEvent[]; driver: string | null }> {
   let driver: string | null = null;
-  const stored = log.commitWith((snap) => {
-    driver = liveOwner(log.store, log.runId) ?? null;
-    return decideControl(command, { ...runState(log, snap, failed?.(snap)), driver });
+  const stored = await log.commitWith(async (snap) => {
+    driver = (await liveOwner(log.store, log.runId)) ?? null;
+    return decideControl(command, { ...runState(log, snap, await failed?.(snap)), driver });
   });
   return { stored, driver };
 }
 
 /** Pause or cancel: with a live driver only the request is logged (the driver drains, then settles it). */
-export function requestStop(
-  store: SqliteStore,
+export async function requestStop(
+  store: EventStore,
   runId: string,
   kind: 'pause' | 'cancel',
   reason = 'requested by operator',
   by = ownerId(),
-): ControlResult {
-  const log = RunLog.open(store, runId, { verify: true });
-  const { stored, driver } = control(log, { type: kind, by, reason });
+): Promise<ControlResult> {
+  const log = await RunLog.open(store, runId, { verify: true });
+  const { stored, driver } = await control(log, { type: kind, by, reason });
   const hint = driver
     ? `${driver} drives the run; it ${kind === 'pause' ? 'pauses' : 'cancels'} once its in-flight units finish`
     : kind === 'pause'
@@ -64,14 +64,14 @@ export function requestStop(
 }
 
 /** Continue a paused run on record (the console): whichever process drives runs then picks it up. */
-export function requestResume(
-  store: SqliteStore,
+export async function requestResume(
+  store: EventStore,
   runId: string,
   reason: string,
   by = ownerId(),
-): ControlResult {
-  const log = RunLog.open(store, runId, { verify: true });
-  const { stored, driver } = control(log, { type: 'resume', by, reason });
+): Promise<ControlResult> {
+  const log = await RunLog.open(store, runId, { verify: true });
+  const { stored, driver } = await control(log, { type: 'resume', by, reason });
   const hint = driver
     ? undefined
     : `a running \`phased daemon\` picks it up, or continue it with \`phased resume ${runId}\``;
@@ -89,18 +89,29 @@ export interface RetryRequest {
 }
 
 /** Re-open failed units (and a blocked gate's phase) within what may be retried now, or re-check a blocked gate. */
-export function requestRetry(store: SqliteStore, runId: string, r: RetryRequest = {}): ControlResult {
-  const log = RunLog.open(store, runId, { verify: true });
+export async function requestRetry(
+  store: EventStore,
+  runId: string,
+  r: RetryRequest = {},
+): Promise<ControlResult> {
+  const log = await RunLog.open(store, runId, { verify: true });
   const by = r.by ?? ownerId();
   const { step, partitions, reason, gate } = r;
   if (gate !== undefined) {
-    const { stored, driver } = control(log, { type: 'recheck-gate', gate, by, reason, step, partitions });
+    const { stored, driver } = await control(log, {
+      type: 'recheck-gate',
+      gate,
+      by,
+      reason,
+      step,
+      partitions,
+    });
     const hint = driver
       ? `${driver} drives the run and evaluates gate ${gate} again`
       : `gate ${gate} is evaluated again when the run continues: \`phased resume ${runId}\` (or let \`phased daemon\` pick it up)`;
     return result(log, stored, driver, hint);
   }
-  const { stored, driver } = control(log, { type: 'retry', by, reason, step, partitions }, (snap) =>
+  const { stored, driver } = await control(log, { type: 'retry', by, reason, step, partitions }, (snap) =>
     failedPartitions(log, snap, step),
   );
   const hint = driver
@@ -110,15 +121,15 @@ export function requestRetry(store: SqliteStore, runId: string, r: RetryRequest 
 }
 
 /** Pass a blocked gate on record: GATE_OVERRIDDEN with the operator's reason. */
-export function approveGate(
-  store: SqliteStore,
+export async function approveGate(
+  store: EventStore,
   runId: string,
   gate: string,
   reason: string,
   by = ownerId(),
-): ControlResult {
-  const log = RunLog.open(store, runId, { verify: true });
-  const { stored, driver } = control(log, { type: 'approve', gate, reason, by });
+): Promise<ControlResult> {
+  const log = await RunLog.open(store, runId, { verify: true });
+  const { stored, driver } = await control(log, { type: 'approve', gate, reason, by });
   const hint = driver
     ? undefined
     : `continue it with \`phased resume ${runId}\` (or let \`phased daemon\` pick it up)`;

@@ -3,7 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { MACHINE_VERSION, PhasedError, type ResolvedPlan } from '../../machines/index.js';
-import type { SqliteStore } from '../../store/index.js';
+import type { EventStore } from '../../store/index.js';
 import { planHash } from '../plan/hash.js';
 import type { PlanOverrides } from '../plan/index.js';
 import { freezePlan } from './plan-change.js';
@@ -15,11 +15,11 @@ export function newRunId(now = new Date()): string {
   return `r${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
-export function createRun(
-  store: SqliteStore,
+export async function createRun(
+  store: EventStore,
   plan: ResolvedPlan,
   opts: { runId?: string; overrides?: PlanOverrides } = {},
-): string {
+): Promise<string> {
   const runId = opts.runId ?? newRunId();
   if (!RUN_ID.test(runId)) {
     throw new PhasedError(
@@ -27,7 +27,7 @@ export function createRun(
       `--run-id ${JSON.stringify(runId)} is not valid: use 1–64 letters, digits, '-' or '_', starting with a letter or digit`,
     );
   }
-  store.createRun({
+  await store.createRun({
     runId,
     planName: plan.name,
     planHash: planHash(plan),

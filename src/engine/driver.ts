@@ -23,13 +23,13 @@ import {
   runStatus,
   type StepSpec,
 } from '../../machines/index.js';
-import type { SqliteStore, StoredEvent } from '../../store/index.js';
+import type { EventStore, LeaseToken, StoredEvent } from '../../store/index.js';
 import type { PlanWarehouse } from '../warehouse/index.js';
 import { sleep } from './backoff.js';
 import { CommitQueue } from './commit-queue.js';
 import { baselineEvent, gateEvent, prerequisitesEvent } from './effects.js';
 import { failpoint } from './failpoints.js';
-import { LEASE_MS, ownerId, takeLease, takeoverFrom } from './lease.js';
+import { type HeldLease, LEASE_MS, ownerId, takeLease } from './lease.js';
 import { type OpenOptions, RunLog } from './run-log.js';
 import { failedPartitions, runState } from './run-state.js';
 import { Semaphore } from './semaphore.js';
@@ -37,8 +37,10 @@ import { runUnit, type UnitHost } from './unit-runner.js';
 import { openPlanWarehouse } from './warehouse.js';
 
 export interface DriverOptions {
-  store: SqliteStore;
+  store: EventStore;
   runId: string;
+  /** The run's lease when the caller took it already (a plan change accepted under it); else the driver takes it. */
+  lease?: HeldLease;
   /** Injected backends (benchmarks, the CLI's pre-opened one); by default the plan's own are opened. */
   warehouse?: PlanWarehouse;
   logDir?: string;
@@ -98,48 +100,54 @@ export class Driver {
   private queue!: CommitQueue;
   private fatal: unknown;
   private cap!: Semaphore;
+  private lease!: LeaseToken;
 
   constructor(private readonly opts: DriverOptions) {}
 
   async run(): Promise<DriveResult> {
     const { store, runId } = this.opts;
-    takeLease(store, runId, this.owner);
+    const held = this.opts.lease ?? (await takeLease(store, runId, this.owner));
+    this.lease = held.token;
     const timers: NodeJS.Timeout[] = [];
     let ownWarehouse = false;
     try {
-      this.log = RunLog.open(store, runId, { verify: true, inspect: this.opts.inspect });
+      this.log = await RunLog.open(store, runId, { verify: true, inspect: this.opts.inspect });
       this.log.onEvent = (stored, event, snap) => this.events$.next({ stored, event, snap });
       this.cap = new Semaphore(this.log.plan.maxConcurrency);
-      this.queue = new CommitQueue(this.log, () => this.poke());
+      this.queue = new CommitQueue(this.log, () => this.poke(), this.lease);
       if (this.opts.warehouse) this.wh = this.opts.warehouse;
       else {
         this.wh = await openPlanWarehouse(this.log.plan, { logDir: this.opts.logDir ?? '.phased/logs' });
         ownWarehouse = true;
       }
       timers.push(this.every(Math.max(1000, LEASE_MS / 3), () => this.renew()));
-      let dv = store.dataVersion();
+      let mark = await store.changeMark();
       timers.push(
-        this.every(this.opts.pollMs ?? 1000, () => {
-          const now = store.dataVersion();
-          if (now !== dv && this.log.sync() > 0) this.poke();
-          dv = now;
+        this.every(this.opts.pollMs ?? 1000, async () => {
+          const now = await store.changeMark();
+          if (now !== mark && (await this.log.sync()) > 0) this.poke();
+          mark = now;
         }),
       );
       this.opts.stop?.addEventListener('abort', () => this.poke(), { once: true });
-      this.attach();
+      await this.attach(held.from);
       return await this.loop();
     } finally {
       for (const t of timers) clearInterval(t);
       if (ownWarehouse) await this.wh.close().catch(() => undefined);
-      store.releaseLease(runId, this.owner);
+      await store.releaseLease(runId, this.lease).catch(() => undefined);
       this.events$.complete();
     }
   }
 
+  /** Append under this driver's lease (LEASE_LOST once another process took the run). */
+  private commit(events: RunEvent[]): Promise<StoredEvent[]> {
+    return this.log.commit(events, { lease: this.lease });
+  }
+
   /** RUN_CREATED, DRIVER_ATTACHED, a pause left unsettled, RESUMED, failed units re-opened: machines/attach.ts. */
-  private attach(): void {
-    const from = takeoverFrom(this.log.runId);
-    const failed = failedPartitions(this.log);
+  private async attach(from: string | undefined): Promise<void> {
+    const failed = await failedPartitions(this.log);
     const command = {
       type: 'attach' as const,
       ...this.self(),
@@ -148,7 +156,9 @@ export class Driver {
       ...(from ? { takeoverFrom: from } : {}),
       resumePaused: this.opts.resumePaused !== false,
     };
-    this.log.commitWith((snap) => decideAttach(command, runState(this.log, snap, failed)));
+    await this.log.commitWith((snap) => decideAttach(command, runState(this.log, snap, failed)), {
+      lease: this.lease,
+    });
   }
 
   /** This driver as DRIVER_ATTACHED and DRIVER_DETACHED record it. */
@@ -165,7 +175,7 @@ export class Driver {
     for (;;) {
       // Results queued by units that already gave up their slot are made durable before state is read.
       // A failed commit is fatal now, not when its promises' handlers run.
-      const failed = this.queue.flush();
+      const failed = await this.queue.flush();
       if (failed !== undefined) this.fatal ??= failed;
       if (this.fatal) throw this.fatal;
       const snap = this.log.snapshot;
@@ -187,7 +197,7 @@ export class Driver {
           await this.wake();
           continue;
         }
-        this.log.commit(events);
+        await this.commit(events);
         continue;
       }
       let progressed = false;
@@ -201,32 +211,35 @@ export class Driver {
     const { plan, runId } = this.log;
     switch (e.effect) {
       case 'checkPrerequisites':
-        this.log.commit([await prerequisitesEvent(plan, this.wh.reads)]);
+        await this.commit([await prerequisitesEvent(plan, this.wh.reads)]);
         return true;
       case 'measureBaseline':
-        this.log.commit([await baselineEvent(plan, this.wh.reads, runId)]);
+        await this.commit([await baselineEvent(plan, this.wh.reads, runId)]);
         return true;
       case 'runStep':
-        this.dispatch(e.step);
+        await this.dispatch(e.step);
         return false;
       case 'evaluateGate': {
         const event = await gateEvent(plan, this.wh.reads, runId, e.phase, e.gate);
         failpoint('after-gate-evaluated');
-        this.log.commit([event]);
+        await this.commit([event]);
         return true;
       }
       case 'finish':
-        this.log.commit(decideFinish({ type: 'finish' }, runState(this.log)));
+        await this.commit(decideFinish({ type: 'finish' }, runState(this.log)));
         return true;
       case 'blocked':
         return false;
     }
   }
 
-  private dispatch(stepId: string): void {
+  private async dispatch(stepId: string): Promise<void> {
     if (this.dispatchers.has(stepId) || this.stopping()) return;
     const step = allSteps(this.log.plan).find((s) => s.id === stepId) as StepSpec;
-    const units = this.log.store.units(this.log.runId, { step: stepId, status: ['pending', 'started'] });
+    const units = await this.log.store.units(this.log.runId, {
+      step: stepId,
+      status: ['pending', 'started'],
+    });
     if (units.length === 0) {
       throw new PhasedError(
         'INTERNAL',
@@ -291,35 +304,42 @@ export class Driver {
     await Promise.race([all, sleep(graceMs)]);
   }
 
-  private detach(result: DriveResult, reason: string): DriveResult {
+  private async detach(result: DriveResult, reason: string): Promise<DriveResult> {
     for (const s of this.dispatchers.values()) s.unsubscribe();
-    this.queue.flush();
-    this.log.commit(decideFinish({ type: 'detach', ...this.self(), reason }, runState(this.log)));
+    const failed = await this.queue.flush();
+    if (failed !== undefined) throw failed;
+    await this.commit(decideFinish({ type: 'detach', ...this.self(), reason }, runState(this.log)));
     return result;
   }
 
-  private renew(): void {
-    const ok = this.log.store.renewLease(this.log.runId, this.owner, LEASE_MS);
+  private async renew(): Promise<void> {
+    const ok = await this.log.store.renewLease(this.log.runId, this.lease, LEASE_MS);
     this.opts.onLeaseRenewed?.(ok);
     if (!ok) {
-      this.fatal = new PhasedError(
-        'LEASE_HELD',
-        `run ${this.log.runId}: lost the lease to another process; stopping`,
+      this.fatal ??= new PhasedError(
+        'LEASE_LOST',
+        `run ${this.log.runId}: this driver (${this.lease.owner}, lease epoch ${this.lease.epoch}) lost the lease to another process; stopping`,
+        { details: { runId: this.log.runId, owner: this.lease.owner, epoch: this.lease.epoch } },
       );
       this.poke();
     }
   }
 
-  private every(ms: number, f: () => void): NodeJS.Timeout {
-    const t = setInterval(() => {
-      try {
-        f();
-      } catch (err) {
-        this.fatal = err;
-        this.poke();
-      }
+  /** Run `f` every `ms`, one call at a time; an error it throws is fatal to the drive. */
+  private every(ms: number, f: () => Promise<void>): NodeJS.Timeout {
+    let busy = false;
+    return setInterval(() => {
+      if (busy) return;
+      busy = true;
+      f()
+        .catch((err) => {
+          this.fatal ??= err;
+          this.poke();
+        })
+        .finally(() => {
+          busy = false;
+        });
     }, ms);
-    return t;
   }
 
   private wake(): Promise<void> {

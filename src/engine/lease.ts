@@ -3,7 +3,7 @@
 
 import { hostname } from 'node:os';
 import { PhasedError } from '../../machines/index.js';
-import type { SqliteStore } from '../../store/index.js';
+import type { EventStore, LeaseToken } from '../../store/index.js';
 
 export const LEASE_MS = Number(process.env.PHASED_LEASE_MS ?? 30_000);
 
@@ -29,14 +29,20 @@ export function ownerIsDead(owner: string): boolean {
   }
 }
 
-/** Runs whose lease this process took from another owner (dead, or its lease expired), until a driver attaches. */
-const tookOver = new Map<string, string>();
+export interface HeldLease {
+  token: LeaseToken;
+  /** The owner the lease was taken from (a driver that never released it: killed, or hung past its expiry). */
+  from?: string;
+}
 
-/** Take the run's lease or throw LEASE_HELD naming the holder. */
-export function takeLease(store: SqliteStore, runId: string, owner = ownerId(), ttlMs = LEASE_MS): void {
-  // A lease still on the row belongs to a driver that never released it (killed, or hung past its expiry).
-  const before = store.getRun(runId)?.owner ?? null;
-  const r = store.acquireLease(runId, owner, ttlMs, { canSteal: (cur) => ownerIsDead(cur) });
+/** Take the run's lease or throw LEASE_HELD naming the holder. The token fences every append made under it. */
+export async function takeLease(
+  store: EventStore,
+  runId: string,
+  owner = ownerId(),
+  ttlMs = LEASE_MS,
+): Promise<HeldLease> {
+  const r = await store.acquireLease(runId, owner, ttlMs, { canSteal: (cur) => ownerIsDead(cur) });
   if (!r.ok) {
     throw new PhasedError(
       'LEASE_HELD',
@@ -45,19 +51,23 @@ export function takeLease(store: SqliteStore, runId: string, owner = ownerId(), 
       { details: { runId, owner: r.owner, expiresAt: r.expiresAt } },
     );
   }
-  if (before !== null && before !== owner) tookOver.set(runId, before);
-}
-
-/** The owner this process took the run's lease from, if it did (told once: to the driver that attaches). */
-export function takeoverFrom(runId: string): string | undefined {
-  const from = tookOver.get(runId);
-  tookOver.delete(runId);
-  return from;
+  return r.from === undefined ? { token: r.token } : { token: r.token, from: r.from };
 }
 
 /** The owner of a live (unexpired) lease, if any. */
-export function liveOwner(store: SqliteStore, runId: string, now = Date.now()): string | undefined {
-  const run = store.getRun(runId);
+export async function liveOwner(
+  store: EventStore,
+  runId: string,
+  now = Date.now(),
+): Promise<string | undefined> {
+  return liveLeaseOwner(await store.getRun(runId), now);
+}
+
+/** The owner of a live lease on this runs row, if any. */
+export function liveLeaseOwner(
+  run: { owner: string | null; leaseExpiresAt: string | null } | undefined,
+  now = Date.now(),
+): string | undefined {
   if (!run?.owner || !run.leaseExpiresAt) return undefined;
   if (Date.parse(run.leaseExpiresAt) <= now || ownerIsDead(run.owner)) return undefined;
   return run.owner;

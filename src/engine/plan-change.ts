@@ -4,12 +4,13 @@
 
 import { existsSync } from 'node:fs';
 import { PhasedError, type ResolvedPlan } from '../../machines/index.js';
-import type { SqliteStore } from '../../store/index.js';
+import type { EventStore } from '../../store/index.js';
 import { diffPlans } from '../plan/diff.js';
 import { planHash } from '../plan/hash.js';
 import type { PlanOverrides } from '../plan/index.js';
-import { takeLease } from './lease.js';
-import { assertFrozenPlan, RunLog } from './run-log.js';
+import { assertFrozenPlan } from './frozen-plan.js';
+import { type HeldLease, takeLease } from './lease.js';
+import { RunLog } from './run-log.js';
 
 /** The frozen plan as stored in the run, with the overrides the run was created with. */
 export type FrozenPlan = ResolvedPlan & { overrides?: PlanOverrides };
@@ -32,8 +33,8 @@ export interface PlanChange {
 }
 
 /** Compare the run's frozen plan with its source file; undefined when unchanged or the file is gone. */
-export async function detectPlanChange(store: SqliteStore, runId: string): Promise<PlanChange | undefined> {
-  const run = store.requireRun(runId);
+export async function detectPlanChange(store: EventStore, runId: string): Promise<PlanChange | undefined> {
+  const run = await store.requireRun(runId);
   const frozen = JSON.parse(run.planJson) as FrozenPlan;
   if (!frozen.source || !existsSync(frozen.source)) return undefined;
   // Loaded on demand: the YAML and zod parsers are only needed when there is a plan file to compare.
@@ -45,22 +46,29 @@ export async function detectPlanChange(store: SqliteStore, runId: string): Promi
   return { changes: diffPlans(old, current), newPlan: current, newHash };
 }
 
+export interface SettledPlanChange {
+  /** What changed (empty when the plan file is as the run froze it). */
+  changes: string[];
+  /** The run's lease, taken to accept the change: the caller drives the run under it next, or releases it. */
+  lease?: HeldLease;
+}
+
 /**
  * Refuse a changed plan (PLAN_CHANGED), or, when accepted, replace the frozen copy and log the change. The frozen
  * plan is checked against the log first (LOG_TAMPERED). Accepting takes the run's lease for `by` (LEASE_HELD when
- * another process drives the run; nothing changes); the caller drives the run under it next, or releases it.
+ * another process drives the run; nothing changes) and returns it.
  */
 export async function settlePlanChange(
-  store: SqliteStore,
+  store: EventStore,
   runId: string,
   accept: boolean,
   by: string,
-): Promise<string[]> {
+): Promise<SettledPlanChange> {
   // A frozen plan edited outside phased is refused before it is compared with anything.
-  assertFrozenPlan(store, store.requireRun(runId));
+  await assertFrozenPlan(store, await store.requireRun(runId));
   const change = await detectPlanChange(store, runId);
-  if (!change) return [];
-  const run = store.requireRun(runId);
+  if (!change) return { changes: [] };
+  const run = await store.requireRun(runId);
   const frozen = JSON.parse(run.planJson) as FrozenPlan;
   const list = change.changes.map((c) => `  - ${c}`).join('\n');
   if (shape(frozen) !== shape(change.newPlan)) {
@@ -78,31 +86,33 @@ export async function settlePlanChange(
     );
   }
   // Before anything changes: a live driver of this run keeps it (exit 4), and none can start meanwhile.
-  takeLease(store, runId, by);
+  const lease = await takeLease(store, runId, by);
   try {
-    const log = RunLog.open(store, runId, { verify: true });
+    const log = await RunLog.open(store, runId, { verify: true });
     // Under the lease, the frozen plan is the one compared above (nothing else can accept a change now).
-    const held = store.requireRun(runId);
+    const held = await store.requireRun(runId);
     if (held.planHash !== run.planHash) {
       throw new PhasedError(
         'PLAN_CHANGED',
         `run ${runId}: its plan changed while this resume compared it (now ${held.planHash.slice(0, 12)}…); nothing was changed. Run the resume again.`,
       );
     }
-    store.replacePlan(runId, freezePlan(change.newPlan, frozen.overrides ?? {}), change.newHash, () =>
-      log.commit([
-        {
-          type: 'PLAN_CHANGE_ACCEPTED',
-          by,
-          oldHash: run.planHash,
-          newHash: change.newHash,
-          changes: change.changes,
-        },
-      ]),
-    );
+    const event = {
+      type: 'PLAN_CHANGE_ACCEPTED' as const,
+      by,
+      oldHash: run.planHash,
+      newHash: change.newHash,
+      changes: change.changes,
+    };
+    // The frozen plan and the event that records it change together, under the lease, at our head.
+    const planJson = freezePlan(change.newPlan, frozen.overrides ?? {});
+    await log.commit([event], {
+      lease: lease.token,
+      via: (seq, events) => store.replacePlan(runId, planJson, change.newHash, seq, events, lease.token),
+    });
   } catch (err) {
-    store.releaseLease(runId, by);
+    await store.releaseLease(runId, lease.token);
     throw err;
   }
-  return change.changes;
+  return { changes: change.changes, lease };
 }

@@ -9,7 +9,11 @@ import { failedPartitions, runState } from './run-state.js';
  * The RETRY_REQUESTED event re-opening failed units within what may be retried now, or undefined when there is
  * nothing to re-open (a failed run is always re-opened: its prerequisites or baseline run again).
  */
-export function failedUnitsToReopen(log: RunLog, by: string, scope: RetryScope = {}): RunEvent | undefined {
+export async function failedUnitsToReopen(
+  log: RunLog,
+  by: string,
+  scope: RetryScope = {},
+): Promise<RunEvent | undefined> {
   const snap = log.snapshot;
-  return reopenEvent(runState(log, snap, failedPartitions(log, snap, scope.step)), by, scope);
+  return reopenEvent(runState(log, snap, await failedPartitions(log, snap, scope.step)), by, scope);
 }

@@ -1,101 +1,71 @@
-// One run's log as a live statechart: rebuild (latest snapshot + tail), then commit events write-ahead.
+// One run's log as a live statechart: rebuilt through rebuildRun, then kept current by committing decisions
+// with an expected seq (decide → append → evolve; on CONFLICT fold the new events and decide again).
 // Shared by the driver and by control commands from other processes; owns no scheduling.
 
 import type { InspectionEvent } from 'xstate';
 import {
+  allSteps,
   createdEvents,
-  createRunMachine,
-  eventData,
   eventFromRow,
   PhasedError,
   type ResolvedPlan,
-  RunCursor,
+  type RunCursor,
   type RunEvent,
   type RunMachine,
   type RunSnapshot,
   runStatus,
 } from '../../machines/index.js';
-import type { NewEvent, RunRow, SqliteStore, StoredEvent } from '../../store/index.js';
-import { planHash } from '../plan/hash.js';
+import type { EventStore, LeaseToken, NewEvent, RunRow, StoredEvent } from '../../store/index.js';
 import { type CrashPoint, failpoint } from './failpoints.js';
+import { frozenPlanTampered } from './frozen-plan.js';
+import { type RebuildRefused, type RebuiltRun, rebuildRun } from './rebuild.js';
 import { runState } from './run-state.js';
 
-/** Where the frozen plan disagrees with the log: the governing event's seq (if any) and why. */
-export interface FrozenPlanProblem {
-  seq?: number;
-  reason: string;
-}
-
-const short = (h: string) => h.slice(0, 12);
-
-/** Throw LOG_TAMPERED (exit 2) when the frozen plan does not match the log (see frozenPlanProblem). */
-export function assertFrozenPlan(store: SqliteStore, run: RunRow): void {
-  const problem = frozenPlanProblem(store, run);
-  if (!problem) return;
-  throw new PhasedError(
-    'LOG_TAMPERED',
-    `run ${run.runId}: the frozen plan does not match the log: ${problem.reason}. ` +
-      `Nothing was appended. Inspect it with \`phased replay ${run.runId} --verify\`; a run whose plan was altered cannot be resumed.`,
-    { details: { runId: run.runId, seq: problem.seq } },
-  );
-}
-
-/**
- * The frozen plan as evidence: `runs.plan_json` must hash to the plan hash the log recorded last (RUN_CREATED, or
- * the latest PLAN_CHANGE_ACCEPTED's newHash), and so must `runs.plan_hash`. Before the first event, the column
- * is the record (RUN_CREATED copies it). Used by resume (RunLog.open with verify) and by replay --verify.
- */
-export function frozenPlanProblem(store: SqliteStore, run: RunRow): FrozenPlanProblem | undefined {
-  let frozen: ResolvedPlan & { overrides?: unknown };
-  try {
-    frozen = JSON.parse(run.planJson);
-  } catch {
-    return { reason: "runs.plan_json (the run's frozen plan) is not JSON: it was edited outside phased" };
-  }
-  const { overrides: _o, ...plan } = frozen;
-  let actual: string;
-  try {
-    actual = planHash(plan as ResolvedPlan);
-  } catch (err) {
-    return {
-      reason: `runs.plan_json (the run's frozen plan) is not a plan phased wrote (${(err as Error).message}): it was edited outside phased`,
-    };
-  }
-  const ev = store.planEvent(run.runId);
-  if (ev && !ev.hashOk) {
-    return { seq: ev.seq, reason: `seq ${ev.seq} (${ev.type}): hash mismatch (data or type changed)` };
-  }
-  let recorded = run.planHash;
-  let where = 'runs.plan_hash (no event has recorded the plan yet)';
-  if (ev) {
-    const data = JSON.parse(ev.data) as { planHash?: string; newHash?: string };
-    recorded = (ev.type === 'RUN_CREATED' ? data.planHash : data.newHash) ?? '';
-    where = `seq ${ev.seq} (${ev.type})`;
-  }
-  if (actual !== recorded) {
-    return {
-      seq: ev?.seq,
-      reason:
-        `runs.plan_json (the run's frozen plan) hashes to ${short(actual)}…, but ${where} records plan ${short(recorded)}…: ` +
-        'the frozen plan (its SQL or settings) was edited outside phased',
-    };
-  }
-  if (run.planHash !== recorded) {
-    return {
-      seq: ev?.seq,
-      reason: `runs.plan_hash is ${short(run.planHash)}…, but ${where} records plan ${short(recorded)}…: it was edited outside phased`,
-    };
-  }
-  return undefined;
-}
-
 export interface OpenOptions {
-  /** Check the hash chain from the latest snapshot to the head (resume does; read-only views may skip it). */
+  /** Check the hash chain from the latest snapshot to the head and the frozen plan (resume does). */
   verify?: boolean;
   /** Rebuild as of this seq instead of the head (audit: replay --at). */
   atSeq?: number;
   /** Observe the live actor (the Stately inspector bridge). */
   inspect?: (e: InspectionEvent) => void;
+}
+
+/** What a decision sees: the run's snapshot with every event up to the head folded in. */
+export type Decide = (snap: RunSnapshot) => RunEvent[] | Promise<RunEvent[]>;
+
+export interface CommitOptions {
+  /** Named crash point passed once the events are durable, before anyone is told of them. */
+  crash?: CrashPoint;
+  /** The driver's lease: the append fails with LEASE_LOST once it no longer holds the run. */
+  lease?: LeaseToken;
+  /** Told of each CONFLICT before the new events are folded and `decide` runs again. */
+  onConflict?: (err: PhasedError) => void;
+  /** Append some other way than store.append (a plan change replaces the frozen plan in the same transaction). */
+  via?: (expectedSeq: number, events: NewEvent[]) => Promise<StoredEvent[]>;
+}
+
+/** Rounds of fold-and-decide-again before a commit gives up with CONFLICT (each round means another writer won). */
+const MAX_ROUNDS = 20;
+
+/** Throws LOG_TAMPERED with the words resume has always used for each kind of problem. */
+function assertRebuilt(runId: string, r: RebuiltRun | RebuildRefused, machineVersion: string): RebuiltRun {
+  const p = r.problem;
+  if (!p) return r as RebuiltRun;
+  if (p.kind === 'plan') throw frozenPlanTampered(runId, p);
+  if (p.kind === 'chain') {
+    throw new PhasedError(
+      'LOG_TAMPERED',
+      `run ${runId}: the event log does not verify at seq ${p.seq} (${p.reason}). ` +
+        `Nothing was appended. Inspect it with \`phased replay ${runId} --verify\`; a tampered log cannot be resumed.`,
+      { details: { runId, seq: p.seq } },
+    );
+  }
+  throw new PhasedError(
+    'LOG_TAMPERED',
+    `run ${runId}: replaying the log does not reproduce its recorded states: ${p.reason}. ` +
+      `The log or the machine version (${machineVersion}) differs; run \`phased replay ${runId} --verify\`.`,
+    { details: { runId, seq: p.seq } },
+  );
 }
 
 export class RunLog {
@@ -105,61 +75,31 @@ export class RunLog {
   private seqNow: number;
   /** The state column of the latest event, once known (computed on demand after a rebuild). */
   private stateNow: string | undefined;
+  private busy: Promise<void> = Promise.resolve();
   /** Called with every event the log gains (own and other processes'), after it is durable. */
   onEvent?: (stored: StoredEvent, event: RunEvent, snap: RunSnapshot) => void;
 
   private constructor(
-    readonly store: SqliteStore,
+    readonly store: EventStore,
     readonly run: RunRow,
-    plan: ResolvedPlan,
-    cursor: RunCursor,
-    machine: RunMachine,
-    seq: number,
+    r: RebuiltRun,
+    private readonly inspect: OpenOptions['inspect'],
   ) {
-    this.plan = plan;
-    this.machine = machine;
-    this.cursor = cursor;
-    this.seqNow = seq;
+    this.plan = r.plan;
+    this.machine = r.machine;
+    this.cursor = r.cursor;
+    this.seqNow = r.seq;
+    this.stateNow = r.stateText;
   }
 
-  static open(store: SqliteStore, runId: string, opts: OpenOptions = {}): RunLog {
-    const run = store.requireRun(runId);
-    // The frozen plan is checked before it is parsed for the machine (an edited one may not even be JSON).
-    const snap = store.latestSnapshot(runId, opts.atSeq);
-    if (opts.verify) {
-      const report = store.verifyChain(runId, { fromSeq: snap ? snap.seq : 1 });
-      if (!report.ok) {
-        throw new PhasedError(
-          'LOG_TAMPERED',
-          `run ${runId}: the event log does not verify at seq ${report.firstBadSeq} (${report.reason}). ` +
-            `Nothing was appended. Inspect it with \`phased replay ${runId} --verify\`; a tampered log cannot be resumed.`,
-          { details: { runId, seq: report.firstBadSeq } },
-        );
-      }
-      assertFrozenPlan(store, run);
-    }
-    const plan = JSON.parse(run.planJson) as ResolvedPlan;
-    const machine = createRunMachine(plan);
-    const cursor = new RunCursor(machine, snap ? (snap.snapshot as never) : undefined, {
+  static async open(store: EventStore, runId: string, opts: OpenOptions = {}): Promise<RunLog> {
+    const r = await rebuildRun(store, runId, {
+      atSeq: opts.atSeq,
+      verify: opts.verify,
       inspect: opts.inspect,
     });
-    let seq = snap ? snap.seq : 0;
-    let lastState: string | undefined;
-    for (const e of store.events(runId, { fromSeq: seq + 1, toSeq: opts.atSeq })) {
-      cursor.apply(eventFromRow(e.type, e.data));
-      seq = e.seq;
-      lastState = e.state;
-    }
-    const log = new RunLog(store, run, plan, cursor, machine, seq);
-    if (opts.verify && lastState !== undefined && JSON.stringify(cursor.snapshot.value) !== lastState) {
-      throw new PhasedError(
-        'LOG_TAMPERED',
-        `run ${runId}: replaying the log gives state ${JSON.stringify(cursor.snapshot.value)} at seq ${seq}, but the log recorded ${lastState}. ` +
-          `The log or the machine version (${run.machineVersion}) differs; run \`phased replay ${runId} --verify\`.`,
-        { details: { runId, seq } },
-      );
-    }
-    return log;
+    const rebuilt = assertRebuilt(runId, r, r.run.machineVersion);
+    return new RunLog(store, r.run, rebuilt, opts.inspect);
   }
 
   /** RUN_CREATED when the log has no event yet (whoever writes first adds it), else nothing. */
@@ -183,51 +123,77 @@ export class RunLog {
   }
 
   /**
-   * Append events in one transaction. Events other processes appended meanwhile are applied first;
-   * `decide` then sees the up-to-date snapshot and returns what to append (it may return none).
+   * Decide on the current snapshot, append with our head as the expected seq, then evolve. When another writer
+   * appended first (CONFLICT), its events are folded in and `decide` runs again on the new snapshot. `decide` may
+   * return no event (nothing is appended) or throw (nothing is appended).
    */
-  commitWith(decide: (snap: RunSnapshot) => RunEvent[], crash?: CrashPoint): StoredEvent[] {
-    const applied: { event: RunEvent; snap: RunSnapshot }[] = [];
-    const stored = this.store.append(this.runId, this.seqNow, (external) => {
-      for (const e of external) {
-        const event = eventFromRow(e.type, e.data);
-        applied.push({ event, snap: this.cursor.apply(event) });
-      }
+  commitWith(decide: Decide, opts: CommitOptions = {}): Promise<StoredEvent[]> {
+    return this.exclusive(() => this.decideAndAppend(decide, opts));
+  }
+
+  private async decideAndAppend(decide: Decide, opts: CommitOptions): Promise<StoredEvent[]> {
+    for (let round = 1; ; round++) {
+      let decided = decide(this.cursor.snapshot);
+      if (decided instanceof Promise) decided = await decided;
+      if (decided.length === 0) return [];
+      const expected = this.seqNow;
       const at = new Date().toISOString();
+      const snaps: RunSnapshot[] = [];
       const out: NewEvent[] = [];
-      for (const event of decide(this.cursor.snapshot)) {
+      for (const event of decided) {
         const snap = this.cursor.apply(event);
-        applied.push({ event, snap });
-        out.push({
-          type: event.type,
-          data: eventData(event),
-          at,
-          state: snap.value,
-          status: runStatus(snap),
-        });
+        snaps.push(snap);
+        out.push({ event, at, state: snap.value, status: runStatus(snap) });
       }
-      return out;
-    });
-    if (stored.length === 0) return stored;
-    this.seqNow = stored[stored.length - 1].seq;
-    this.stateNow = stored[stored.length - 1].state;
-    this.maybeSnapshot(stored);
-    if (crash) failpoint(crash);
-    const on = this.onEvent;
-    if (on) for (const [i, s] of stored.entries()) on(s, applied[i].event, applied[i].snap);
-    return stored;
+      let stored: StoredEvent[];
+      try {
+        stored = opts.via
+          ? await opts.via(expected, out)
+          : opts.lease === undefined
+            ? await this.store.append(this.runId, expected, out)
+            : await this.store.append(this.runId, expected, out, opts.lease);
+      } catch (err) {
+        // The cursor ran ahead with events that were not appended: it is rebuilt from the log either way.
+        if (!(err instanceof PhasedError && err.code === 'CONFLICT') || round >= MAX_ROUNDS) {
+          await this.refold(expected).catch(() => undefined);
+          throw err;
+        }
+        opts.onConflict?.(err);
+        await this.refold(expected);
+        continue;
+      }
+      this.seqNow = stored[stored.length - 1].seq;
+      this.stateNow = stored[stored.length - 1].state;
+      if (this.crossesSnapshot(stored)) await this.saveSnapshot(stored[stored.length - 1].seq);
+      if (opts.crash) failpoint(opts.crash);
+      const on = this.onEvent;
+      if (on) for (let i = 0; i < stored.length; i++) on(stored[i], decided[i], snaps[i]);
+      return stored;
+    }
   }
 
-  commit(events: RunEvent[], crash?: CrashPoint): StoredEvent[] {
-    return this.commitWith(() => events, crash);
+  commit(events: RunEvent[], opts?: CommitOptions): Promise<StoredEvent[]> {
+    return this.commitWith(() => events, opts);
   }
 
-  /** Apply events other processes appended since our head (no write lock needed). Returns how many. */
-  sync(): number {
-    // Collect first: handlers may write, and an open read statement blocks writes on this connection.
-    const tail = [...this.store.events(this.runId, { fromSeq: this.seqNow + 1 })];
+  /** Fold the events other processes appended since our head. Returns how many. */
+  sync(): Promise<number> {
+    return this.exclusive(() => this.foldTail());
+  }
+
+  /** One commit or sync at a time: each starts from the head the previous one left. */
+  private exclusive<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.busy.then(f);
+    this.busy = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private async foldTail(): Promise<number> {
     let n = 0;
-    for (const e of tail) {
+    for await (const e of this.store.events(this.runId, { fromSeq: this.seqNow + 1 })) {
       const event = eventFromRow(e.type, e.data);
       const snap = this.cursor.apply(event);
       this.seqNow = e.seq;
@@ -238,12 +204,30 @@ export class RunLog {
     return n;
   }
 
-  private maybeSnapshot(stored: StoredEvent[]): void {
+  /**
+   * Put the cursor back at `seq` (it ran ahead with events that were not appended), then fold the tail. The
+   * events up to `seq` were told already; the tail's are told as sync() tells them.
+   */
+  private async refold(seq: number): Promise<void> {
+    const r = await rebuildRun(this.store, this.runId, { atSeq: seq, inspect: this.inspect });
+    if (!r.cursor) throw new PhasedError('INTERNAL', `run ${this.runId}: cannot rebuild at seq ${seq}`);
+    this.cursor.stop();
+    this.cursor = r.cursor;
+    this.seqNow = seq;
+    this.stateNow = undefined;
+    await this.foldTail();
+  }
+
+  /** Whether these events pass a multiple of the store's snapshot interval. */
+  private crossesSnapshot(stored: StoredEvent[]): boolean {
     const every = this.store.snapshotEvery;
     const first = stored[0].seq;
     const last = stored[stored.length - 1].seq;
-    if (Math.floor(last / every) === Math.floor((first - 1) / every)) return;
-    this.store.saveSnapshot(this.runId, last, this.cursor.persisted(), {
+    return Math.floor(last / every) !== Math.floor((first - 1) / every);
+  }
+
+  private saveSnapshot(seq: number): Promise<void> {
+    return this.store.saveSnapshot(this.runId, seq, this.cursor.persisted(), {
       beforeCommit: () => failpoint('during-snapshot'),
     });
   }

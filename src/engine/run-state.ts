@@ -6,10 +6,14 @@ import { type RunSnapshot, type RunState, stepsWithFailures } from '../../machin
 import type { RunLog } from './run-log.js';
 
 /** Failed partitions per step, for the steps with final failures (only `step`, when given). */
-export function failedPartitions(log: RunLog, snap: RunSnapshot = log.snapshot, step?: string) {
+export async function failedPartitions(
+  log: RunLog,
+  snap: RunSnapshot = log.snapshot,
+  step?: string,
+): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   for (const s of stepsWithFailures(snap, step)) {
-    out[s] = log.store.units(log.runId, { step: s, status: ['failed'] }).map((u) => u.partition);
+    out[s] = (await log.store.units(log.runId, { step: s, status: ['failed'] })).map((u) => u.partition);
   }
   return out;
 }

@@ -10,15 +10,9 @@ import type { Duplex } from 'node:stream';
 import { createInspector } from '@statelyai/inspect';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { InspectionEvent } from 'xstate';
-import {
-  createRunMachine,
-  eventFromRow,
-  PhasedError,
-  type ResolvedPlan,
-  RunCursor,
-} from '../../machines/index.js';
+import { PhasedError } from '../../machines/index.js';
 import type { EventStore } from '../../store/index.js';
-import { eventPages } from './pages.js';
+import { rebuildRun } from '../engine/rebuild.js';
 
 export const DEFAULT_INSPECT_PORT = 8080;
 const KEEP = 200;
@@ -182,7 +176,7 @@ export async function replayIntoInspector(
   if (!Number.isFinite(o.speed) || o.speed < 0) {
     throw new PhasedError('BAD_ARGUMENT', `--speed ${o.speed}: expected events per second ≥ 0`);
   }
-  const run = await store.requireRun(runId);
+  await store.requireRun(runId);
   const bridge = await startInspector(inspectPort(o.port));
   process.stderr.write(`${inspectorBanner(bridge)}\n`);
   const stopped = waitForSignal();
@@ -190,24 +184,23 @@ export async function replayIntoInspector(
   void stopped.then(() => {
     interrupted = true;
   });
-  const cursor = new RunCursor(createRunMachine(JSON.parse(run.planJson) as ResolvedPlan), undefined, {
-    inspect: bridge.inspect,
-  });
+  // The one rebuild path, from genesis, with the bridge watching the actor and the visitor pacing the events.
   let n = 0;
-  // The inspector replay: the log folded through a fresh actor the bridge observes, a page read at a time.
-  feed: for await (const page of eventPages(store, runId)) {
-    for (const e of page) {
-      if (interrupted) break feed;
-      cursor.apply(eventFromRow(e.type, e.data));
+  const r = await rebuildRun(store, runId, {
+    from: 'genesis',
+    inspect: bridge.inspect,
+    visit: async () => {
+      if (interrupted) return 'interrupted';
       n++;
-      if (o.speed > 0) await new Promise((r) => setTimeout(r, 1000 / o.speed));
-    }
-  }
+      if (o.speed > 0) await new Promise((res) => setTimeout(res, 1000 / o.speed));
+      return undefined;
+    },
+  });
   process.stderr.write(
     `replayed ${n} events of run ${runId}; the bridge stays up for viewers (Ctrl-C to stop)\n`,
   );
   await stopped;
-  cursor.stop();
+  r.cursor?.stop();
   await bridge.close();
   return 0;
 }

@@ -2,16 +2,9 @@
 // the states left and entered), the state as of a seq or time, and verification (hash chain, seq continuity,
 // and the machine reproducing every recorded state).
 
-import {
-  createRunMachine,
-  eventFromRow,
-  PhasedError,
-  type ResolvedPlan,
-  RunCursor,
-  type RunEvent,
-} from '../../machines/index.js';
+import { eventFromRow, PhasedError, type RunEvent } from '../../machines/index.js';
 import type { EventStore, StoredEvent } from '../../store/index.js';
-import { JsonTextCache } from './json-text.js';
+import { rebuildRun } from '../engine/rebuild.js';
 import { eventPages } from './pages.js';
 import { formatChange, leafPaths, type StateChange, stateChange } from './state-change.js';
 
@@ -141,36 +134,24 @@ export interface VerifyReport {
   events: number;
   firstBadSeq?: number;
   reason?: string;
+  /** The frozen plan does not match the log (its hash, or the event that recorded it). */
+  plan?: false;
 }
 
 /**
- * Full audit check: the hash chain and seq continuity (store), then a fresh machine fed every event from the
- * start must reach the state recorded beside each one.
+ * Full audit check, one pass from genesis (rebuildRun with verify): the frozen plan against the log, the hash chain
+ * and seq continuity, and a fresh machine fed every event must reach the state recorded beside each one.
  */
 export async function verifyRun(store: EventStore, runId: string): Promise<VerifyReport> {
-  const run = await store.requireRun(runId);
-  const cursor = new RunCursor(createRunMachine(JSON.parse(run.planJson) as ResolvedPlan));
-  const texts = new JsonTextCache();
-  try {
-    // One pass: the store checks seq continuity and the hash chain, and each event it vouches for is folded
-    // through a fresh machine whose state must match the one recorded with it.
-    const chain = await store.verifyChain(runId, {
-      visit: (seq, type, data, state) => {
-        let event: RunEvent;
-        try {
-          event = eventFromRow(type, data);
-        } catch {
-          return `seq ${seq}: data is not JSON`;
-        }
-        const got = texts.textOf(cursor.apply(event).value);
-        if (got === state) return undefined;
-        return `seq ${seq} (${type}): the machine reaches ${got}, but the log recorded ${state}`;
-      },
-    });
-    if (!chain.ok)
-      return { ok: false, events: chain.count, firstBadSeq: chain.firstBadSeq, reason: chain.reason };
-    return { ok: true, events: chain.count };
-  } finally {
-    cursor.stop();
-  }
+  const r = await rebuildRun(store, runId, { from: 'genesis', verify: true });
+  r.cursor?.stop();
+  const p = r.problem;
+  if (!p) return { ok: true, events: r.count };
+  return {
+    ok: false,
+    events: r.count,
+    ...(p.seq !== undefined ? { firstBadSeq: p.seq } : {}),
+    reason: p.reason,
+    ...(p.kind === 'plan' ? { plan: false as const } : {}),
+  };
 }

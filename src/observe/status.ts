@@ -3,19 +3,17 @@
 
 import {
   allSteps,
-  createRunMachine,
-  eventFromRow,
   locateStep,
   type ResolvedPlan,
-  RunCursor,
   type RunSnapshot,
   runStatus,
 } from '../../machines/index.js';
 import type { EventStore, FailureGroup, RunRow } from '../../store/index.js';
+import { rebuildRun } from '../engine/rebuild.js';
 import { formatGateReport } from '../gates/index.js';
 import { failuresOf, formatFailures } from './failures.js';
 import { ownerOf } from './owner.js';
-import { eventAt, eventPages } from './pages.js';
+import { eventAt } from './pages.js';
 
 /** One step's counters, in partitions of that step (done includes partitions present before the run). */
 export interface StepView {
@@ -89,23 +87,16 @@ export interface RebuiltRun {
 }
 
 /**
- * The run as of `atSeq` (the head when undefined): the latest snapshot at or before it, then the events after it
- * folded a page at a time. The one rebuild `status`, `replay --at` and the console's time travel go through.
+ * The run as of `atSeq` (the head when undefined), through the engine's one rebuild path: the latest snapshot at
+ * or before it, then the events after it. `status`, `replay --at` and the console's time travel go through here.
  */
 export async function rebuildAt(store: EventStore, runId: string, atSeq?: number): Promise<RebuiltRun> {
-  const run = await store.requireRun(runId);
-  const snap = await store.latestSnapshot(runId, atSeq);
-  const plan = JSON.parse(run.planJson) as ResolvedPlan;
-  const cursor = new RunCursor(createRunMachine(plan), snap ? (snap.snapshot as never) : undefined);
+  const r = await rebuildRun(store, runId, { atSeq });
+  if (!r.cursor) throw new Error(`run ${runId}: ${r.problem.reason}`);
   try {
-    let seq = snap ? snap.seq : 0;
-    for await (const page of eventPages(store, runId, { fromSeq: seq + 1, toSeq: atSeq })) {
-      for (const e of page) cursor.apply(eventFromRow(e.type, e.data));
-      seq = page[page.length - 1].seq;
-    }
-    return { run, plan, snapshot: cursor.snapshot, seq };
+    return { run: r.run, plan: r.plan, snapshot: r.cursor.snapshot, seq: r.seq };
   } finally {
-    cursor.stop();
+    r.cursor.stop();
   }
 }
 

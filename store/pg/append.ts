@@ -3,7 +3,7 @@
 // leaves the commit in doubt: the rows at expectedSeq+1… are read back, and the append is retried only when
 // they are absent (it is conditional on the expected seq, so a late commit of the first try cannot double it).
 
-import { EVENT_TYPES, PhasedError } from '../../machines/index.js';
+import { EVENT_TYPES, eventData, PhasedError } from '../../machines/index.js';
 import type { LeaseToken } from '../api.js';
 import { eventHash } from '../hash.js';
 import { type NewEvent, RUN_STATUSES, type StoredEvent } from '../types.js';
@@ -57,7 +57,7 @@ export class PgAppender {
     const prev = await this.hashAt(runId, expectedSeq);
     const rows = build(runId, expectedSeq, prev, events);
     const ops = new UnitOps();
-    for (const [i, e] of events.entries()) ops.add(rows[i].seq, e.type, e.data);
+    for (const [i, e] of events.entries()) ops.add(rows[i].seq, e.event.type, eventData(e.event));
     const last = events[events.length - 1];
     const values = [
       runId,
@@ -74,7 +74,7 @@ export class PgAppender {
       ...ops.params(),
       plan?.planJson ?? null,
       plan?.planHash ?? null,
-      events.some((e) => !QUIET_TYPES.has(e.type)),
+      events.some((e) => !QUIET_TYPES.has(e.event.type)),
     ];
     await this.commit(runId, expectedSeq, rows, values);
     if (rows.length > 0) this.remember(runId, rows[rows.length - 1]);
@@ -198,16 +198,16 @@ export class PgAppender {
 
 function check(runId: string, events: NewEvent[]): void {
   for (const e of events) {
-    if (!KNOWN_TYPES.has(e.type)) {
+    if (!KNOWN_TYPES.has(e.event.type)) {
       throw new PhasedError(
         'BAD_ARGUMENT',
-        `run ${runId}: cannot append unknown event type ${JSON.stringify(e.type)}`,
+        `run ${runId}: cannot append unknown event type ${JSON.stringify(e.event.type)}`,
       );
     }
     if (!KNOWN_STATUSES.has(e.status)) {
       throw new PhasedError(
         'BAD_ARGUMENT',
-        `run ${runId}: event ${e.type} carries unknown run status ${JSON.stringify(e.status)} (expected one of ${RUN_STATUSES.join(', ')})`,
+        `run ${runId}: event ${e.event.type} carries unknown run status ${JSON.stringify(e.status)} (expected one of ${RUN_STATUSES.join(', ')})`,
       );
     }
   }
@@ -221,14 +221,15 @@ function build(runId: string, expectedSeq: number, prev: string, events: NewEven
   let stateText = 'null';
   events.forEach((e, i) => {
     const seq = expectedSeq + i + 1;
-    const data = JSON.stringify(e.data);
+    const data = JSON.stringify(eventData(e.event));
     // Consecutive events often carry the same state object: stringify it once.
     if (i === 0 || e.state !== stateOf) {
       stateOf = e.state;
       stateText = JSON.stringify(e.state) ?? 'null';
     }
-    const hash = eventHash(prevHash, runId, seq, e.type, data);
-    out.push({ runId, seq, at: e.at, type: e.type, data, state: stateText, prevHash, hash });
+    const type = e.event.type;
+    const hash = eventHash(prevHash, runId, seq, type, data);
+    out.push({ runId, seq, at: e.at, type, data, state: stateText, prevHash, hash });
     prevHash = hash;
   });
   return out;

@@ -1,11 +1,12 @@
-// The event store's contract suite: every behaviour the driver and CLI rely on, run against a store factory.
-// Each behaviour lives in its own module under contract/; this file only composes them.
+// The event store's contract suite: every behaviour the engine and CLI rely on, run against the asynchronous
+// EventStore interface through a factory, so each backend plugs in with one line. Each behaviour lives in its own
+// module under contract/; this file only composes them.
 
 import { afterAll, afterEach, describe } from 'vitest';
-import { openStore, type SqliteStore } from '../../store/index.js';
+import type { EventStore } from '../../store/index.js';
 import { appendSuite } from './contract/append.js';
 import { chainSuite } from './contract/chain.js';
-import { externalSuite } from './contract/external.js';
+import { conflictSuite } from './contract/external.js';
 import { iterateSuite } from './contract/iterate.js';
 import { leaseSuite } from './contract/lease.js';
 import { projectionSuite } from './contract/projection.js';
@@ -13,31 +14,46 @@ import { runsSuite } from './contract/runs.js';
 import { snapshotSuite } from './contract/snapshots.js';
 import { removeTempDirs } from './helpers.js';
 
-/** What a behaviour suite gets: fresh stores, and second connections to a store's file (all closed after each test). */
+/**
+ * Opens a store: a fresh empty one, or (given `peer`) another connection to the same store as `peer`, as a second
+ * process would open it.
+ */
+export type OpenStore = (peer?: EventStore) => Promise<EventStore>;
+
+/** Runs one SQL statement against the store's own tables behind its back (the tamper tests). */
+export type Tamper = (store: EventStore, sql: string, ...params: unknown[]) => Promise<void>;
+
+/** What a behaviour suite gets: fresh stores and second connections (all closed after each test). */
 export interface StoreCtx {
-  make: () => SqliteStore;
-  reopen: (store: SqliteStore) => SqliteStore;
+  make: () => Promise<EventStore>;
+  reopen: (store: EventStore) => Promise<EventStore>;
+  /** Present when the backend can be tampered with in SQL; the tamper tests run only then. */
+  tamper?: Tamper;
 }
 
-export function describeStoreContract(name: string, make: () => SqliteStore): void {
+export function describeStoreContract(name: string, open: OpenStore, tamper?: Tamper): void {
   describe(name, () => {
-    const open: SqliteStore[] = [];
-    const track = (s: SqliteStore): SqliteStore => {
-      open.push(s);
+    const opened: EventStore[] = [];
+    const track = (s: EventStore): EventStore => {
+      opened.push(s);
       return s;
     };
-    const tracked: StoreCtx = { make: () => track(make()), reopen: (s) => track(openStore(s.file)) };
-    afterEach(() => {
-      for (const s of open.splice(0)) s.close();
+    const ctx: StoreCtx = {
+      make: async () => track(await open()),
+      reopen: async (s) => track(await open(s)),
+      tamper,
+    };
+    afterEach(async () => {
+      for (const s of opened.splice(0)) await s.close();
     });
     afterAll(removeTempDirs);
-    runsSuite(tracked);
-    appendSuite(tracked);
-    externalSuite(tracked);
-    chainSuite(tracked);
-    projectionSuite(tracked);
-    snapshotSuite(tracked);
-    iterateSuite(tracked);
-    leaseSuite(tracked);
+    runsSuite(ctx);
+    appendSuite(ctx);
+    conflictSuite(ctx);
+    chainSuite(ctx);
+    projectionSuite(ctx);
+    snapshotSuite(ctx);
+    iterateSuite(ctx);
+    leaseSuite(ctx);
   });
 }

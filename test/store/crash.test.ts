@@ -23,11 +23,10 @@ if (!store.getRun(run)) store.createRun({ runId: run, planName: 'p', planHash: '
 const at = () => new Date().toISOString();
 const parts = Array.from({ length: 100000 }, (_, i) => 'p' + i);
 let seq = store.head(run).seq;
-if (seq === 0) seq = store.append(run, 0, () => [{ type: 'BASELINE_RECORDED', data: { partitions: parts.length, steps: [{ step: 'a', expected: parts.length, present: 0, missing: parts.length, toRun: parts }] }, at: at(), state: 'baseline', status: 'running' }]).at(-1).seq;
+if (seq === 0) seq = store.append(run, 0, [{ event: { type: 'BASELINE_RECORDED', partitions: parts.length, steps: [{ step: 'a', expected: parts.length, present: 0, missing: parts.length, toRun: parts }] }, at: at(), state: 'baseline', status: 'running' }]).at(-1).seq;
 for (let i = 0; ; i++) {
-  const type = i % 2 === 0 ? 'UNIT_STARTED' : 'UNIT_SUCCEEDED';
-  const data = i % 2 === 0 ? { step: 'a', partition: parts[i >> 1], attempt: 1, reason: 'first' } : { step: 'a', partition: parts[i >> 1], attempt: 1, rows: i, ms: 1 };
-  seq = store.append(run, seq, () => [{ type, data, at: at(), state: { n: i }, status: 'running' }]).at(-1).seq;
+  const event = i % 2 === 0 ? { type: 'UNIT_STARTED', step: 'a', partition: parts[i >> 1], attempt: 1, reason: 'first' } : { type: 'UNIT_SUCCEEDED', step: 'a', partition: parts[i >> 1], attempt: 1, rows: i, ms: 1 };
+  seq = store.append(run, seq, [{ event, at: at(), state: { n: i }, status: 'running' }]).at(-1).seq;
   if (seq % store.snapshotEvery === 0) {
     const crash = mode === 'snapshot' && seq >= 400;
     store.saveSnapshot(run, seq, { n: i, seq }, { beforeCommit: crash ? () => process.kill(process.pid, 'SIGKILL') : undefined });

@@ -4,8 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunEventType } from '../../machines/index.js';
-import type { NewEvent, RunStatus, SqliteStore, StoredEvent } from '../../store/index.js';
+import { eventFromRow, type RunEventType } from '../../machines/index.js';
+import type { EventStore, NewEvent, RunStatus, SqliteStore, StoredEvent } from '../../store/index.js';
 
 const dirs: string[] = [];
 
@@ -38,17 +38,63 @@ export function createRun(store: SqliteStore, runId = 'run-1', createdAt = AT): 
   return runId;
 }
 
+/** createRun through the asynchronous interface (the contract suite). */
+export async function newRun(store: EventStore, runId = 'run-1', createdAt = AT): Promise<string> {
+  await store.createRun({
+    runId,
+    planName: 'nba-phase3-phase4',
+    planHash: 'plan-hash',
+    planJson: '{"name":"nba-phase3-phase4"}',
+    machineVersion: '1',
+    createdAt,
+  });
+  return runId;
+}
+
+/** Appends events at the current head through the interface (no other writer expected). */
+export async function appendAt(store: EventStore, runId: string, events: NewEvent[]): Promise<StoredEvent[]> {
+  return store.append(runId, (await store.head(runId)).seq, events);
+}
+
+/** appendMany through the interface. */
+export async function appendManyAt(store: EventStore, runId: string, n: number, batch = 1000): Promise<void> {
+  for (let i = 0; i < n; i += batch) {
+    const events: NewEvent[] = [];
+    for (let j = i; j < Math.min(n, i + batch); j++) {
+      const p = `p${j >> 1}`;
+      events.push(j % 2 === 0 ? started('step_a', p) : succeeded('step_a', p, j));
+    }
+    await appendAt(store, runId, events);
+  }
+}
+
+/** Every event of a run, read through the interface's paged iterator. */
+export async function allEvents(
+  store: EventStore,
+  runId: string,
+  opts?: { fromSeq?: number; toSeq?: number },
+): Promise<StoredEvent[]> {
+  const out: StoredEvent[] = [];
+  for await (const e of store.events(runId, opts)) out.push(e);
+  return out;
+}
+
 export function ev(
   type: RunEventType,
   data: Record<string, unknown> = {},
   opts: { status?: RunStatus; state?: unknown; at?: string } = {},
 ): NewEvent {
-  return { type, data, at: opts.at ?? AT, state: opts.state ?? 'active', status: opts.status ?? 'running' };
+  return {
+    event: eventFromRow(type, data),
+    at: opts.at ?? AT,
+    state: opts.state ?? 'active',
+    status: opts.status ?? 'running',
+  };
 }
 
 /** Appends events after the current head (no external events expected). */
 export function appendAll(store: SqliteStore, runId: string, events: NewEvent[]): StoredEvent[] {
-  return store.append(runId, store.head(runId).seq, () => events);
+  return store.append(runId, store.head(runId).seq, events);
 }
 
 export function started(step: string, partition: string, attempt = 1, jobRef?: string): NewEvent {

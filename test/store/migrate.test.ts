@@ -45,7 +45,7 @@ describe('migration from schema version 1', () => {
       expect(store.requireRun('old')).toMatchObject({ status: 'running', stateJson: STATE, headSeq: 2 });
       expect(store.head('old')).toEqual({ seq: 2, hash: headHash });
       expect(store.verifyChain('old')).toMatchObject({ ok: true });
-      const [third] = store.append('old', 2, () => [ev('PAUSE_REQUESTED')]);
+      const [third] = store.append('old', 2, [ev('PAUSE_REQUESTED')]);
       expect(third.seq).toBe(3);
       expect(third.prevHash).toBe(headHash);
       expect(store.verifyChain('old')).toMatchObject({ ok: true });

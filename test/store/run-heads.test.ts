@@ -31,9 +31,7 @@ describe('runs row and run_heads', () => {
     ];
     let seq = 0;
     for (const [status, state] of steps) {
-      const out = store.append(runId, seq, () => [
-        ev('DRIVER_ATTACHED', {}, { status: status as never, state }),
-      ]);
+      const out = store.append(runId, seq, [ev('DRIVER_ATTACHED', {}, { status: status as never, state })]);
       seq = out[out.length - 1].seq;
       expect(row()).toMatchObject({
         status,

@@ -56,8 +56,7 @@ export async function makeLiveFixture(): Promise<LiveFixture> {
       events.map((event) => {
         const snap = cursor.apply(event);
         return {
-          type: event.type,
-          data: eventData(event),
+          event,
           at: new Date(T0 + 1000 * n++).toISOString(),
           state: snap.value,
           status: runStatus(snap),

@@ -5,7 +5,7 @@ import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../../../src/demo/index.js';
 import { Driver } from '../../../src/engine/index.js';
-import { openStore } from '../../../store/index.js';
+import { openEventStore } from '../../../store/index.js';
 import { PROJECT_ROOT } from '../../support/synthetic.js';
 import { tempDir } from './helpers.js';
 
@@ -15,11 +15,11 @@ const bare = (process.env.PATH ?? '')
   .join(delimiter);
 
 async function drive(runId: string, db: string): Promise<number> {
-  const store = openStore(db);
+  const store = await openEventStore(db);
   try {
     return (await new Driver({ store, runId, logDir: join(db, '..', 'logs') }).run()).exitCode;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

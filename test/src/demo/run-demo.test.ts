@@ -14,11 +14,11 @@ import { query, tempDir } from './helpers.js';
 const range = { start: '2023-10-24', end: '2024-04-14' };
 
 async function drive(runId: string, db: string): Promise<number> {
-  const store = openStore(db);
+  const store = await openEventStore(db);
   try {
     return (await new Driver({ store, runId, logDir: join(db, '..', 'logs') }).run()).exitCode;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

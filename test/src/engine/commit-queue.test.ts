@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../machines/index.js';
 import { CommitQueue, createRun, RunLog, wakesLoop } from '../../../src/engine/index.js';
-import { openStore, type StoredEvent } from '../../../store/index.js';
+import { openEventStore, type StoredEvent } from '../../../store/index.js';
 import { tempDir } from '../../support/cli.js';
 import { twoPhasePlan } from '../../support/plans.js';
 
@@ -29,10 +29,10 @@ describe('wakesLoop', () => {
 
 describe('CommitQueue', () => {
   it('commits one turn in one transaction and wakes the loop only when the step settles', async () => {
-    const store = openStore(join(tempDir('phased-queue-'), 'phased.db'));
+    const store = await openEventStore(join(tempDir('phased-queue-'), 'phased.db'));
     const partitions = ['2024-01-01', '2024-01-02'];
-    const runId = createRun(store, twoPhasePlan(), { runId: 'q' });
-    const log = RunLog.open(store, runId);
+    const runId = await createRun(store, twoPhasePlan(), { runId: 'q' });
+    const log = await RunLog.open(store, runId);
     const baseline = (step: string, toRun: string[]) => ({
       step,
       expected: 2,
@@ -40,7 +40,7 @@ describe('CommitQueue', () => {
       missing: toRun.length,
       toRun,
     });
-    log.commit([
+    await log.commit([
       { type: 'PREREQS_PASSED', checks: [] },
       // Step b has nothing to run: a's units alone decide when phase p1's group settles.
       { type: 'BASELINE_RECORDED', partitions: 2, steps: [baseline('a', partitions), baseline('b', [])] },
@@ -76,18 +76,18 @@ describe('CommitQueue', () => {
     expect(log.stateText).not.toBe(stateBefore);
     expect(wakes).toBe(1);
     expect(log.seq).toBe(before + 4);
-    store.close();
+    await store.close();
   });
 
   it('returns a failed commit to the caller of flush, rejects the waiters and wakes the loop', async () => {
-    const store = openStore(join(tempDir('phased-queue-'), 'phased.db'));
-    const runId = createRun(store, twoPhasePlan(), { runId: 'q' });
-    const log = RunLog.open(store, runId);
+    const store = await openEventStore(join(tempDir('phased-queue-'), 'phased.db'));
+    const runId = await createRun(store, twoPhasePlan(), { runId: 'q' });
+    const log = await RunLog.open(store, runId);
     let wakes = 0;
     const q = new CommitQueue(log, () => wakes++);
     const pending = q.commit({ type: 'PREREQS_PASSED', checks: [] });
-    store.close();
-    const failed = q.flush();
+    await store.close();
+    const failed = await q.flush();
     expect(failed).toBeInstanceOf(Error);
     await expect(pending).rejects.toBe(failed);
     expect(wakes).toBe(1);

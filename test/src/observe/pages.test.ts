@@ -23,8 +23,7 @@ beforeAll(async () => {
     createdAt: '2025-01-01T00:00:00.000Z',
   });
   const events = Array.from({ length: EVENTS }, (_, i) => ({
-    type: 'DRIVER_ATTACHED' as const,
-    data: { pid: i, host: 'h', version: 'v' },
+    event: { type: 'DRIVER_ATTACHED' as const, pid: i, host: 'h', version: 'v', reason: 'new' as const },
     at: `2025-01-01T00:00:${String(i).padStart(2, '0')}.000Z`,
     state: 'created',
     status: 'created' as const,

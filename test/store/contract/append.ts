@@ -2,18 +2,18 @@
 import { describe, expect, it } from 'vitest';
 import { eventHash } from '../../../store/index.js';
 import type { StoreCtx } from '../contract.js';
-import { appendAll, createRun, ev, started } from '../helpers.js';
+import { allEvents, appendAt, ev, newRun, started } from '../helpers.js';
 
 export function appendSuite({ make }: StoreCtx): void {
   describe('append', () => {
-    it('numbers events 1, 2, 3 … without gaps across appends and chains their hashes', () => {
-      const store = make();
-      const run = createRun(store);
-      const first = appendAll(store, run, [
+    it('numbers events 1, 2, 3 … without gaps across appends and chains their hashes', async () => {
+      const store = await make();
+      const run = await newRun(store);
+      const first = await appendAt(store, run, [
         ev('RUN_CREATED', { planName: 'p' }),
         ev('PREREQS_PASSED', { checks: [] }),
       ]);
-      const second = appendAll(store, run, [started('a', '2024-01-01')]);
+      const second = await appendAt(store, run, [started('a', '2024-01-01')]);
       const all = [...first, ...second];
       expect(all.map((e) => e.seq)).toEqual([1, 2, 3]);
       expect(all[0].prevHash).toBe('');
@@ -26,15 +26,15 @@ export function appendSuite({ make }: StoreCtx): void {
         attempt: 1,
         reason: 'first',
       });
-      expect(store.head(run)).toEqual({ seq: 3, hash: all[2].hash });
-      expect(store.eventCount(run)).toBe(3);
-      expect([...store.events(run)]).toEqual(all);
+      expect(await store.head(run)).toEqual({ seq: 3, hash: all[2].hash });
+      expect(await store.eventCount(run)).toBe(3);
+      expect(await allEvents(store, run)).toEqual(all);
     });
 
-    it('updates the runs row with the last event’s status, state and time', () => {
-      const store = make();
-      const run = createRun(store);
-      appendAll(store, run, [
+    it('updates the runs row with the last event’s status, state and time', async () => {
+      const store = await make();
+      const run = await newRun(store);
+      await appendAt(store, run, [
         ev('RUN_CREATED', {}, { status: 'running', state: 'prerequisites', at: '2025-01-01T00:00:00.000Z' }),
         ev(
           'PAUSED',
@@ -42,62 +42,62 @@ export function appendSuite({ make }: StoreCtx): void {
           { status: 'paused', state: { paused: {} }, at: '2025-01-01T00:00:01.000Z' },
         ),
       ]);
-      expect(store.requireRun(run)).toMatchObject({
+      expect(await store.requireRun(run)).toMatchObject({
         status: 'paused',
         stateJson: '{"paused":{}}',
         headSeq: 2,
         updatedAt: '2025-01-01T00:00:01.000Z',
       });
-      expect([...store.events(run)].map((e) => e.state)).toEqual(['"prerequisites"', '{"paused":{}}']);
+      expect((await allEvents(store, run)).map((e) => e.state)).toEqual(['"prerequisites"', '{"paused":{}}']);
     });
 
-    it('appends nothing when build returns no events', () => {
-      const store = make();
-      const run = createRun(store);
-      appendAll(store, run, [ev('RUN_CREATED')]);
-      expect(store.append(run, 1, () => [])).toEqual([]);
-      expect(store.head(run).seq).toBe(1);
+    it('appends nothing when given no events', async () => {
+      const store = await make();
+      const run = await newRun(store);
+      await appendAt(store, run, [ev('RUN_CREATED')]);
+      expect(await store.append(run, 1, [])).toEqual([]);
+      expect((await store.head(run)).seq).toBe(1);
     });
 
-    it('rolls the whole append back when build or an event is bad', () => {
-      const store = make();
-      const run = createRun(store);
-      appendAll(store, run, [ev('RUN_CREATED')]);
-      expect(() =>
-        store.append(run, 1, () => {
-          throw new Error('caller failed');
-        }),
-      ).toThrow('caller failed');
-      const bogus = { ...ev('PAUSED'), type: 'NOT_AN_EVENT' } as unknown as ReturnType<typeof ev>;
-      expect(() => store.append(run, 1, () => [ev('PAUSED'), bogus])).toThrow(
+    it('rolls the whole append back when an event is bad', async () => {
+      const store = await make();
+      const run = await newRun(store);
+      await appendAt(store, run, [ev('RUN_CREATED')]);
+      const paused = ev('PAUSED');
+      const bogus = {
+        ...paused,
+        event: { ...paused.event, type: 'NOT_AN_EVENT' },
+      } as unknown as typeof paused;
+      await expect(store.append(run, 1, [ev('PAUSED'), bogus])).rejects.toThrow(
         /unknown event type "NOT_AN_EVENT"/,
       );
-      expect(store.head(run).seq).toBe(1);
-      expect(store.requireRun(run).headSeq).toBe(1);
+      expect((await store.head(run)).seq).toBe(1);
+      expect((await store.requireRun(run)).headSeq).toBe(1);
     });
 
-    it('refuses an expected seq beyond the head (CONFLICT) and an unknown run (RUN_NOT_FOUND)', () => {
-      const store = make();
-      const run = createRun(store);
-      expect(() => store.append(run, 5, () => [ev('RUN_CREATED')])).toThrow(
+    it('refuses an expected seq beyond the head (CONFLICT) and an unknown run (RUN_NOT_FOUND)', async () => {
+      const store = await make();
+      const run = await newRun(store);
+      await expect(store.append(run, 5, [ev('RUN_CREATED')])).rejects.toThrow(
         expect.objectContaining({ code: 'CONFLICT' }),
       );
-      expect(() => store.append('ghost', 0, () => [ev('RUN_CREATED')])).toThrow(
+      await expect(store.append('ghost', 0, [ev('RUN_CREATED')])).rejects.toThrow(
         expect.objectContaining({ code: 'RUN_NOT_FOUND' }),
       );
     });
 
-    it('reads a seq range', () => {
-      const store = make();
-      const run = createRun(store);
-      appendAll(
+    it('reads a seq range', async () => {
+      const store = await make();
+      const run = await newRun(store);
+      await appendAt(
         store,
         run,
         Array.from({ length: 10 }, (_, i) => started('a', `p${i}`)),
       );
-      expect([...store.events(run, { fromSeq: 4, toSeq: 6 })].map((e) => e.seq)).toEqual([4, 5, 6]);
-      expect([...store.events(run, { fromSeq: 9 })].map((e) => e.seq)).toEqual([9, 10]);
-      expect([...store.events('other')]).toEqual([]);
+      expect((await allEvents(store, run, { fromSeq: 4, toSeq: 6 })).map((e) => e.seq)).toEqual([4, 5, 6]);
+      expect((await allEvents(store, run, { fromSeq: 9 })).map((e) => e.seq)).toEqual([9, 10]);
+      expect(await allEvents(store, 'other')).toEqual([]);
+      expect((await store.readEvents(run, 3, 2)).map((e) => e.seq)).toEqual([3, 4]);
     });
   });
 }

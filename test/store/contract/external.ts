@@ -1,42 +1,74 @@
-// Contract: another connection's appends reach the next append's build() as external events, in order.
+// Contract: appends carry the seq their writer last saw. Another connection's append makes a stale one fail with
+// CONFLICT (nothing written); the writer reads the new events, decides again and appends after them. A lease
+// token that no longer holds the run makes an append fail with LEASE_LOST.
 import { describe, expect, it } from 'vitest';
 import type { StoreCtx } from '../contract.js';
-import { appendAll, createRun, ev } from '../helpers.js';
+import { allEvents, appendAt, ev, newRun } from '../helpers.js';
 
-export function externalSuite({ make, reopen }: StoreCtx): void {
-  describe('external events', () => {
-    it('hands events appended by another connection to build, then appends after them', () => {
-      const driver = make();
-      const run = createRun(driver);
-      const [created] = appendAll(driver, run, [ev('RUN_CREATED')]);
-      const cli = reopen(driver);
-      const versionBefore = driver.dataVersion();
-      appendAll(cli, run, [ev('PAUSE_REQUESTED', { by: 'cli', reason: 'lunch' })]);
-      expect(driver.dataVersion()).not.toBe(versionBefore);
+const MINUTE = 60_000;
 
-      let seen: string[] = [];
-      const out = driver.append(run, created.seq, (external) => {
-        seen = external.map((e) => `${e.seq}:${e.type}:${e.data}`);
-        return [ev('PAUSED', { by: 'driver' }, { status: 'paused' })];
-      });
+export function conflictSuite({ make, reopen }: StoreCtx): void {
+  describe('expected seq and lease token', () => {
+    it('fails a stale append with CONFLICT; after reading the new events the writer appends after them', async () => {
+      const driver = await make();
+      const run = await newRun(driver);
+      const [created] = await appendAt(driver, run, [ev('RUN_CREATED')]);
+      const cli = await reopen(driver);
+      const markBefore = await driver.changeMark();
+      await appendAt(cli, run, [ev('PAUSE_REQUESTED', { by: 'cli', reason: 'lunch' })]);
+      expect(await driver.changeMark()).not.toBe(markBefore);
+
+      await expect(
+        driver.append(run, created.seq, [ev('PAUSED', { by: 'driver' }, { status: 'paused' })]),
+      ).rejects.toThrow(expect.objectContaining({ code: 'CONFLICT' }));
+      // Nothing of the refused append was written.
+      expect((await driver.head(run)).seq).toBe(2);
+
+      const seen = (await allEvents(driver, run, { fromSeq: created.seq + 1 })).map(
+        (e) => `${e.seq}:${e.type}:${e.data}`,
+      );
       expect(seen).toEqual(['2:PAUSE_REQUESTED:{"by":"cli","reason":"lunch"}']);
-      expect(out.map((e) => [e.seq, e.type])).toEqual([
-        [2, 'PAUSE_REQUESTED'],
-        [3, 'PAUSED'],
-      ]);
-      expect(out[1].prevHash).toBe(out[0].hash);
-      expect(cli.requireRun(run)).toMatchObject({ status: 'paused', headSeq: 3 });
-      expect(driver.verifyChain(run)).toEqual({ ok: true, count: 3 });
+      const out = await driver.append(run, 2, [ev('PAUSED', { by: 'driver' }, { status: 'paused' })]);
+      expect(out.map((e) => [e.seq, e.type])).toEqual([[3, 'PAUSED']]);
+      const all = await allEvents(driver, run);
+      expect(all[2].prevHash).toBe(all[1].hash);
+      expect(await cli.requireRun(run)).toMatchObject({ status: 'paused', headSeq: 3 });
+      expect(await driver.verifyChain(run)).toEqual({ ok: true, count: 3 });
     });
 
-    it('returns the external events even when build adds nothing', () => {
-      const a = make();
-      const run = createRun(a);
-      const b = reopen(a);
-      appendAll(b, run, [ev('RUN_CREATED'), ev('CANCEL_REQUESTED', { by: 'b' })]);
-      const out = a.append(run, 0, () => []);
-      expect(out.map((e) => e.type)).toEqual(['RUN_CREATED', 'CANCEL_REQUESTED']);
-      expect(a.head(run).seq).toBe(2);
+    it('fails an append expecting less than the head, whoever wrote the head', async () => {
+      const a = await make();
+      const run = await newRun(a);
+      const b = await reopen(a);
+      await appendAt(b, run, [ev('RUN_CREATED'), ev('CANCEL_REQUESTED', { by: 'b' })]);
+      await expect(a.append(run, 0, [ev('RUN_CREATED')])).rejects.toThrow(
+        expect.objectContaining({ code: 'CONFLICT', details: expect.objectContaining({ headSeq: 2 }) }),
+      );
+      expect((await a.head(run)).seq).toBe(2);
+    });
+
+    it('appends under a lease token until the lease moves on, then fails with LEASE_LOST', async () => {
+      const a = await make();
+      const run = await newRun(a);
+      const b = await reopen(a);
+      const first = await a.acquireLease(run, 'host:1', 0);
+      expect(first.ok).toBe(true);
+      if (!first.ok) return;
+      await a.append(run, 0, [ev('RUN_CREATED')], first.token);
+      // The lease expired and another owner took it: its epoch moved on.
+      const second = await b.acquireLease(run, 'host:2', MINUTE);
+      expect(second).toMatchObject({ ok: true, from: 'host:1' });
+      if (!second.ok) return;
+      expect(second.token.epoch).toBeGreaterThan(first.token.epoch);
+      await expect(a.append(run, 1, [ev('PAUSED')], first.token)).rejects.toThrow(
+        expect.objectContaining({ code: 'LEASE_LOST' }),
+      );
+      expect((await a.head(run)).seq).toBe(1);
+      expect(await a.renewLease(run, first.token, MINUTE)).toBe(false);
+      await b.append(run, 1, [ev('DRIVER_ATTACHED')], second.token);
+      // Without a token (a control command from another process) the append is judged by its seq alone.
+      await a.append(run, 2, [ev('PAUSE_REQUESTED', { by: 'cli' })]);
+      expect((await a.head(run)).seq).toBe(3);
     });
   });
 }

@@ -1,40 +1,44 @@
-// Contract: events() streams from an open statement, so a long run can be read partially and left early.
+// Contract: events() reads a long run in pages, in seq order, can be left early, and holds nothing that blocks
+// an append meanwhile; two iterations of one run can interleave.
 import { describe, expect, it } from 'vitest';
 import type { StoreCtx } from '../contract.js';
-import { appendAll, appendMany, createRun, ev } from '../helpers.js';
+import { appendAt, appendManyAt, ev, newRun } from '../helpers.js';
 
 export function iterateSuite({ make }: StoreCtx): void {
   describe('events iterator', () => {
-    it('streams a 50,000-event run lazily and can be left early', () => {
-      const store = make();
-      const run = createRun(store);
-      appendMany(store, run, 50_000, 5000);
-      const it = store.events(run);
-      const first = [it.next().value, it.next().value, it.next().value];
+    it('reads a 50,000-event run in seq order, lets an append through meanwhile, and can be left early', async () => {
+      const store = await make();
+      const run = await newRun(store);
+      await appendManyAt(store, run, 50_000, 5000);
+      const it = store.events(run)[Symbol.asyncIterator]();
+      const first = [(await it.next()).value, (await it.next()).value, (await it.next()).value];
       expect(first.map((e) => e?.seq)).toEqual([1, 2, 3]);
-      // The rows come from a statement still stepping: the connection refuses writes until it is done,
-      // which it would not if the events had been read into memory up front.
-      expect(() => appendAll(store, run, [ev('PAUSED')])).toThrow(/busy/);
+      // A paged read holds no lock between pages: the writer is not blocked by a reader that stopped midway.
+      expect((await appendAt(store, run, [ev('PAUSED')]))[0].seq).toBe(50_001);
       let last = 0;
-      for (const e of it) {
+      let n = 0;
+      for await (const e of { [Symbol.asyncIterator]: () => it }) {
+        expect(e.seq).toBe(last === 0 ? 4 : last + 1);
         last = e.seq;
-        if (e.seq === 10) break;
+        n++;
+        if (e.seq === 20_000) break;
       }
-      expect(last).toBe(10);
-      // Leaving the loop closed the statement: writing works again.
-      expect(appendAll(store, run, [ev('PAUSED')])[0].seq).toBe(50_001);
+      expect(last).toBe(20_000);
+      expect(n).toBe(19_997);
+      expect((await appendAt(store, run, [ev('RESUMED')]))[0].seq).toBe(50_002);
     });
 
-    it('allows two iterators over the same run at once', () => {
-      const store = make();
-      const run = createRun(store);
-      appendMany(store, run, 20);
-      const a = store.events(run);
-      const b = store.events(run, { fromSeq: 11 });
+    it('allows two iterations over the same run at once', async () => {
+      const store = await make();
+      const run = await newRun(store);
+      await appendManyAt(store, run, 20);
+      const a = store.events(run)[Symbol.asyncIterator]();
+      const b = store.events(run, { fromSeq: 11 })[Symbol.asyncIterator]();
       const pairs: [number, number][] = [];
-      for (let i = 0; i < 10; i++) pairs.push([a.next().value?.seq ?? -1, b.next().value?.seq ?? -1]);
-      a.return?.();
-      b.return?.();
+      for (let i = 0; i < 10; i++)
+        pairs.push([(await a.next()).value?.seq ?? -1, (await b.next()).value?.seq ?? -1]);
+      await a.return?.();
+      await b.return?.();
       expect(pairs[0]).toEqual([1, 11]);
       expect(pairs[9]).toEqual([10, 20]);
     });

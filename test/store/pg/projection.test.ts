@@ -35,16 +35,13 @@ function batches(): NewEvent[][] {
   out.push([ev('RETRY_REQUESTED', { reopened: [{ step: 'Agg step' }] })]);
   out.push([started('load', 'B-side', 2), succeeded('load', 'B-side', 99, 2)]);
   out.push([
-    {
-      ...failed('report', '2024-01-02', true),
-      data: {
-        step: 'report',
-        partition: '2024-01-02',
-        attempt: 1,
-        final: true,
-        error: { code: 'TIMEOUT', message: 't' },
-      },
-    },
+    ev('UNIT_FAILED', {
+      step: 'report',
+      partition: '2024-01-02',
+      attempt: 1,
+      final: true,
+      error: { code: 'TIMEOUT', message: 't' },
+    }),
   ]);
   return out;
 }
@@ -88,7 +85,7 @@ describe('PostgreSQL units projection', () => {
       for (const b of batches()) {
         const seq = (await pgStore.head(run)).seq;
         const mine = await pgStore.append(run, seq, b);
-        const theirs = sqlite.append(run, seq, () => b);
+        const theirs = sqlite.append(run, seq, b);
         expect(mine).toEqual(theirs);
       }
       expect((await pgStore.units(run)).length).toBeGreaterThan(10);
