@@ -4,7 +4,7 @@
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { PhasedError } from '../src/errors/index.js';
-import { type EventStore, openEventStore, openStore, type SqliteStore } from '../store/index.js';
+import { type EventStore, isPostgresUrl, openEventStore } from '../store/index.js';
 import { exitCodeFor } from './exit-codes.js';
 
 export interface GlobalOptions {
@@ -21,23 +21,28 @@ export function globals(cmd: Command): GlobalOptions {
 /** `scheme://…`: a URL, which phased does not take for a file name (SQLite would create `postgres:/…`). */
 const URL_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 
-/** The event log's file: --db, else PHASED_DB, else .phased/phased.db. A URL is refused (exit 2). */
+/**
+ * Where the event log lives: --db, else PHASED_DB, else .phased/phased.db. A postgres:// URL is the team store on
+ * PostgreSQL; any other URL is refused (exit 2); anything else is an SQLite file path.
+ */
 export function dbPath(g: GlobalOptions): string {
   const given = g.db ?? process.env.PHASED_DB;
+  if (given !== undefined && isPostgresUrl(given)) return given;
   if (given !== undefined && URL_FORM.test(given)) {
     const where = g.db !== undefined ? '--db' : 'PHASED_DB';
     const scheme = given.slice(0, given.indexOf(':'));
     throw badArgument(
-      `${where} ${given} is a ${scheme}:// URL, which phased does not serve: the event log is an SQLite file, so give a file path ` +
-        `(e.g. --db .phased/phased.db; a missing file is created). PostgreSQL is not served yet.`,
+      `${where} ${given} is a ${scheme}:// URL, which phased does not serve: give an SQLite file path ` +
+        `(e.g. --db .phased/phased.db; a missing file is created) or a PostgreSQL URL (postgres://user@host:5432/db).`,
     );
   }
   return resolve(given ?? join('.phased', 'phased.db'));
 }
 
-/** Logs and command output live beside the database: `<db dir>/logs`. */
+/** Logs and command output live beside the database (`<db dir>/logs`); with PostgreSQL, in ./.phased/logs. */
 export function logDir(g: GlobalOptions): string {
-  return join(dirname(dbPath(g)), 'logs');
+  const db = dbPath(g);
+  return isPostgresUrl(db) ? resolve('.phased', 'logs') : join(dirname(db), 'logs');
 }
 
 function storeOptions(g: GlobalOptions, opts: { readonly?: boolean }) {
@@ -49,11 +54,6 @@ function storeOptions(g: GlobalOptions, opts: { readonly?: boolean }) {
 /** The event store --db names, as the interface every backend implements (through openEventStore). */
 export function openEvents(g: GlobalOptions, opts: { readonly?: boolean } = {}): Promise<EventStore> {
   return openEventStore(dbPath(g), storeOptions(g, opts));
-}
-
-/** The SQLite class itself, for the read-side commands that still take it (status, replay, report, ui). */
-export function openDb(g: GlobalOptions, opts: { readonly?: boolean } = {}): SqliteStore {
-  return openStore(dbPath(g), storeOptions(g, opts));
 }
 
 let stdoutGone = false;

@@ -1,10 +1,19 @@
 // The daemon's scheduler: every tick, drive each run that is created or running and not leased by a live
 // process (several at once, one Driver and AbortController each); a dead owner's run is taken over via its lease.
+// On a server store that can claim runs (PostgreSQL: FOR UPDATE SKIP LOCKED), daemons on several hosts split the
+// runs by claiming them, and wake on the store's change notifications with the tick as a slow fallback.
 // It does no unit work itself; paused, blocked, failed and finished runs are left for a human.
 
 import { PhasedError } from '../../machines/index.js';
-import { type EventStore, sqliteSyncOf } from '../../store/index.js';
-import { Driver, type DriverOptions, ownerIsDead } from '../engine/index.js';
+import type { EventStore, LeaseToken } from '../../store/index.js';
+import {
+  Driver,
+  type DriverOptions,
+  type HeldLease,
+  LEASE_MS,
+  ownerId,
+  ownerIsDead,
+} from '../engine/index.js';
 import { createRunLogger, logEvents } from '../observe/index.js';
 import { Metrics } from './metrics.js';
 
@@ -29,6 +38,26 @@ function leaseLive(owner: string | null, expiresAt: string | null, now: number):
 
 const ELIGIBLE = new Set(['created', 'running']);
 const ERROR_BACKOFF_MS = 30_000;
+/** Runs claimed per tick on a store that claims (the rest wait for the next tick or another daemon). */
+const CLAIM_BATCH = 8;
+/** On a store that notifies, the longest wait between looks when nothing was notified. */
+const NOTIFIED_FALLBACK_MS = 5000;
+
+/** What a server store offers beyond the interface: claiming runs for daemons, and waiting for a change. */
+interface ClaimingStore extends EventStore {
+  claimRuns(
+    owner: string,
+    limit: number,
+    ttlMs: number,
+  ): Promise<{ runId: string; token: LeaseToken; from?: string }[]>;
+  waitForChange?(timeoutMs: number): Promise<void>;
+}
+
+function claiming(store: EventStore): ClaimingStore | undefined {
+  return typeof (store as Partial<ClaimingStore>).claimRuns === 'function'
+    ? (store as ClaimingStore)
+    : undefined;
+}
 
 interface Driven {
   stop: AbortController;
@@ -44,12 +73,22 @@ export class Daemon {
   private ticking = false;
 
   constructor(private readonly opts: DaemonOptions) {
-    this.metrics = new Metrics(sqliteSyncOf(opts.store), () => this.driving.size);
+    this.metrics = new Metrics(opts.store, () => this.driving.size);
   }
 
   start(): void {
     void this.tickSafely();
     this.timer = setInterval(() => void this.tickSafely(), this.opts.tickMs ?? 1000);
+    const wait = claiming(this.opts.store)?.waitForChange?.bind(this.opts.store);
+    if (wait) void this.onNotifications(wait);
+  }
+
+  /** New runs and control commands arrive as notifications: look at once instead of at the next tick. */
+  private async onNotifications(wait: (timeoutMs: number) => Promise<void>): Promise<void> {
+    while (!this.stopping) {
+      await wait(NOTIFIED_FALLBACK_MS).catch(() => undefined);
+      if (!this.stopping) await this.tickSafely();
+    }
   }
 
   /** One tick at a time; a tick that cannot read the store is told and tried again next time. */
@@ -72,6 +111,8 @@ export class Daemon {
 
   async tick(): Promise<void> {
     if (this.stopping) return;
+    const claimer = claiming(this.opts.store);
+    if (claimer) return this.claimTick(claimer);
     // Summaries only (no plan_json); the lease is read from the same row.
     const rows = await this.opts.store.views.runSummaries();
     if (this.stopping) return;
@@ -88,12 +129,26 @@ export class Daemon {
     this.opts.say?.(line);
   }
 
-  private drive(runId: string): void {
+  /** Claim runs with free or expired leases (other daemons skip the rows this one locks) and drive them. */
+  private async claimTick(store: ClaimingStore): Promise<void> {
+    const claimed = await store.claimRuns(ownerId(), CLAIM_BATCH, LEASE_MS);
+    const now = Date.now();
+    for (const c of claimed) {
+      if (this.stopping || this.driving.has(c.runId) || (this.notBefore.get(c.runId) ?? 0) > now) {
+        if (!this.driving.has(c.runId)) await store.releaseLease(c.runId, c.token).catch(() => undefined);
+        continue;
+      }
+      this.drive(c.runId, { token: c.token, ...(c.from ? { from: c.from } : {}) });
+    }
+  }
+
+  private drive(runId: string, lease?: HeldLease): void {
     const stop = new AbortController();
     const logger = createRunLogger(this.opts.logDir, runId, this.opts.logLevel ?? 'info');
     const driver = new Driver({
       store: this.opts.store,
       runId,
+      ...(lease ? { lease } : {}),
       stop: stop.signal,
       logDir: this.opts.logDir,
       graceMs: this.opts.graceMs,
@@ -114,7 +169,7 @@ export class Daemon {
         },
         (err) => {
           // Another process took the run between our look and our lease: not an error.
-          if (err instanceof PhasedError && err.code === 'LEASE_HELD') return;
+          if (err instanceof PhasedError && (err.code === 'LEASE_HELD' || err.code === 'LEASE_LOST')) return;
           this.notBefore.set(runId, Date.now() + ERROR_BACKOFF_MS);
           this.say(
             `run ${runId}: stopped driving: ${(err as Error).message} (retrying in ${ERROR_BACKOFF_MS / 1000} s)`,

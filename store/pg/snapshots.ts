@@ -10,7 +10,12 @@ import type { Db } from './db.js';
 export class PgSnapshots {
   constructor(private readonly db: Db) {}
 
-  async save(runId: string, seq: number, snapshot: unknown): Promise<void> {
+  async save(
+    runId: string,
+    seq: number,
+    snapshot: unknown,
+    opts: { beforeCommit?: () => void } = {},
+  ): Promise<void> {
     const text = JSON.stringify(snapshot);
     await this.db.tx(async (c) => {
       const r = await c.query<{ hash: string }>('SELECT hash FROM events WHERE run_id = $1 AND seq = $2', [
@@ -36,6 +41,8 @@ export class PgSnapshots {
            SELECT min(seq) FROM (SELECT seq FROM snapshots WHERE run_id = $1 ORDER BY seq DESC LIMIT ${SNAPSHOTS_KEPT}) s)`,
         [runId],
       );
+      // Inside the transaction, before it commits (crash tests kill the process here; a throw rolls it back).
+      opts.beforeCommit?.();
     });
   }
 

@@ -9,6 +9,7 @@ import type {
   EventStore,
   LeaseGrant,
   LeaseToken,
+  SnapshotSaveOptions,
 } from '../api.js';
 import type {
   ChainReport,
@@ -125,9 +126,14 @@ export class PgEventStore implements EventStore {
     return this.reader.count(runId);
   }
 
-  async saveSnapshot(runId: string, seq: number, snapshot: unknown): Promise<void> {
+  async saveSnapshot(
+    runId: string,
+    seq: number,
+    snapshot: unknown,
+    opts?: SnapshotSaveOptions,
+  ): Promise<void> {
     this.writable('save a snapshot');
-    await this.snapshots.save(runId, seq, snapshot);
+    await this.snapshots.save(runId, seq, snapshot, opts);
   }
 
   latestSnapshot(runId: string, atOrBeforeSeq?: number): Promise<SnapshotRecord | undefined> {

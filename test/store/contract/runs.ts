@@ -44,10 +44,10 @@ export function runsSuite({ make }: StoreCtx): void {
       expect((await store.listRuns()).map((r) => r.runId)).toEqual(['new', 'mid', 'old']);
     });
 
-    it('RUN_NOT_FOUND names the run, the file and up to 5 existing runs', async () => {
+    it('RUN_NOT_FOUND names the run, the store and up to 5 existing runs', async () => {
       const store = await make();
       await expect(store.requireRun('ghost')).rejects.toThrow(
-        /run ghost not found in .*phased\.db; it holds no runs yet/,
+        `run ghost not found in ${store.location}; it holds no runs yet`,
       );
       for (let i = 1; i <= 7; i++) await newRun(store, `run-${i}`, `2025-01-0${i}T00:00:00.000Z`);
       let err: PhasedError | undefined;
