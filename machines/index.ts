@@ -2,6 +2,14 @@
 
 export type { GateState, RunContext, StepCounters } from './context.js';
 export { initialContext } from './context.js';
+export type { BudgetSpec, CostSpec, NotifySpec, NotifyTrigger } from './cost-plan.js';
+export {
+  costOf,
+  NOTIFY_TRIGGERS,
+  ON_DEMAND_PRICE_PER_TIB,
+  parseBytes,
+  parseDuration,
+} from './cost-plan.js';
 export type { ErrorCode } from './errors.js';
 export { errorInfo, exitCodeFor, PhasedError, PlanError, UnitError } from './errors.js';
 export type {
