@@ -1,4 +1,6 @@
 // Drive a run in this process: signals, logs, progress and the closing summary; returns the exit code.
+import { type BudgetFigures, PhasedError, parseBytes } from '../machines/index.js';
+import { budgetPauseMessage } from '../src/cost/index.js';
 import { Metrics, parseHttpAddress, serveHttp } from '../src/daemon/index.js';
 import { Driver } from '../src/engine/index.js';
 import {
@@ -29,6 +31,21 @@ export interface DriveCliOptions {
   httpPublic?: boolean;
   /** Recorded in DRIVER_ATTACHED (resume says `resume` even for a run that has no event yet). */
   attachReason?: 'new' | 'resume';
+  /** `--max-bytes-billed`: the run's budget, logged as BUDGET_CHANGED. */
+  maxBytesBilled?: number;
+}
+
+/** `--max-bytes-billed SIZE` parsed (BAD_ARGUMENT naming the option when it is not a size). */
+export function maxBytesBilledOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = parseBytes(value);
+  if (n === undefined) {
+    throw new PhasedError(
+      'BAD_ARGUMENT',
+      `--max-bytes-billed ${value} is not valid: expected a size such as 10TiB, 500GiB or a whole number of bytes`,
+    );
+  }
+  return n;
 }
 
 /** `--http[=ADDR]` parsed (throws BAD_ARGUMENT before anything is created when it is not valid). */
@@ -80,8 +97,13 @@ async function drive(
     inspect: inspector?.inspect,
     warehouse: o.warehouse,
     attachReason: o.attachReason,
+    maxBytesBilled: o.maxBytesBilled,
   });
   logEvents(logger, driver.events$);
+  let budgetPause: BudgetFigures | undefined;
+  driver.events$.subscribe(({ event }) => {
+    if (event.type === 'PAUSED') budgetPause = event.budget;
+  });
   const addr = httpAddressOf(o);
   let web: Awaited<ReturnType<typeof serveHttp>> | undefined;
   if (addr) {
@@ -108,6 +130,7 @@ async function drive(
         }),
       );
     }
+    if (result.status === 'paused' && budgetPause) print(budgetPauseMessage(runId, budgetPause, resumeHint));
     if (result.status === 'interrupted')
       print(`run ${runId} interrupted by ${result.reason}; resume with \`${resumeHint}\``);
     return result.exitCode;

@@ -1,5 +1,14 @@
 // Public surface of the pure core: plan model, event vocabulary, reports, errors and the run statechart.
 
+export { decideConcurrency, RECOVER_AFTER, stepLimit, throttleCause } from './aimd.js';
+export {
+  type BudgetDecision,
+  billedEstimate,
+  decideBudget,
+  JOB_CAP_FLOOR,
+  JOB_CAP_MARGIN,
+  jobCap,
+} from './budget.js';
 export type { GateState, RunContext, StepCounters } from './context.js';
 export { initialContext } from './context.js';
 export type { BudgetSpec, CostSpec, NotifySpec, NotifyTrigger } from './cost-plan.js';
@@ -23,6 +32,8 @@ export type {
   UnitStartReason,
 } from './events.js';
 export { EVENT_TYPES, eventData, eventFromRow } from './events.js';
+export { budgetOf, initialOps, type OpsContext, opsAfter, type Usage } from './ops.js';
+export type { BudgetFigures, OpsEvent } from './ops-events.js';
 export { compactPartitions, countPartitions, expandPartitions, isCalendarDate } from './partitions.js';
 export type {
   BigQueryWarehouseSpec,

@@ -1,4 +1,6 @@
 // Cost and budget: estimates before a run (estimate.ts), byte and money formatting (format.ts).
+
+export { BudgetGuard } from './budget-guard.js';
 export {
   BQ_SAMPLE,
   type Estimate,
@@ -7,3 +9,6 @@ export {
   type StepEstimate,
   samplePartitions,
 } from './estimate.js';
+export { budgetPauseMessage } from './format.js';
+export { RunOps } from './run-ops.js';
+export { StepLimiter } from './step-limiter.js';

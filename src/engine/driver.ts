@@ -22,6 +22,7 @@ import {
   type StepSpec,
 } from '../../machines/index.js';
 import type { EventStore, StoredEvent } from '../../store/index.js';
+import { RunOps } from '../cost/run-ops.js';
 import type { Warehouse } from '../warehouse/index.js';
 import { sleep } from './backoff.js';
 import { CommitQueue } from './commit-queue.js';
@@ -58,6 +59,8 @@ export interface DriverOptions {
    * without events and `resume` otherwise. A lease taken from a driver that never detached records `takeover`.
    */
   attachReason?: Exclude<AttachReason, 'takeover'>;
+  /** Set (or raise) the run's budget of bytes billed, logged as BUDGET_CHANGED (`--max-bytes-billed`). */
+  maxBytesBilled?: number;
 }
 
 export interface DriveResult {
@@ -96,6 +99,8 @@ export class Driver {
   private queue!: CommitQueue;
   private fatal: unknown;
   private cap!: Semaphore;
+  /** Cost and quota hooks: budget guard, adaptive step limits, follow-up decisions (src/cost/). */
+  ops!: RunOps;
 
   constructor(private readonly opts: DriverOptions) {}
 
@@ -114,6 +119,9 @@ export class Driver {
         this.wh = await openPlanWarehouse(this.log.plan, { logDir: this.opts.logDir ?? '.phased/logs' });
         ownWarehouse = true;
       }
+      this.ops = new RunOps(this.log, this.wh);
+      this.log.followUps = (event, snap) => this.ops.followUps(event, snap);
+      this.events$.subscribe(({ event }) => this.ops.observe(event));
       timers.push(this.every(Math.max(1000, LEASE_MS / 3), () => this.renew()));
       let dv = store.dataVersion();
       timers.push(
@@ -153,6 +161,9 @@ export class Driver {
           { type: 'PAUSED', by: this.owner, reason: 'requested before the previous driver stopped' },
         ]);
       }
+      // A budget given to this driver (run or resume --max-bytes-billed) is on record before the run resumes.
+      const budget = this.ops.budgetChange(this.opts.maxBytesBilled, this.owner, '--max-bytes-billed');
+      if (budget.length > 0) this.log.commit(budget);
       if (runStatus(this.log.snapshot) === 'paused') {
         this.log.commit([{ type: 'RESUMED', by: this.owner, reason: 'resume' }]);
       }
@@ -189,6 +200,15 @@ export class Driver {
         }
         const type = cancelRequested ? 'CANCELLED' : 'PAUSED';
         this.log.commit([{ type, by: this.owner, reason: 'requested' }]);
+        continue;
+      }
+      if (this.ops.guard.blocked) {
+        // The budget refused a unit: none starts; once the in-flight ones are logged, the run pauses.
+        if (this.inflight.size > 0) {
+          await this.wake();
+          continue;
+        }
+        this.log.commit([this.ops.guard.pauseEvent(this.owner) as RunEvent]);
         continue;
       }
       let progressed = false;
@@ -238,6 +258,7 @@ export class Driver {
     const sub = innerFrom(units)
       .pipe(
         mergeMap(async (u) => {
+          await this.ops.limiter.acquire(stepId);
           await this.cap.acquire();
           const p = runUnit(host, step, u);
           this.inflight.add(p);
@@ -246,6 +267,7 @@ export class Driver {
           } finally {
             this.inflight.delete(p);
             this.cap.release();
+            this.ops.limiter.release(stepId);
           }
         }, step.concurrency),
       )
@@ -277,13 +299,18 @@ export class Driver {
       },
       stopping: () => this.stopping(),
       abort: this.cancel.signal,
+      admit: (unit) => this.ops.guard.admit(unit),
     };
   }
 
   private stopping(): boolean {
     const c = this.log.snapshot.context;
     return (
-      c.pauseRequested || c.cancelRequested || this.opts.stop?.aborted === true || this.fatal !== undefined
+      c.pauseRequested ||
+      c.cancelRequested ||
+      this.opts.stop?.aborted === true ||
+      this.fatal !== undefined ||
+      this.ops.guard.blocked !== undefined
     );
   }
 

@@ -104,6 +104,11 @@ export class RunLog {
   private seqNow: number;
   /** The state column of the latest event, once known (computed on demand after a rebuild). */
   private stateNow: string | undefined;
+  /**
+   * Events decided from each of this process's own events as it is applied (adaptive concurrency,
+   * notifications), appended in the same transaction: a decision is never durable without its cause, or lost.
+   */
+  followUps?: (event: RunEvent, snap: RunSnapshot) => RunEvent[];
   /** Called with every event the log gains (own and other processes'), after it is durable. */
   onEvent?: (stored: StoredEvent, event: RunEvent, snap: RunSnapshot) => void;
 
@@ -206,9 +211,12 @@ export class RunLog {
       }
       const at = new Date().toISOString();
       const out: NewEvent[] = [];
-      for (const event of decide(this.cursor.snapshot)) {
+      const queue = decide(this.cursor.snapshot);
+      for (let i = 0; i < queue.length; i++) {
+        const event = queue[i];
         const snap = this.cursor.apply(event);
         applied.push({ event, snap });
+        if (this.followUps) queue.push(...this.followUps(event, snap));
         out.push({
           type: event.type,
           data: eventData(event),

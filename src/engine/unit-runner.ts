@@ -9,7 +9,11 @@ import {
   type UnitStartReason,
 } from '../../machines/index.js';
 import type { UnitRow } from '../../store/index.js';
-import type { UnitRef, Warehouse } from '../warehouse/index.js';
+import type { MaterializeResult, UnitRef, Warehouse } from '../warehouse/index.js';
+
+/** A budget guard's answer for a new attempt: its estimate and its job's cap, or refused (no start). */
+export type Admission = { estimatedBytes: number; maxBytesBilled: number } | 'refused' | undefined;
+
 import { backoffMs, sleep } from './backoff.js';
 import { failpoint } from './failpoints.js';
 
@@ -29,6 +33,8 @@ export interface UnitHost {
   stopping(): boolean;
   /** Aborted on cancel: in-flight work should stop. */
   abort: AbortSignal;
+  /** With a budget: asked before each new attempt (the cost hooks, src/cost/budget-guard.ts). */
+  admit?(unit: UnitRef): Promise<Admission>;
 }
 
 export type UnitOutcome = 'succeeded' | 'failed' | 'left-pending';
@@ -74,13 +80,14 @@ export async function runUnit(host: UnitHost, step: StepSpec, unit: UnitRow): Pr
   const last = lastAttempt(unit);
   let { attempt, jobRef, open, lookUp } = last;
   let reason: UnitStartReason = attempt === 0 ? 'first' : open ? 'in-doubt' : 'retry';
-  const started = (a: number, why: UnitStartReason, job?: string): RunEvent => ({
+  const started = (a: number, why: UnitStartReason, job?: string, adm?: Admission): RunEvent => ({
     type: 'UNIT_STARTED',
     step: step.id,
     partition,
     attempt: a,
     reason: why,
     ...(job ? { jobRef: job } : {}),
+    ...(adm && adm !== 'refused' ? adm : {}),
   });
   const budget = step.retries + 1;
   for (let tries = 1; ; tries++) {
@@ -88,8 +95,12 @@ export async function runUnit(host: UnitHost, step: StepSpec, unit: UnitRow): Pr
     try {
       if (lookUp) {
         failpoint('before-reconcile');
+        let stats: MaterializeResult['stats'];
         const r = await host.wh.reconcile(ref(host, step, partition, attempt), jobRef, {
           signal: host.abort,
+          stats: (s) => {
+            stats = s;
+          },
           // The job exists and has not failed: the log says the attempt is in doubt again before waiting on it.
           attached: async () => {
             if (open) return;
@@ -107,6 +118,7 @@ export async function runUnit(host: UnitHost, step: StepSpec, unit: UnitRow): Pr
             rows: r.rows,
             ms: 0,
             reconciled: true,
+            ...stats,
           };
           await host.commit(ok);
           return 'succeeded';
@@ -128,10 +140,15 @@ export async function runUnit(host: UnitHost, step: StepSpec, unit: UnitRow): Pr
         lookUp = false;
         open = false;
       }
+      const admission = host.admit ? await host.admit(ref(host, step, partition, attempt + 1)) : undefined;
+      if (admission === 'refused') return 'left-pending';
       attempt++;
-      const unitRef = ref(host, step, partition, attempt);
+      const unitRef: UnitRef = {
+        ...ref(host, step, partition, attempt),
+        ...(admission ? { maxBytesBilled: admission.maxBytesBilled } : {}),
+      };
       jobRef = host.wh.jobRefFor(unitRef);
-      await host.commit(started(attempt, reason, jobRef));
+      await host.commit(started(attempt, reason, jobRef, admission));
       open = true;
       failpoint('after-unit-started');
       const t0 = performance.now();
@@ -146,6 +163,7 @@ export async function runUnit(host: UnitHost, step: StepSpec, unit: UnitRow): Pr
         rows: res.rows,
         ms,
         ...(res.command ? { command: res.command } : {}),
+        ...res.stats,
       });
       return 'succeeded';
     } catch (err) {
