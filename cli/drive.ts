@@ -108,7 +108,7 @@ async function drive(
   let web: Awaited<ReturnType<typeof serveHttp>> | undefined;
   if (addr) {
     const metrics = new Metrics(store, () => 1);
-    metrics.observe(driver.events$);
+    metrics.observe(driver.events$, () => driver.log?.plan);
     web = await serveHttp(store, metrics, addr, {
       mode: 'run',
       runId,

@@ -21,6 +21,7 @@ export {
 } from './cost-plan.js';
 export type { ErrorCode } from './errors.js';
 export { errorInfo, exitCodeFor, PhasedError, PlanError, UnitError } from './errors.js';
+export { EMPTY_EWMA, ETA_ALPHA, type Ewma, etaSeconds, ewmaAfter, ratePerSecond } from './eta.js';
 export type {
   ActorInfo,
   AttachReason,

@@ -3,8 +3,9 @@
 
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Observable } from 'rxjs';
-import type { RunEvent } from '../../machines/index.js';
+import type { ResolvedPlan, RunEvent } from '../../machines/index.js';
 import type { EventStore } from '../../store/index.js';
+import { type GaugeEvent, RunGauges } from './run-gauges.js';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -13,9 +14,11 @@ export class Metrics {
   private readonly events: Counter<'type'>;
   private readonly gates: Counter<'gate' | 'result'>;
   private readonly renewals: Counter<'result'>;
+  private readonly runGauges: RunGauges;
 
   constructor(store: EventStore, driving: () => number) {
     const registers = [this.registry];
+    this.runGauges = new RunGauges(this.registry);
     this.units = new Counter({
       name: 'phased_units_total',
       help: 'Unit outcomes logged by runs this daemon drives (succeeded, failed = final, retried = will retry)',
@@ -68,7 +71,11 @@ export class Metrics {
   }
 
   /** Count one driver's events (subscribe before `run()` so attach events are counted too). */
-  observe(events$: Observable<{ event: RunEvent }>): void {
+  observe(
+    events$: Observable<{ event: RunEvent } & GaugeEvent>,
+    plan?: () => ResolvedPlan | undefined,
+  ): void {
+    if (plan) this.runGauges.observe(events$, plan);
     events$.subscribe(({ event }) => {
       this.events.inc({ type: event.type });
       switch (event.type) {

@@ -254,7 +254,13 @@ export class Driver {
         `run ${this.log.runId}: step ${stepId} has ${this.log.snapshot.context.steps[stepId]?.pending} pending units by the log's counters, but none in the units projection`,
       );
     }
-    const host = this.unitHost();
+    const host: UnitHost = {
+      ...this.unitHost(),
+      requeue: async () => {
+        this.ops.limiter.release(stepId);
+        await this.ops.limiter.acquire(stepId);
+      },
+    };
     const sub = innerFrom(units)
       .pipe(
         mergeMap(async (u) => {

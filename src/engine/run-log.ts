@@ -216,7 +216,8 @@ export class RunLog {
         const event = queue[i];
         const snap = this.cursor.apply(event);
         applied.push({ event, snap });
-        if (this.followUps) queue.push(...this.followUps(event, snap));
+        // Right after their cause: the next event is decided on a state that includes them.
+        if (this.followUps) queue.splice(i + 1, 0, ...this.followUps(event, snap));
         out.push({
           type: event.type,
           data: eventData(event),

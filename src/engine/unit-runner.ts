@@ -35,6 +35,8 @@ export interface UnitHost {
   abort: AbortSignal;
   /** With a budget: asked before each new attempt (the cost hooks, src/cost/budget-guard.ts). */
   admit?(unit: UnitRef): Promise<Admission>;
+  /** Before a retry: give the step's slot back and wait for room under its (adaptive) limit again. */
+  requeue?(): Promise<void>;
 }
 
 export type UnitOutcome = 'succeeded' | 'failed' | 'left-pending';
@@ -191,6 +193,7 @@ export async function runUnit(host: UnitHost, step: StepSpec, unit: UnitRow): Pr
       if (cancelled || wait === undefined) return 'left-pending';
       failpoint('in-retry-wait');
       if (!(await sleep(wait, host.abort))) return 'left-pending';
+      await host.requeue?.();
       reason = 'retry';
     }
   }
