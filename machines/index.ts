@@ -33,6 +33,13 @@ export type {
   UnitStartReason,
 } from './events.js';
 export { EVENT_TYPES, eventData, eventFromRow } from './events.js';
+export {
+  DEFAULT_STALLED_AFTER_MS,
+  decideNotifications,
+  decideStalled,
+  type NotifyContext,
+  notifyBody,
+} from './notify.js';
 export { budgetOf, initialOps, type OpsContext, opsAfter, type Usage } from './ops.js';
 export type { BudgetFigures, OpsEvent } from './ops-events.js';
 export { compactPartitions, countPartitions, expandPartitions, isCalendarDate } from './partitions.js';

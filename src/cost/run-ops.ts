@@ -20,7 +20,7 @@ export class RunOps {
   readonly limiter: StepLimiter;
   private readonly configured: Map<string, number>;
   /** More follow-up deciders (notifications). */
-  readonly deciders: ((event: RunEvent, snap: RunSnapshot) => RunEvent[])[] = [];
+  readonly deciders: ((event: RunEvent, snap: RunSnapshot, seq: number) => RunEvent[])[] = [];
 
   constructor(
     private readonly log: RunLog,
@@ -44,12 +44,12 @@ export class RunOps {
   }
 
   /** Events decided from one of this process's own events, appended in the same transaction. */
-  followUps(event: RunEvent, snap: RunSnapshot): RunEvent[] {
+  followUps(event: RunEvent, snap: RunSnapshot, seq: number): RunEvent[] {
     const out: RunEvent[] = [];
     if (event.type === 'UNIT_FAILED' || event.type === 'UNIT_SUCCEEDED') {
       out.push(...decideConcurrency(snap.context.ops, event, this.configured.get(event.step) ?? 1));
     }
-    for (const d of this.deciders) out.push(...d(event, snap));
+    for (const d of this.deciders) out.push(...d(event, snap, seq));
     return out;
   }
 

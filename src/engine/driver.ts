@@ -23,6 +23,7 @@ import {
 } from '../../machines/index.js';
 import type { EventStore, StoredEvent } from '../../store/index.js';
 import { RunOps } from '../cost/run-ops.js';
+import { Notifier } from '../notify/notifier.js';
 import type { Warehouse } from '../warehouse/index.js';
 import { sleep } from './backoff.js';
 import { CommitQueue } from './commit-queue.js';
@@ -101,6 +102,7 @@ export class Driver {
   private cap!: Semaphore;
   /** Cost and quota hooks: budget guard, adaptive step limits, follow-up decisions (src/cost/). */
   ops!: RunOps;
+  private notifier!: Notifier;
 
   constructor(private readonly opts: DriverOptions) {}
 
@@ -120,8 +122,11 @@ export class Driver {
         ownWarehouse = true;
       }
       this.ops = new RunOps(this.log, this.wh);
-      this.log.followUps = (event, snap) => this.ops.followUps(event, snap);
+      this.log.followUps = (event, snap, seq) => this.ops.followUps(event, snap, seq);
       this.events$.subscribe(({ event }) => this.ops.observe(event));
+      this.notifier = new Notifier(this.log);
+      this.ops.deciders.push(this.notifier.decide);
+      this.events$.subscribe(({ event, stored }) => this.notifier.observe(event, stored.seq));
       timers.push(this.every(Math.max(1000, LEASE_MS / 3), () => this.renew()));
       let dv = store.dataVersion();
       timers.push(
@@ -129,10 +134,13 @@ export class Driver {
           const now = store.dataVersion();
           if (now !== dv && this.log.sync() > 0) this.poke();
           dv = now;
+          const stalled = this.notifier.checkStalled(this.inflight.size);
+          if (stalled.length > 0) this.log.commit(stalled);
         }),
       );
       this.opts.stop?.addEventListener('abort', () => this.poke(), { once: true });
       this.attach();
+      this.notifier.start();
       return await this.loop();
     } finally {
       for (const t of timers) clearInterval(t);
@@ -183,11 +191,15 @@ export class Driver {
       if (this.fatal) throw this.fatal;
       const snap = this.log.snapshot;
       const status = runStatus(snap);
-      if (status !== 'running') return this.detach({ runId, status, exitCode: EXIT[status] }, status);
+      if (status !== 'running') {
+        await this.notifier.drain();
+        return this.detach({ runId, status, exitCode: EXIT[status] }, status);
+      }
       const stop = this.opts.stop;
       if (stop?.aborted) {
         const reason = String(stop.reason ?? 'SIGTERM');
         await this.drain(this.opts.graceMs ?? 30_000);
+        await this.notifier.drain();
         const exitCode = reason === 'SIGINT' ? 130 : 143;
         return this.detach({ runId, status: 'interrupted', exitCode, reason }, reason);
       }

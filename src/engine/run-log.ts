@@ -108,7 +108,7 @@ export class RunLog {
    * Events decided from each of this process's own events as it is applied (adaptive concurrency,
    * notifications), appended in the same transaction: a decision is never durable without its cause, or lost.
    */
-  followUps?: (event: RunEvent, snap: RunSnapshot) => RunEvent[];
+  followUps?: (event: RunEvent, snap: RunSnapshot, seq: number) => RunEvent[];
   /** Called with every event the log gains (own and other processes'), after it is durable. */
   onEvent?: (stored: StoredEvent, event: RunEvent, snap: RunSnapshot) => void;
 
@@ -216,8 +216,6 @@ export class RunLog {
         const event = queue[i];
         const snap = this.cursor.apply(event);
         applied.push({ event, snap });
-        // Right after their cause: the next event is decided on a state that includes them.
-        if (this.followUps) queue.splice(i + 1, 0, ...this.followUps(event, snap));
         out.push({
           type: event.type,
           data: eventData(event),
@@ -225,6 +223,10 @@ export class RunLog {
           state: snap.value,
           status: runStatus(snap),
         });
+        // Right after their cause: the next event is decided on a state that includes them. The cause's seq
+        // follows our head and the events other processes appended meanwhile.
+        const seq = this.seqNow + external.length + out.length;
+        if (this.followUps) queue.splice(i + 1, 0, ...this.followUps(event, snap, seq));
       }
       return out;
     });
