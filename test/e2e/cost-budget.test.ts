@@ -82,4 +82,27 @@ describe('budget (BigQuery)', () => {
       expect(e.data.maxBytesBilled).toBe(GIB);
     }
   });
+
+  it('keeps the budget across a kill -9 after a unit started: the resumed run writes each partition once', async () => {
+    const p = makeBqProject(tempDir('phased-budget-kill-'), server, { dates: 4, concurrency: 1 });
+    server.dryRunBytes = undefined;
+    const first = await runCliAsync(
+      ['--db', p.db, 'run', p.plan, '--run-id', 'k1', '--max-bytes-billed', '35MiB'],
+      { env: { ...p.env, PHASED_CRASH_AT: 'after-unit-started:2' } },
+    );
+    expect(first.signal).toBe('SIGKILL');
+    const resumed = await runCliAsync(['--db', p.db, 'resume', 'k1'], { env: p.env });
+    expect(resumed.code).toBe(3);
+    const events = readEvents(p.db, 'k1');
+    // The budget given to the first driver holds for the second (no new BUDGET_CHANGED).
+    expect(events.filter((e) => e.type === 'BUDGET_CHANGED')).toHaveLength(1);
+    const ok = events.filter((e) => e.type === 'UNIT_SUCCEEDED');
+    expect(ok).toHaveLength(3);
+    expect(ok.reduce((n, e) => n + Number(e.data.bytesBilled), 0)).toBe(30 * MIB);
+    const paused = events.filter((e) => e.type === 'PAUSED');
+    expect(paused.at(-1)?.data.reason).toBe('budget');
+    const written = server.writes.map((w) => `${w.table}/${w.partition}`);
+    expect(new Set(written).size).toBe(written.length);
+    expect(written).toHaveLength(3);
+  });
 });
