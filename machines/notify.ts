@@ -77,11 +77,17 @@ export function notifyBody(ctx: NotifyContext, trigger: NotifyTrigger, what: str
   };
 }
 
-function decided(targets: NotifySpec[], ctx: NotifyContext, t: ReturnType<typeof triggerOf>): Decided[] {
+function decided(
+  targets: NotifySpec[],
+  ctx: NotifyContext,
+  t: ReturnType<typeof triggerOf>,
+  when: (target: NotifySpec) => boolean = () => true,
+): Decided[] {
   if (!t) return [];
   const out: Decided[] = [];
+  // Ids carry the target's index in the plan, so a filter never makes two targets share one.
   targets.forEach((target, i) => {
-    if (!target.on.includes(t.trigger)) return;
+    if (!target.on.includes(t.trigger) || !when(target)) return;
     out.push({
       type: 'NOTIFY_DECIDED',
       id: `${t.trigger}@${ctx.seq}#${i}`,
@@ -120,9 +126,7 @@ export function decideStalled(
     what: `no unit finished for ${minutes} min with ${input.inFlight} in flight`,
     act: 'status RUN',
   };
-  return decided(
-    targets.filter((x) => quiet >= (x.stalledAfterMs ?? DEFAULT_STALLED_AFTER_MS)),
-    ctx,
-    t,
-  ).filter((d) => !input.already.has(d.id));
+  return decided(targets, ctx, t, (x) => quiet >= (x.stalledAfterMs ?? DEFAULT_STALLED_AFTER_MS)).filter(
+    (d) => !input.already.has(d.id),
+  );
 }
