@@ -61,6 +61,11 @@ export function registerRun(program: Command): void {
         }
         httpAddressOf(o);
         const maxBytesBilled = maxBytesBilledOf(o.maxBytesBilled);
+        if (maxBytesBilled !== undefined && o.detach) {
+          throw badArgument(
+            '--max-bytes-billed cannot be combined with --detach (the daemon would not see it): set budget.maxBytesBilled in the plan instead',
+          );
+        }
         if (!existsSync(file)) throw new PhasedError('PLAN_INVALID', `plan file ${file} does not exist`);
         const overrides = { start: o.start, end: o.end, refill: o.refill as 'missing' | 'all' | undefined };
         const plan = loadPlan(file, overrides);

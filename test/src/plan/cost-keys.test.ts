@@ -1,5 +1,6 @@
 // The plan's cost, budget and notify keys: sizes and durations as users write them, resolved to numbers;
 // a webhook that is not http(s) is refused by `phased check` (exit 2) naming the field.
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ON_DEMAND_PRICE_PER_TIB, parseBytes, parseDuration } from '../../../machines/index.js';
 import { loadPlan, planHash } from '../../../src/plan/index.js';
@@ -67,5 +68,17 @@ describe('cost, budget and notify plan keys', () => {
       doc.notify = [{ on: ['run_failed'], webhook: 'https://hooks.example.com/ok' }];
     });
     expect(runCli(['check', ok]).code).toBe(0);
+  });
+
+  it('run refuses a --max-bytes-billed that is not a size, and with --detach, creating nothing (exit 2)', () => {
+    const file = copyFixture();
+    const db = `${file}.db`;
+    const bad = runCli(['--db', db, 'run', file, '--max-bytes-billed', '10 furlongs']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--max-bytes-billed 10 furlongs is not valid');
+    const detached = runCli(['--db', db, 'run', file, '--detach', '--max-bytes-billed', '1TiB']);
+    expect(detached.code).toBe(2);
+    expect(detached.stderr).toContain('cannot be combined with --detach');
+    expect(existsSync(db)).toBe(false);
   });
 });
