@@ -1,4 +1,6 @@
 // Drive a run in this process: signals, logs, progress and the closing summary; returns the exit code.
+import { type BudgetFigures, PhasedError, parseBytes } from '../machines/index.js';
+import { budgetPauseMessage } from '../src/cost/index.js';
 import { Metrics, parseHttpAddress, serveHttp } from '../src/daemon/index.js';
 import type { HeldLease } from '../src/engine/index.js';
 import { Driver } from '../src/engine/index.js';
@@ -32,6 +34,21 @@ export interface DriveCliOptions {
   attachReason?: 'new' | 'resume';
   /** The run's lease, when the caller took it already (resume after accepting a plan change). */
   lease?: HeldLease;
+  /** `--max-bytes-billed`: the run's budget, logged as BUDGET_CHANGED. */
+  maxBytesBilled?: number;
+}
+
+/** `--max-bytes-billed SIZE` parsed (BAD_ARGUMENT naming the option when it is not a size). */
+export function maxBytesBilledOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = parseBytes(value);
+  if (n === undefined) {
+    throw new PhasedError(
+      'BAD_ARGUMENT',
+      `--max-bytes-billed ${value} is not valid: expected a size such as 10TiB, 500GiB or a whole number of bytes`,
+    );
+  }
+  return n;
 }
 
 /** `--http[=ADDR]` parsed (throws BAD_ARGUMENT before anything is created when it is not valid). */
@@ -84,13 +101,18 @@ async function drive(
     warehouse: o.warehouse,
     attachReason: o.attachReason,
     lease: o.lease,
+    maxBytesBilled: o.maxBytesBilled,
   });
   logEvents(logger, driver.events$);
+  let budgetPause: BudgetFigures | undefined;
+  driver.events$.subscribe(({ event }) => {
+    if (event.type === 'PAUSED') budgetPause = event.budget;
+  });
   const addr = httpAddressOf(o);
   let web: Awaited<ReturnType<typeof serveHttp>> | undefined;
   if (addr) {
-    const metrics = new Metrics(sqliteSyncOf(store), () => 1);
-    metrics.observe(driver.events$);
+    const metrics = new Metrics(store, () => 1);
+    metrics.observe(driver.events$, () => driver.log?.plan);
     web = await serveHttp(store, metrics, addr, {
       mode: 'run',
       runId,
@@ -112,6 +134,7 @@ async function drive(
         }),
       );
     }
+    if (result.status === 'paused' && budgetPause) print(budgetPauseMessage(runId, budgetPause, resumeHint));
     if (result.status === 'interrupted')
       print(`run ${runId} interrupted by ${result.reason}; resume with \`${resumeHint}\``);
     return result.exitCode;

@@ -2,6 +2,7 @@
 // Pure reducers over events; the statechart wires them in as assign actions.
 
 import type { RunEvent } from './events.js';
+import { initialOps, type OpsContext } from './ops.js';
 import { countPartitions } from './partitions.js';
 import type { ResolvedPlan } from './plan.js';
 import { allSteps } from './plan.js';
@@ -30,6 +31,8 @@ export interface RunContext {
   pauseRequested: boolean;
   cancelRequested: boolean;
   failure: string | null;
+  /** Bytes billed, the budget and adaptive concurrency (ops.ts); absent in snapshots from before them. */
+  ops?: OpsContext;
 }
 
 export function initialContext(plan: Pick<ResolvedPlan, 'phases'>): RunContext {
@@ -46,6 +49,7 @@ export function initialContext(plan: Pick<ResolvedPlan, 'phases'>): RunContext {
     pauseRequested: false,
     cancelRequested: false,
     failure: null,
+    ops: initialOps(),
   };
 }
 

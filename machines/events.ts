@@ -1,6 +1,8 @@
 // The audit vocabulary: one discriminated union of every event the log can hold.
 // The log stores `type` in its own column and the rest of the object as `data`.
 
+import type { BudgetFigures, OpsEvent } from './ops-events.js';
+import { OPS_EVENT_TYPES } from './ops-events.js';
 import type { CheckResult, GateReport, StepBaseline } from './report.js';
 
 /** A command step's process, as its UNIT_SUCCEEDED (and its UNIT_FAILED error's details) record it. */
@@ -65,6 +67,9 @@ export type RunEvent =
       attempt: number;
       reason: UnitStartReason;
       jobRef?: string;
+      /** With a budget: the bytes the unit's dry run says it will bill, and the job's maximumBytesBilled. */
+      estimatedBytes?: number;
+      maxBytesBilled?: number;
     }
   | {
       type: 'UNIT_SUCCEEDED';
@@ -77,6 +82,10 @@ export type RunEvent =
       reconciled?: boolean;
       /** Command steps: the process that wrote the partition. */
       command?: CommandRecord;
+      /** BigQuery: the job's statistics. */
+      bytesProcessed?: number;
+      bytesBilled?: number;
+      slotMs?: number;
     }
   | {
       type: 'UNIT_FAILED';
@@ -93,7 +102,7 @@ export type RunEvent =
   | { type: 'GATE_FAILED'; gate: string; report: GateReport }
   | { type: 'GATE_OVERRIDDEN'; gate: string; reason: string; by: string }
   | ({ type: 'PAUSE_REQUESTED' } & ActorInfo)
-  | ({ type: 'PAUSED' } & ActorInfo)
+  | ({ type: 'PAUSED'; budget?: BudgetFigures } & ActorInfo)
   | ({ type: 'RESUMED' } & ActorInfo)
   | ({ type: 'CANCEL_REQUESTED' } & ActorInfo)
   | ({ type: 'CANCELLED' } & ActorInfo)
@@ -122,7 +131,8 @@ export type RunEvent =
     }
   | { type: 'DRIVER_DETACHED'; pid: number; host: string; version: string; reason: string }
   | { type: 'RUN_SUCCEEDED'; summary: Record<string, { done: number; failed: number; total: number }> }
-  | { type: 'RUN_FAILED'; reason: string };
+  | { type: 'RUN_FAILED'; reason: string }
+  | OpsEvent;
 
 export type RunEventType = RunEvent['type'];
 
@@ -151,6 +161,7 @@ export const EVENT_TYPES: readonly RunEventType[] = [
   'DRIVER_DETACHED',
   'RUN_SUCCEEDED',
   'RUN_FAILED',
+  ...OPS_EVENT_TYPES,
 ];
 
 /** Split an event into the log's `type` column and its `data` payload. */

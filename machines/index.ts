@@ -3,12 +3,30 @@
 // The error classes live in src/errors (the one error module); re-exported here for the decisions' callers.
 export type { ErrorCode } from '../src/errors/index.js';
 export { errorInfo, PhasedError, PlanError, UnitError } from '../src/errors/index.js';
+export { decideConcurrency, RECOVER_AFTER, stepLimit, throttleCause } from './aimd.js';
 export type { AttachCommand } from './attach.js';
 export { decideAttach } from './attach.js';
+export {
+  type BudgetDecision,
+  billedEstimate,
+  decideBudget,
+  JOB_CAP_FLOOR,
+  JOB_CAP_MARGIN,
+  jobCap,
+} from './budget.js';
 export type { GateState, RunContext, StepCounters } from './context.js';
 export { initialContext } from './context.js';
 export type { ControlCommand, ControlState } from './control.js';
 export { decideControl } from './control.js';
+export type { BudgetSpec, CostSpec, NotifySpec, NotifyTrigger } from './cost-plan.js';
+export {
+  costOf,
+  NOTIFY_TRIGGERS,
+  ON_DEMAND_PRICE_PER_TIB,
+  parseBytes,
+  parseDuration,
+} from './cost-plan.js';
+export { EMPTY_EWMA, ETA_ALPHA, type Ewma, etaSeconds, ewmaAfter, ratePerSecond } from './eta.js';
 export type {
   ActorInfo,
   AttachReason,
@@ -22,6 +40,15 @@ export type {
 export { EVENT_TYPES, eventData, eventFromRow } from './events.js';
 export type { FinishCommand } from './finish.js';
 export { decideFinish } from './finish.js';
+export {
+  DEFAULT_STALLED_AFTER_MS,
+  decideNotifications,
+  decideStalled,
+  type NotifyContext,
+  notifyBody,
+} from './notify.js';
+export { budgetOf, initialOps, type OpsContext, opsAfter, type Usage } from './ops.js';
+export type { BudgetFigures, OpsEvent } from './ops-events.js';
 export { compactPartitions, countPartitions, expandPartitions, isCalendarDate } from './partitions.js';
 export type {
   BigQueryWarehouseSpec,

@@ -1,6 +1,8 @@
 // The resolved plan model: the frozen, validated shape every layer shares.
 // Pure types only; loading and validating YAML lives in src/plan.
 
+import type { BudgetSpec, CostSpec, NotifySpec } from './cost-plan.js';
+
 export type Dialect = 'sqlite' | 'bigquery';
 
 export interface DateRange {
@@ -101,6 +103,12 @@ export interface ResolvedPlan {
   phases: PhaseSpec[];
   /** Upper bound on units in flight across all steps. */
   maxConcurrency: number;
+  /** Price per TiB for estimates (absent: the on-demand list price). */
+  cost?: CostSpec;
+  /** The run's bytes-billed budget (BigQuery). */
+  budget?: BudgetSpec;
+  /** Webhooks told when the run needs attention or ends. */
+  notify?: NotifySpec[];
 }
 
 /** Every step of a plan, in phase and group order. */

@@ -6,6 +6,7 @@ import { assign, setup } from 'xstate';
 import type { RunContext } from './context.js';
 import { initialContext, isStepSettled, stepsAfter } from './context.js';
 import type { RunEvent } from './events.js';
+import { opsAfter } from './ops.js';
 import type { PhaseSpec, ResolvedPlan } from './plan.js';
 
 export const MACHINE_VERSION = 'phased-machine/1';
@@ -118,6 +119,7 @@ const base = setup({
   },
   actions: {
     counters: assign({ steps: ({ context, event }) => stepsAfter(context, event) }),
+    ops: assign({ ops: ({ context, event }) => opsAfter(context.ops, event) }),
     reopen: assign({ steps: ({ context, event }) => stepsAfter(context, event) }),
     enterGroup: assign((_, p: { phase: string; group: number }) => ({ phase: p.phase, group: p.group })),
     recordGate: assign({
@@ -169,8 +171,10 @@ export function createRunMachine(plan: Pick<ResolvedPlan, 'phases'>) {
         initial: 'prerequisites',
         on: {
           RUN_CREATED: { actions: 'created' },
-          UNIT_SUCCEEDED: { actions: 'counters' },
+          UNIT_SUCCEEDED: { actions: ['counters', 'ops'] },
           UNIT_FAILED: { actions: 'counters' },
+          BUDGET_CHANGED: { actions: 'ops' },
+          CONCURRENCY_CHANGED: { actions: 'ops' },
           RETRY_REQUESTED: { actions: 'reopen' },
           PAUSE_REQUESTED: { actions: 'requestPause' },
           PAUSED: { target: '#run.paused' },
@@ -202,6 +206,7 @@ export function createRunMachine(plan: Pick<ResolvedPlan, 'phases'>) {
         tags: ['paused'],
         on: {
           RESUMED: { target: '#run.active.hist', actions: 'clearRequests' },
+          BUDGET_CHANGED: { actions: 'ops' },
           CANCEL_REQUESTED: { actions: 'requestCancel' },
           CANCELLED: { target: '#run.cancelled' },
         },

@@ -10,7 +10,7 @@ import {
 } from '../../src/engine/index.js';
 import type { EventStore } from '../../store/index.js';
 import { action, globals, openEvents } from '../context.js';
-import { driveRun, httpAddressOf } from '../drive.js';
+import { driveRun, httpAddressOf, maxBytesBilledOf } from '../drive.js';
 
 export function registerResume(program: Command): void {
   program
@@ -27,6 +27,10 @@ export function registerResume(program: Command): void {
       'allow --http on a non-loopback address (requests from other hosts need the token)',
     )
     .option(
+      '--max-bytes-billed <size>',
+      "the run's budget of BigQuery bytes billed (10TiB, 500GiB, bytes); the run pauses before passing it (logged as BUDGET_CHANGED)",
+    )
+    .option(
       '--inspect [port]',
       'stream the run into the Stately inspector bridge on localhost (default port 8080)',
     )
@@ -39,11 +43,13 @@ export function registerResume(program: Command): void {
             inspect?: string | boolean;
             http?: string | boolean;
             httpPublic?: boolean;
+            maxBytesBilled?: string;
           },
           cmd: Command,
         ) => {
           const g = globals(cmd);
           httpAddressOf(o);
+          const maxBytesBilled = maxBytesBilledOf(o.maxBytesBilled);
           const store = await openEvents(g);
           let lease: HeldLease | undefined;
           try {
@@ -75,6 +81,7 @@ export function registerResume(program: Command): void {
             httpPublic: o.httpPublic,
             attachReason: 'resume',
             lease,
+            maxBytesBilled,
           });
         },
       ),

@@ -6,7 +6,7 @@ import { createRun, formatDryRun, openPlanWarehouse, planDryRun } from '../../sr
 import { commandHint } from '../../src/observe/index.js';
 import { assertPlanSql, loadPlan } from '../../src/plan/index.js';
 import { action, badArgument, globals, logDir, openEvents, print, printJson } from '../context.js';
-import { driveRun, httpAddressOf } from '../drive.js';
+import { driveRun, httpAddressOf, maxBytesBilledOf } from '../drive.js';
 
 interface RunOptions {
   runId?: string;
@@ -18,6 +18,7 @@ interface RunOptions {
   dryRun?: boolean;
   http?: string | boolean;
   httpPublic?: boolean;
+  maxBytesBilled?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -45,6 +46,10 @@ export function registerRun(program: Command): void {
       'allow --http on a non-loopback address (requests from other hosts need the token)',
     )
     .option(
+      '--max-bytes-billed <size>',
+      "the run's budget of BigQuery bytes billed (10TiB, 500GiB, bytes); the run pauses before passing it (logged as BUDGET_CHANGED)",
+    )
+    .option(
       '--inspect [port]',
       'stream the run into the Stately inspector bridge on localhost (default port 8080)',
     )
@@ -55,6 +60,12 @@ export function registerRun(program: Command): void {
           throw badArgument(`--refill ${o.refill} is not valid: expected missing or all`);
         }
         httpAddressOf(o);
+        const maxBytesBilled = maxBytesBilledOf(o.maxBytesBilled);
+        if (maxBytesBilled !== undefined && o.detach) {
+          throw badArgument(
+            '--max-bytes-billed cannot be combined with --detach (the daemon would not see it): set budget.maxBytesBilled in the plan instead',
+          );
+        }
         if (!existsSync(file)) throw new PhasedError('PLAN_INVALID', `plan file ${file} does not exist`);
         const overrides = { start: o.start, end: o.end, refill: o.refill as 'missing' | 'all' | undefined };
         const plan = loadPlan(file, overrides);
@@ -95,6 +106,7 @@ export function registerRun(program: Command): void {
           http: o.http,
           httpPublic: o.httpPublic,
           warehouse: wh,
+          maxBytesBilled,
         });
       }),
     );

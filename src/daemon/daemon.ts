@@ -158,7 +158,7 @@ export class Daemon {
       onLeaseRenewed: (ok) => this.metrics.leaseRenewed(ok),
     });
     logEvents(logger, driver.events$);
-    this.metrics.observe(driver.events$);
+    this.metrics.observe(driver.events$, () => driver.log?.plan);
     const onAppend = this.opts.onAppend;
     if (onAppend) driver.events$.subscribe(() => onAppend());
     const done = driver

@@ -3,9 +3,10 @@
 
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Observable } from 'rxjs';
-import type { RunEvent } from '../../machines/index.js';
+import type { ResolvedPlan, RunEvent } from '../../machines/index.js';
 import type { EventStore, SqliteStore } from '../../store/index.js';
 import { toEventStore } from '../observe/store-compat.js';
+import { type GaugeEvent, RunGauges } from './run-gauges.js';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -14,11 +15,13 @@ export class Metrics {
   private readonly events: Counter<'type'>;
   private readonly gates: Counter<'gate' | 'result'>;
   private readonly renewals: Counter<'result'>;
+  private readonly runGauges: RunGauges;
 
   /** `store` may still be the SQLite class until every caller holds the interface. */
   constructor(store: EventStore | SqliteStore, driving: () => number) {
     const events = toEventStore(store);
     const registers = [this.registry];
+    this.runGauges = new RunGauges(this.registry);
     this.units = new Counter({
       name: 'phased_units_total',
       help: 'Unit outcomes logged by runs this daemon drives (succeeded, failed = final, retried = will retry)',
@@ -72,7 +75,11 @@ export class Metrics {
   }
 
   /** Count one driver's events (subscribe before `run()` so attach events are counted too). */
-  observe(events$: Observable<{ event: RunEvent }>): void {
+  observe(
+    events$: Observable<{ event: RunEvent } & GaugeEvent>,
+    plan?: () => ResolvedPlan | undefined,
+  ): void {
+    if (plan) this.runGauges.observe(events$, plan);
     events$.subscribe(({ event }) => {
       this.events.inc({ type: event.type });
       switch (event.type) {

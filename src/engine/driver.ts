@@ -24,6 +24,8 @@ import {
   type StepSpec,
 } from '../../machines/index.js';
 import type { EventStore, LeaseToken, StoredEvent } from '../../store/index.js';
+import { RunOps } from '../cost/run-ops.js';
+import { Notifier } from '../notify/notifier.js';
 import type { PlanWarehouse } from '../warehouse/index.js';
 import { sleep } from './backoff.js';
 import { CommitQueue } from './commit-queue.js';
@@ -62,6 +64,8 @@ export interface DriverOptions {
    * without events and `resume` otherwise. A lease taken from a driver that never detached records `takeover`.
    */
   attachReason?: Exclude<AttachReason, 'takeover'>;
+  /** Set (or raise) the run's budget of bytes billed, logged as BUDGET_CHANGED (`--max-bytes-billed`). */
+  maxBytesBilled?: number;
 }
 
 export interface DriveResult {
@@ -101,6 +105,9 @@ export class Driver {
   private fatal: unknown;
   private cap!: Semaphore;
   private lease!: LeaseToken;
+  /** Cost and quota hooks: budget guard, adaptive step limits, follow-up decisions (src/cost/). */
+  ops!: RunOps;
+  private notifier!: Notifier;
 
   constructor(private readonly opts: DriverOptions) {}
 
@@ -120,6 +127,12 @@ export class Driver {
         this.wh = await openPlanWarehouse(this.log.plan, { logDir: this.opts.logDir ?? '.phased/logs' });
         ownWarehouse = true;
       }
+      this.ops = new RunOps(this.log, this.wh.reads);
+      this.log.followUps = (event, snap, seq) => this.ops.followUps(event, snap, seq);
+      this.events$.subscribe(({ event }) => this.ops.observe(event));
+      this.notifier = new Notifier(this.log);
+      this.ops.deciders.push(this.notifier.decide);
+      this.events$.subscribe(({ event, stored }) => this.notifier.observe(event, stored.seq));
       timers.push(this.every(Math.max(1000, LEASE_MS / 3), () => this.renew()));
       let mark = await store.changeMark();
       timers.push(
@@ -127,10 +140,13 @@ export class Driver {
           const now = await store.changeMark();
           if (now !== mark && (await this.log.sync()) > 0) this.poke();
           mark = now;
+          const stalled = this.notifier.checkStalled(this.inflight.size);
+          if (stalled.length > 0) await this.commit(stalled);
         }),
       );
       this.opts.stop?.addEventListener('abort', () => this.poke(), { once: true });
       await this.attach(held.from);
+      await this.notifier.start();
       return await this.loop();
     } finally {
       for (const t of timers) clearInterval(t);
@@ -156,9 +172,17 @@ export class Driver {
       ...(from ? { takeoverFrom: from } : {}),
       resumePaused: this.opts.resumePaused !== false,
     };
-    await this.log.commitWith((snap) => decideAttach(command, runState(this.log, snap, failed)), {
-      lease: this.lease,
-    });
+    await this.log.commitWith(
+      (snap) => {
+        const events = decideAttach(command, runState(this.log, snap, failed));
+        // A budget given to this driver (run or resume --max-bytes-billed) is on record before the run resumes.
+        const budget = this.ops.budgetChange(this.opts.maxBytesBilled, this.owner, '--max-bytes-billed');
+        const resumed = events.findIndex((e) => e.type === 'RESUMED');
+        events.splice(resumed < 0 ? events.length : resumed, 0, ...budget);
+        return events;
+      },
+      { lease: this.lease },
+    );
   }
 
   /** This driver as DRIVER_ATTACHED and DRIVER_DETACHED record it. */
@@ -180,11 +204,15 @@ export class Driver {
       if (this.fatal) throw this.fatal;
       const snap = this.log.snapshot;
       const status = runStatus(snap);
-      if (status !== 'running') return this.detach({ runId, status, exitCode: EXIT[status] }, status);
+      if (status !== 'running') {
+        await this.notifier.drain();
+        return this.detach({ runId, status, exitCode: EXIT[status] }, status);
+      }
       const stop = this.opts.stop;
       if (stop?.aborted) {
         const reason = String(stop.reason ?? 'SIGTERM');
         await this.drain(this.opts.graceMs ?? 30_000);
+        await this.notifier.drain();
         const exitCode = reason === 'SIGINT' ? 130 : 143;
         return this.detach({ runId, status: 'interrupted', exitCode, reason }, reason);
       }
@@ -198,6 +226,15 @@ export class Driver {
           continue;
         }
         await this.commit(events);
+        continue;
+      }
+      if (this.ops.guard.blocked) {
+        // The budget refused a unit: none starts; once the in-flight ones are logged, the run pauses.
+        if (this.inflight.size > 0) {
+          await this.wake();
+          continue;
+        }
+        await this.commit([this.ops.guard.pauseEvent(this.owner) as RunEvent]);
         continue;
       }
       let progressed = false;
@@ -246,10 +283,17 @@ export class Driver {
         `run ${this.log.runId}: step ${stepId} has ${this.log.snapshot.context.steps[stepId]?.pending} pending units by the log's counters, but none in the units projection`,
       );
     }
-    const host = this.unitHost(step);
+    const host: UnitHost = {
+      ...this.unitHost(step),
+      requeue: async () => {
+        this.ops.limiter.release(stepId);
+        await this.ops.limiter.acquire(stepId);
+      },
+    };
     const sub = innerFrom(units)
       .pipe(
         mergeMap(async (u) => {
+          await this.ops.limiter.acquire(stepId);
           await this.cap.acquire();
           const p = runUnit(host, step, u);
           this.inflight.add(p);
@@ -258,6 +302,7 @@ export class Driver {
           } finally {
             this.inflight.delete(p);
             this.cap.release();
+            this.ops.limiter.release(stepId);
           }
         }, step.concurrency),
       )
@@ -289,13 +334,18 @@ export class Driver {
       },
       stopping: () => this.stopping(),
       abort: this.cancel.signal,
+      admit: (unit) => this.ops.guard.admit(unit),
     };
   }
 
   private stopping(): boolean {
     const c = this.log.snapshot.context;
     return (
-      c.pauseRequested || c.cancelRequested || this.opts.stop?.aborted === true || this.fatal !== undefined
+      c.pauseRequested ||
+      c.cancelRequested ||
+      this.opts.stop?.aborted === true ||
+      this.fatal !== undefined ||
+      this.ops.guard.blocked !== undefined
     );
   }
 

@@ -2,6 +2,7 @@
 // It reads the warehouse only (no run, no event log, no DDL); the same baseline measurement as the driver.
 
 import { allSteps, type CheckResult, type ResolvedPlan } from '../../machines/index.js';
+import type { Estimate } from '../cost/estimate.js';
 import type { StepDryRun } from '../gates/index.js';
 // Direct module imports: the plan index pulls in zod and yaml, which a resume never needs.
 import { describePlan } from '../plan/describe.js';
@@ -23,6 +24,20 @@ export interface DryRunStep {
   note?: string;
 }
 
+/** Money in USD with cents (or fractions of a cent for tiny figures). */
+export function formatUsd(n: number): string {
+  if (n > 0 && n < 0.01) return `$${n.toPrecision(2)}`;
+  return `$${n.toFixed(2)}`;
+}
+
+/** Seconds as `1h 02m`, `3m 05s` or `12.3 s`. */
+export function formatSeconds(s: number): string {
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(Math.round(s % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
 export interface DryRunReport {
   plan: string;
   warehouse: ResolvedPlan['warehouse']['kind'];
@@ -34,6 +49,8 @@ export interface DryRunReport {
   bytes?: number;
   prerequisites: CheckResult[];
   prerequisitesPassed: boolean;
+  /** Per step and in total: bytes and cost (BigQuery dry runs, sampled) or rows and seconds (SQLite, measured). */
+  estimate?: Estimate;
 }
 
 function stepBytes(
@@ -55,6 +72,7 @@ export async function planDryRun(
     '../gates/index.js'
   );
   const { openWarehouse } = await import('../warehouse/index.js');
+  const { estimateRun } = await import('../cost/estimate.js');
   const own = opts.warehouse ? undefined : await openWarehouse(plan.warehouse, { poolSize: 1 });
   const wh = opts.warehouse ?? (own as WarehouseReads);
   try {
@@ -83,6 +101,14 @@ export async function planDryRun(
         ...bytes,
       };
     });
+    const estimate = await estimateRun(
+      plan,
+      wh,
+      baseline.steps.map((b) => {
+        const toRun = new Set(b.toRun);
+        return { step: b.step, toRun: b.toRun, present: baseline.partitions.filter((p) => !toRun.has(p)) };
+      }),
+    );
     const estimated = plan.warehouse.kind === 'bigquery';
     return {
       plan: plan.name,
@@ -94,6 +120,7 @@ export async function planDryRun(
       ...(estimated ? { bytes: steps.reduce((n, s) => n + (s.bytes ?? 0), 0) } : {}),
       prerequisites,
       prerequisitesPassed: prerequisitesPassed(prerequisites),
+      estimate,
     };
   } finally {
     await own?.close();
@@ -136,6 +163,44 @@ export function formatDryRun(plan: ResolvedPlan, r: DryRunReport): string {
       ? `bytes: not estimated on ${r.warehouse} (only BigQuery dry runs report bytes)`
       : `estimated bytes processed: ${formatBytes(r.bytes)} (each step's dry run for one partition × units to run)`,
   );
+  if (r.estimate) lines.push(...formatEstimate(r.estimate));
   if (!r.prerequisitesPassed) lines.push('prerequisites would fail: a run would stop before any unit starts');
   return lines.join('\n');
+}
+
+/** The estimate's lines: per step, the total, the sample and what is not estimated. */
+export function formatEstimate(e: Estimate): string[] {
+  const lines: string[] = [];
+  const bq = e.steps.some((s) => s.bytes !== undefined) || e.bytes !== undefined;
+  lines.push(
+    bq
+      ? `estimate (on-demand, ${formatUsd(e.pricePerTiB)} per TiB):`
+      : 'estimate (measured on this SQLite warehouse, not billed):',
+  );
+  for (const s of e.steps) {
+    if (s.bytes !== undefined && s.cost !== undefined) {
+      lines.push(
+        `  ${s.step}: ${s.units} units × ~${formatBytes(s.bytesPerUnit ?? 0)} = ${formatBytes(s.bytes)}, ${formatUsd(s.cost)} [${s.basis}]`,
+      );
+    } else if (s.rows !== undefined && s.seconds !== undefined) {
+      lines.push(
+        `  ${s.step}: ${s.units} units × ~${Math.round(s.rowsPerUnit ?? 0)} rows, ~${(s.secondsPerUnit ?? 0).toFixed(3)} s = ${s.rows} rows, ${formatSeconds(s.seconds)} [${s.basis}]`,
+      );
+    } else lines.push(`  ${s.step}: ${s.units} units, ${s.basis}`);
+  }
+  if (e.bytes !== undefined) {
+    lines.push(
+      `  total: ${formatBytes(e.bytes)}, ${formatUsd(e.cost ?? 0)} at ${formatUsd(e.pricePerTiB)} per TiB`,
+    );
+  }
+  if (e.rows !== undefined) {
+    lines.push(`  total: ${e.rows} rows, ${formatSeconds(e.seconds ?? 0)} of queries run one at a time`);
+  }
+  lines.push(
+    e.sampled
+      ? `  sampled: steps with more than ${e.sampleSize} partitions to run were measured on ${e.sampleSize} partitions spread evenly over them`
+      : `  every partition to run was measured (sample size ${e.sampleSize} per step)`,
+  );
+  lines.push(`  not estimated: ${e.notEstimated.join('; ')}`);
+  return lines;
 }

@@ -12,6 +12,7 @@ export const CRASH_POINTS = [
   'during-snapshot',
   'in-retry-wait',
   'before-reconcile',
+  'after-notify-decided',
 ] as const;
 
 export type CrashPoint = (typeof CRASH_POINTS)[number];

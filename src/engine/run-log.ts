@@ -76,6 +76,11 @@ export class RunLog {
   /** The state column of the latest event, once known (computed on demand after a rebuild). */
   private stateNow: string | undefined;
   private busy: Promise<void> = Promise.resolve();
+  /**
+   * Events decided from each of this process's own events as it is applied (adaptive concurrency,
+   * notifications), appended in the same transaction: a decision is never durable without its cause, or lost.
+   */
+  followUps?: (event: RunEvent, snap: RunSnapshot, seq: number) => RunEvent[];
   /** Called with every event the log gains (own and other processes'), after it is durable. */
   onEvent?: (stored: StoredEvent, event: RunEvent, snap: RunSnapshot) => void;
 
@@ -140,10 +145,15 @@ export class RunLog {
       const at = new Date().toISOString();
       const snaps: RunSnapshot[] = [];
       const out: NewEvent[] = [];
-      for (const event of decided) {
+      const queue = [...decided];
+      for (let i = 0; i < queue.length; i++) {
+        const event = queue[i];
         const snap = this.cursor.apply(event);
         snaps.push(snap);
         out.push({ event, at, state: snap.value, status: runStatus(snap) });
+        // Right after their cause: the next event is decided on a state that includes them.
+        const seq = expected + out.length;
+        if (this.followUps) queue.splice(i + 1, 0, ...this.followUps(event, snap, seq));
       }
       let stored: StoredEvent[];
       try {
@@ -167,7 +177,7 @@ export class RunLog {
       if (this.crossesSnapshot(stored)) await this.saveSnapshot(stored[stored.length - 1].seq);
       if (opts.crash) failpoint(opts.crash);
       const on = this.onEvent;
-      if (on) for (let i = 0; i < stored.length; i++) on(stored[i], decided[i], snaps[i]);
+      if (on) for (let i = 0; i < stored.length; i++) on(stored[i], queue[i], snaps[i]);
       return stored;
     }
   }

@@ -13,8 +13,12 @@ import {
   unitFromRow,
 } from '../../machines/index.js';
 import type { UnitRow } from '../../store/index.js';
-import type { UnitBackend, UnitRef } from '../warehouse/index.js';
+import type { MaterializeResult, UnitBackend, UnitRef } from '../warehouse/index.js';
 import { PROCESS_RETRY_POLICIES, sleep } from './backoff.js';
+
+/** A budget guard's answer for a new attempt: its estimate and its job's cap, or refused (no start). */
+export type Admission = { estimatedBytes: number; maxBytesBilled: number } | 'refused' | undefined;
+
 import { failpoint } from './failpoints.js';
 
 export interface UnitHost {
@@ -34,6 +38,10 @@ export interface UnitHost {
   stopping(): boolean;
   /** Aborted on cancel: in-flight work should stop. */
   abort: AbortSignal;
+  /** With a budget: asked before each new attempt (the cost hooks, src/cost/budget-guard.ts). */
+  admit?(unit: UnitRef): Promise<Admission>;
+  /** Before a retry: give the step's slot back and wait for room under its (adaptive) limit again. */
+  requeue?(): Promise<void>;
 }
 
 export type UnitOutcome = 'succeeded' | 'failed' | 'left-pending';
@@ -70,22 +78,40 @@ export async function runUnit(host: UnitHost, step: StepSpec, unit: UnitRow): Pr
       const last = lastAttemptOf(state);
       if (last.lookUp) {
         failpoint('before-reconcile');
+        let stats: MaterializeResult['stats'];
         const answer = await host.wh.reconcile(ref(host, step, partition, last.attempt), last.jobRef, {
           signal: host.abort,
+          stats: (s) => {
+            stats = s;
+          },
           attached: () => now(decideUnit({ type: 'attached' }, state).events),
         });
         const looked = decideUnit({ type: 'looked-up', answer }, state);
-        await now(looked.events);
+        // A job found done reports its statistics (bytes, slot time) with its UNIT_SUCCEEDED.
+        await now(looked.events.map((e) => (e.type === 'UNIT_SUCCEEDED' ? { ...e, ...stats } : e)));
         if (looked.next.do === 'stop') return looked.next.outcome;
       }
-      const unitRef = ref(host, step, partition, state.attempts + 1);
-      await now(decideUnit({ type: 'start', jobRef: host.wh.jobRefFor(unitRef) }, state).events);
+      const admission = host.admit
+        ? await host.admit(ref(host, step, partition, state.attempts + 1))
+        : undefined;
+      if (admission === 'refused') return 'left-pending';
+      const unitRef: UnitRef = {
+        ...ref(host, step, partition, state.attempts + 1),
+        ...(admission ? { maxBytesBilled: admission.maxBytesBilled } : {}),
+      };
+      const start = decideUnit({ type: 'start', jobRef: host.wh.jobRefFor(unitRef) }, state).events;
+      // The budget guard's estimate and the job's cap are on record with the attempt they admitted.
+      await now(start.map((e) => (e.type === 'UNIT_STARTED' && admission ? { ...e, ...admission } : e)));
       failpoint('after-unit-started');
       const t0 = performance.now();
       const res = await host.wh.materialize(unitRef, host.abort);
       failpoint('after-warehouse-commit');
       const ms = Math.round(res.ms ?? performance.now() - t0);
-      later(decideUnit({ type: 'materialized', rows: res.rows, ms, command: res.command }, state).events);
+      const done = decideUnit(
+        { type: 'materialized', rows: res.rows, ms, command: res.command },
+        state,
+      ).events;
+      later(done.map((e) => (e.type === 'UNIT_SUCCEEDED' ? { ...e, ...res.stats } : e)));
       return 'succeeded';
     } catch (err) {
       // The attempt (a new one, or the one being looked up) failed, or its job's state could not be learnt.
@@ -108,6 +134,7 @@ export async function runUnit(host: UnitHost, step: StepSpec, unit: UnitRow): Pr
       if (next.do !== 'wait') return next.do === 'stop' ? next.outcome : 'left-pending';
       failpoint('in-retry-wait');
       if (!(await sleep(next.ms, host.abort))) return 'left-pending';
+      await host.requeue?.();
     }
   }
 }

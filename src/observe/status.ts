@@ -3,14 +3,19 @@
 
 import {
   allSteps,
+  budgetOf,
+  eventFromRow,
   locateStep,
   type ResolvedPlan,
   type RunSnapshot,
   runStatus,
+  stepLimit,
+  type Usage,
 } from '../../machines/index.js';
 import type { EventStore, FailureGroup, RunRow } from '../../store/index.js';
 import { rebuildRun } from '../engine/rebuild.js';
 import { formatGateReport } from '../gates/index.js';
+import { EtaTracker, type EtaView } from './eta.js';
 import { failuresOf, formatFailures } from './failures.js';
 import { ownerOf } from './owner.js';
 import { eventAt } from './pages.js';
@@ -25,6 +30,9 @@ export interface StepView {
   done: number;
   failed: number;
   pending: number;
+  /** Units of the step in flight at once now (adaptive: halved on quota errors), and as the plan sets it. */
+  concurrency: number;
+  configuredConcurrency: number;
 }
 
 export interface RunView {
@@ -44,6 +52,32 @@ export interface RunView {
   retrying: RetryingUnit[];
   /** Units that failed for good, by error code: the first FAILURES_SHOWN of each code and its count. */
   failures: FailureGroup[];
+  /** Bytes processed and billed and slot time of the run's jobs so far (BigQuery), and its budget if any. */
+  usage?: Usage;
+  maxBytesBilled?: number;
+  /** ETA from the recent completions (EWMA of their spacing), per step and for the run. */
+  eta: EtaView;
+}
+
+/** Completions read back for the ETA: the log's latest events of the run. */
+const ETA_WINDOW = 2000;
+
+async function etaOf(
+  store: EventStore,
+  log: { run: RunRow; seq: number; snapshot: RunSnapshot },
+): Promise<EtaView> {
+  const tracker = new EtaTracker();
+  const from = Math.max(0, log.seq - ETA_WINDOW);
+  const rows = await store.views.eventsOfTypes(
+    log.run.runId,
+    ['UNIT_SUCCEEDED', 'UNIT_FAILED'],
+    from,
+    log.seq,
+  );
+  for (const e of rows) {
+    tracker.observe(eventFromRow(e.type, e.data), Date.parse(e.at));
+  }
+  return tracker.view(log.snapshot);
 }
 
 export interface RetryingUnit {
@@ -107,7 +141,15 @@ export async function runView(store: EventStore, runId: string, atSeq?: number):
   const steps = allSteps(log.plan).map((s) => {
     const at = locateStep(log.plan, s.id);
     const c = ctx.steps[s.id] ?? { total: 0, done: 0, failed: 0, pending: 0 };
-    return { id: s.id, phase: at?.phase.id ?? '', group: at?.group ?? 0, table: s.table, ...c };
+    return {
+      id: s.id,
+      phase: at?.phase.id ?? '',
+      group: at?.group ?? 0,
+      table: s.table,
+      ...c,
+      concurrency: stepLimit(ctx.ops, s.id, s.concurrency),
+      configuredConcurrency: s.concurrency,
+    };
   });
   return {
     runId,
@@ -124,6 +166,9 @@ export async function runView(store: EventStore, runId: string, atSeq?: number):
     failure: ctx.failure,
     retrying: atSeq === undefined ? await retryingUnits(store, runId) : [],
     failures: atSeq === undefined ? await failuresOf(store, runId, ctx.steps) : [],
+    ...(ctx.ops ? { usage: ctx.ops.usage } : {}),
+    eta: await etaOf(store, log),
+    ...(budgetOf(ctx.ops, log.plan) === undefined ? {} : { maxBytesBilled: budgetOf(ctx.ops, log.plan) }),
   };
 }
 
@@ -139,6 +184,26 @@ export function formatRunView(v: RunView): string {
   for (const s of v.steps) {
     lines.push(
       `  ${s.phase.padEnd(10)} ${s.id.padEnd(34)} ${String(s.done).padStart(7)} ${String(s.failed).padStart(7)} ${String(s.pending).padStart(8)} ${String(s.total).padStart(7)}`,
+    );
+  }
+  if (v.status === 'running' && v.eta.remaining > 0) {
+    const steps = Object.entries(v.eta.steps)
+      .filter(([, e]) => e.remaining > 0 && e.eta !== undefined)
+      .map(([id, e]) => `${id} ${fmtEta(e.eta)}`);
+    lines.push(
+      `eta: ${fmtEta(v.eta.run)} for ${v.eta.remaining} units${steps.length ? ` (${steps.join(', ')})` : ''}`,
+    );
+  }
+  const slowed = v.steps.filter((s) => s.concurrency < s.configuredConcurrency);
+  if (slowed.length > 0) {
+    lines.push(
+      `concurrency lowered by quota errors: ${slowed.map((s) => `${s.id} ${s.concurrency} of ${s.configuredConcurrency}`).join(', ')}`,
+    );
+  }
+  if (v.usage && (v.usage.bytesBilled > 0 || v.maxBytesBilled !== undefined)) {
+    const budget = v.maxBytesBilled === undefined ? '' : ` of a budget of ${v.maxBytesBilled} bytes`;
+    lines.push(
+      `billed: ${v.usage.bytesBilled} bytes${budget} (processed ${v.usage.bytesProcessed} bytes, ${v.usage.slotMs} slot ms)`,
     );
   }
   for (const [id, g] of Object.entries(v.gates)) {
@@ -202,4 +267,11 @@ export function formatRunList(items: RunListItem[]): string {
     '(units: one per step × partition that this run computes; `phased status RUN` counts partitions per step)',
   );
   return lines.join('\n');
+}
+
+function fmtEta(s: number | undefined): string {
+  if (s === undefined) return '–';
+  if (s < 60) return `${Math.round(s)} s`;
+  if (s < 3600) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
 }

@@ -72,5 +72,17 @@ export function resolvePlan(doc: PlanDocument, source: string, overrides: PlanOv
     prerequisites: doc.prerequisites ?? { tables: [], checks: [] },
     phases,
     maxConcurrency: doc.maxConcurrency,
+    // Only when written: a plan without them keeps the hash it had before these keys existed.
+    ...(doc.cost ? { cost: doc.cost } : {}),
+    ...(doc.budget ? { budget: doc.budget } : {}),
+    ...(doc.notify
+      ? {
+          notify: doc.notify.map((n) => ({
+            on: n.on,
+            webhook: n.webhook,
+            ...(n.stalledAfter === undefined ? {} : { stalledAfterMs: n.stalledAfter }),
+          })),
+        }
+      : {}),
   };
 }

@@ -3,7 +3,13 @@
 
 import path from 'node:path';
 import * as z from 'zod';
-import { type Dialect, isCalendarDate } from '../../machines/index.js';
+import {
+  type Dialect,
+  isCalendarDate,
+  NOTIFY_TRIGGERS,
+  parseBytes,
+  parseDuration,
+} from '../../machines/index.js';
 import { show, unknownKeysMessage } from './issues.js';
 import { readSqlRef } from './sql-ref.js';
 
@@ -73,6 +79,56 @@ function absolutePath(ctx: SchemaContext) {
 
 const bytes = z.union([z.int().positive(), z.string().regex(/^[1-9][0-9]*$/)], {
   error: (iss) => `expected a positive whole number of bytes, found ${show(iss.input)}`,
+});
+
+/** A size in bytes: a whole number, or a number with a unit (`10TiB`, `500GiB`, `2TB`). */
+export const byteSize = z.union([z.number(), z.string()]).transform((value, c) => {
+  const n = parseBytes(value);
+  if (n === undefined) {
+    c.issues.push({
+      code: 'custom',
+      message: `expected a size such as 10TiB, 500GiB or a whole number of bytes, found ${show(value)}`,
+      input: value,
+    });
+    return z.NEVER;
+  }
+  return n;
+});
+
+const duration = z.union([z.number(), z.string()]).transform((value, c) => {
+  const n = parseDuration(value);
+  if (n === undefined) {
+    c.issues.push({
+      code: 'custom',
+      message: `expected a duration such as 30m, 2h or 90s, found ${show(value)}`,
+      input: value,
+    });
+    return z.NEVER;
+  }
+  return n;
+});
+
+const webhook = z.string().superRefine((value, c) => {
+  let ok = false;
+  try {
+    const u = new URL(value);
+    ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    c.addIssue({
+      code: 'custom',
+      message: `expected an http:// or https:// URL, found ${show(value)}`,
+      input: value,
+    });
+  }
+});
+
+const notifyTarget = strict({
+  on: z.array(z.enum(NOTIFY_TRIGGERS)).min(1),
+  webhook,
+  stalledAfter: duration.optional(),
 });
 
 function warehouse(ctx: SchemaContext) {
@@ -168,6 +224,9 @@ export function planSchema(ctx: SchemaContext) {
       )
       .min(1),
     maxConcurrency: posInt.default(8),
+    cost: strict({ pricePerTiB: z.number().min(0).optional() }).optional(),
+    budget: strict({ maxBytesBilled: byteSize.optional() }).optional(),
+    notify: z.array(notifyTarget).optional(),
   });
 }
 

@@ -69,7 +69,8 @@ export function isNotFound(err: unknown): boolean {
   return f.status === 404 || f.reasons.includes('notFound');
 }
 
-const SERIALIZATION = /could not serialize access|concurrent update/i;
+// BigQuery's limit on DML statements queued against one table is a rate limit too: retry later, slower.
+const SERIALIZATION = /could not serialize access|concurrent update|too many DML statements/i;
 
 /** The retry policy table (README-bigquery.md documents it). */
 export function classify(
@@ -119,5 +120,12 @@ export function classify(
     return make('NOT_FOUND', false, 'check the project, dataset and table names in the plan');
   }
   if (has('stopped')) return make('CANCELLED', false, 'the job was cancelled');
+  if (has('bytesBilledLimitExceeded')) {
+    return make(
+      'QUERY',
+      false,
+      'the job would bill more than its maximumBytesBilled; raise the budget or narrow the SQL',
+    );
+  }
   return make('QUERY', false, 'fix the SQL and retry the run');
 }

@@ -165,3 +165,19 @@ export async function runJob(
   const meta = await waitForJob(rt, job, what);
   return { job, meta };
 }
+
+/** A finished job's bytes processed and billed and slot time, from its statistics (absent figures omitted). */
+export function jobStatistics(meta: JobMetadata): {
+  bytesProcessed?: number;
+  bytesBilled?: number;
+  slotMs?: number;
+} {
+  const st = meta.statistics;
+  const num = (v: unknown) => (v === undefined || v === null || v === '' ? undefined : Number(v));
+  const out = {
+    bytesProcessed: num(st?.query?.totalBytesProcessed ?? st?.totalBytesProcessed),
+    bytesBilled: num(st?.query?.totalBytesBilled),
+    slotMs: num(st?.query?.totalSlotMs ?? st?.totalSlotMs),
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined && !Number.isNaN(v)));
+}

@@ -15,6 +15,7 @@ import { classify, DEFAULT_RETRY_POLICY, isNotFound, type RetryPolicy } from './
 import {
   insertOrAttach,
   type JobRuntime,
+  jobStatistics,
   lookupJob,
   rowsWritten,
   runJob,
@@ -227,11 +228,13 @@ export async function openBigQueryWarehouse(
         labels: labelsFor(unit, spec.labels),
       };
       if (spec.maximumBytesBilled) q.maximumBytesBilled = spec.maximumBytesBilled;
+      // The budget guard's cap for this unit (never above the plan's own cap, which it already honours).
+      if (unit.maxBytesBilled !== undefined) q.maximumBytesBilled = String(unit.maxBytesBilled);
       const { job } = await insertOrAttach(rt, jobId, q, what(unit));
       const meta = await waitForJob(rt, job, what(unit), signal);
       const rows = await rowsWritten(rt, job, meta, what(unit));
       await checkMinRows(unit, rows);
-      return { rows, ms: Math.round(performance.now() - started), jobRef: jobId };
+      return { rows, ms: Math.round(performance.now() - started), jobRef: jobId, stats: jobStatistics(meta) };
     },
 
     async reconcile(unit, jobRef, opts = {}): Promise<ReconcileResult> {
@@ -260,6 +263,7 @@ export async function openBigQueryWarehouse(
       } catch (err) {
         return { status: 'failed', error: errorInfo(err) };
       }
+      opts.stats?.(jobStatistics(meta));
       return { status: 'succeeded', rows };
     },
 

@@ -16,6 +16,15 @@ export interface UnitRef {
   attempt: number;
   /** The plan's range, passed to the step's SQL as @start/@end. */
   range: { start: string; end: string };
+  /** BigQuery: the job's maximumBytesBilled (the budget guard's cap for this unit). */
+  maxBytesBilled?: number;
+}
+
+/** A finished job's statistics (BigQuery), recorded in UNIT_SUCCEEDED. */
+export interface JobStatistics {
+  bytesProcessed?: number;
+  bytesBilled?: number;
+  slotMs?: number;
 }
 
 export interface MaterializeResult {
@@ -24,6 +33,8 @@ export interface MaterializeResult {
   jobRef?: string;
   /** Command steps: the process that ran (pid, exit code, log), recorded in UNIT_SUCCEEDED. */
   command?: CommandRecord;
+  /** BigQuery: the job's bytes processed and billed and slot time. */
+  stats?: JobStatistics;
 }
 
 export type ReconcileResult =
@@ -41,6 +52,8 @@ export interface ReconcileOptions {
   signal?: AbortSignal;
   /** Called once the attempt's job is found running or finished without error, before waiting on it. */
   attached?: () => Promise<void>;
+  /** Told the finished job's statistics (BigQuery), for the UNIT_SUCCEEDED of an attached attempt. */
+  stats?: (s: JobStatistics) => void;
 }
 
 /**

@@ -48,8 +48,15 @@ export interface BqServer {
   /** Materialize jobs refused for not writing one partition (destination not table$YYYYMMDD, not WRITE_TRUNCATE). */
   readonly violations: string[];
   readonly authorization: Set<string>;
-  /** Bytes every successful dry run reports. */
-  dryRunBytes: number;
+  /**
+   * Bytes every successful dry run reports, when set; by default a dry run reports what the query would
+   * process by BigQuery's rules (BqTables.bytesRead: the referenced columns of the tables it reads).
+   */
+  dryRunBytes: number | undefined;
+  /** Every successful dry run: its text, parameters and the bytes reported. */
+  readonly dryRuns: { query: string; parameters: QueryParams; bytes: number }[];
+  /** A job's billing statistics (bytes processed and billed, slot ms), as jobs.get reports them once DONE. */
+  stats(jobId: string): { processed: number; billed: number; slotMs: number } | undefined;
   fail(f: ScriptedFailure): void;
   /** New jobs (or one id) answer RUNNING to this many jobs.get polls before DONE. */
   keepRunning(polls: number, jobId?: string): void;

@@ -99,6 +99,39 @@ export interface JobState {
   work?: () => QueryResult | { created: unknown };
   /** The result of a finished SELECT (rows written, for a materialize). */
   result?: QueryResult;
+  /** Bytes processed and billed and slot time, reported in statistics once the job is DONE without error. */
+  stats?: JobStats;
+}
+
+export interface JobStats {
+  processed: number;
+  billed: number;
+  slotMs: number;
+}
+
+const MIB = 2 ** 20;
+
+/**
+ * On-demand billing of a query (BigQuery pricing docs): bytes processed rounded up to the nearest MB, with a
+ * minimum of 10 MB per table the query references. Slot time is not derivable; the server reports a
+ * deterministic 100 ms per table read plus 1 ms per MiB processed.
+ */
+export function billing(processed: number, tables: number): JobStats {
+  const rounded = Math.ceil(processed / MIB) * MIB;
+  return {
+    processed,
+    billed: Math.max(rounded, 10 * MIB * tables),
+    slotMs: 100 * tables + Math.ceil(processed / MIB),
+  };
+}
+
+/** A job refused for billing more than its maximumBytesBilled, as BigQuery words it. */
+export function bytesBilledLimit(limit: string, billed: number): ErrorSpec {
+  return {
+    http: 400,
+    reason: 'bytesBilledLimitExceeded',
+    message: `Query exceeded limit for bytes billed: ${limit}. ${billed} or higher required.`,
+  };
 }
 
 export function jobResource(job: JobState): unknown {
@@ -114,9 +147,24 @@ export function jobResource(job: JobState): unknown {
     jobReference: { location: 'US', ...job.ref },
     configuration: job.configuration,
     status,
-    statistics: {
-      creationTime: '1700000000000',
-      query: { totalBytesProcessed: '0', statementType: 'SELECT' },
+    statistics: statisticsOf(job),
+  };
+}
+
+function statisticsOf(job: JobState): Record<string, unknown> {
+  const st = job.done && !job.error ? job.stats : undefined;
+  if (!st)
+    return { creationTime: '1700000000000', query: { totalBytesProcessed: '0', statementType: 'SELECT' } };
+  return {
+    creationTime: '1700000000000',
+    totalBytesProcessed: String(st.processed),
+    totalSlotMs: String(st.slotMs),
+    query: {
+      totalBytesProcessed: String(st.processed),
+      totalBytesBilled: String(st.billed),
+      totalSlotMs: String(st.slotMs),
+      billingTier: 1,
+      statementType: 'SELECT',
     },
   };
 }

@@ -7,6 +7,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { BqServer, RecordedJob, ScriptedFailure, TableRef } from './bq-server-api.js';
 import {
+  billing,
+  bytesBilledLimit,
   type ErrorSpec,
   errorBody,
   type FailureKind,
@@ -44,6 +46,7 @@ function tableKey(name: string): string {
 
 export async function startBqServer(): Promise<BqServer> {
   const inserts: RecordedJob[] = [];
+  const dryRuns: BqServer['dryRuns'] = [];
   const jobs = new Map<string, RecordedJob>();
   const states = new Map<string, JobState>();
   const queries: BqServer['queries'] = [];
@@ -149,17 +152,21 @@ export async function startBqServer(): Promise<BqServer> {
     }
     if (rec.dryRun) {
       // A dry run creates no job: a statement BigQuery would refuse is an error response.
+      let processed: number;
       try {
         tables.prepare(rec.query, rec.projectId, rec.parameters);
+        processed = server.dryRunBytes ?? tables.bytesRead(rec.query, rec.projectId).bytes;
       } catch (err) {
         return sendError(res, specOf(err));
       }
+      dryRuns.push({ query: rec.query, parameters: rec.parameters, bytes: processed });
+      const bytes = String(processed);
       return send(res, 200, {
         kind: 'bigquery#job',
         jobReference: ref,
         configuration: conf,
         status: { state: 'DONE' },
-        statistics: { totalBytesProcessed: String(server.dryRunBytes), query: { totalBytesProcessed: '0' } },
+        statistics: { totalBytesProcessed: bytes, query: { totalBytesProcessed: bytes } },
       });
     }
     if (jobs.has(rec.jobId)) {
@@ -186,6 +193,14 @@ export async function startBqServer(): Promise<BqServer> {
     if (!state.error) {
       try {
         state.work = tables.prepare(rec.query, rec.projectId, rec.parameters);
+        const read = tables.bytesRead(rec.query, rec.projectId);
+        state.stats = billing(read.bytes, read.tables);
+        // BigQuery refuses a query whose bytes billed would pass maximumBytesBilled before running it.
+        const limit = rec.maximumBytesBilled;
+        if (limit !== undefined && state.stats.billed > Number(limit)) {
+          state.error = bytesBilledLimit(limit, state.stats.billed);
+          refused = true;
+        }
       } catch (err) {
         state.error = specOf(err);
         refused = true;
@@ -320,7 +335,9 @@ export async function startBqServer(): Promise<BqServer> {
     queries,
     violations,
     authorization,
-    dryRunBytes: 0,
+    dryRunBytes: undefined,
+    dryRuns,
+    stats: (jobId) => states.get(jobId)?.stats,
     fail: (f) => script.push({ ...f }),
     keepRunning(polls, jobId) {
       if (jobId === undefined) defaultPolls = polls;

@@ -19,7 +19,7 @@ function load(spec: string) {
 }
 
 describe('crash switch', () => {
-  it('names the seven documented points', () => {
+  it('names the eight documented points', () => {
     expect([...CRASH_POINTS]).toEqual([
       'after-unit-started',
       'after-warehouse-commit',
@@ -28,6 +28,7 @@ describe('crash switch', () => {
       'during-snapshot',
       'in-retry-wait',
       'before-reconcile',
+      'after-notify-decided',
     ]);
   });
 

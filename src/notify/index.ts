@@ -1,0 +1,2 @@
+// Notifications: delivery of logged NOTIFY_DECIDED events to webhooks (decisions live in machines/notify.ts).
+export { Notifier } from './notifier.js';
