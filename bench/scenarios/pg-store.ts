@@ -11,6 +11,7 @@ import pg from 'pg';
 import type { EventStore } from '../../store/api.js';
 import { openPgStore } from '../../store/pg/index.js';
 import type { NewEvent } from '../../store/types.js';
+import { driveNoopOn } from '../support/drive.js';
 import { type BenchContext, type Result, result, type Scenario, skipped, stats } from '../support/measure.js';
 import { type PgServer, startPgServer } from './pg-server.js';
 
@@ -159,4 +160,15 @@ export function pgScenario(drive?: DriveC16): Scenario {
   };
 }
 
-export const pgStore = pgScenario();
+/** The driver's no-op units at concurrency 16 on a PostgreSQL store: units over the first start to the last result. */
+const driveC16: DriveC16 = async (make, units) => {
+  const store = await make('drive');
+  try {
+    const t = await driveNoopOn(store, { units, concurrency: 16 });
+    return t.units / (t.unitsMs / 1000);
+  } finally {
+    await store.close();
+  }
+};
+
+export const pgStore = pgScenario(driveC16);
