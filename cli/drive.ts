@@ -1,7 +1,8 @@
 // Drive a run in this process: signals, logs, progress and the closing summary; returns the exit code.
 import { type BudgetFigures, PhasedError, parseBytes } from '../machines/index.js';
+import type { ConsoleServer } from '../src/console/index.js';
 import { budgetPauseMessage } from '../src/cost/index.js';
-import { Metrics, parseHttpAddress, serveHttp } from '../src/daemon/index.js';
+import { parseHttpAddress } from '../src/daemon/http-address.js';
 import type { HeldLease } from '../src/engine/index.js';
 import { Driver } from '../src/engine/index.js';
 import {
@@ -109,8 +110,10 @@ async function drive(
     if (event.type === 'PAUSED') budgetPause = event.budget;
   });
   const addr = httpAddressOf(o);
-  let web: Awaited<ReturnType<typeof serveHttp>> | undefined;
+  let web: ConsoleServer | undefined;
   if (addr) {
+    // The console, its server and prom-client load only when asked for (a plain resume starts without them).
+    const { Metrics, serveHttp } = await import('../src/daemon/index.js');
     const metrics = new Metrics(store, () => 1);
     metrics.observe(driver.events$, () => driver.log?.plan);
     web = await serveHttp(store, metrics, addr, {

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { PhasedError } from '../../machines/index.js';
 import { createRun, formatDryRun, openPlanWarehouse, planDryRun } from '../../src/engine/index.js';
 import { commandHint } from '../../src/observe/index.js';
-import { assertPlanSql, loadPlan } from '../../src/plan/index.js';
+import { assertPlanSql, loadPlanWithSources } from '../../src/plan/index.js';
 import { action, badArgument, globals, logDir, openEvents, print, printJson } from '../context.js';
 import { driveRun, httpAddressOf, maxBytesBilledOf } from '../drive.js';
 
@@ -68,7 +68,7 @@ export function registerRun(program: Command): void {
         }
         if (!existsSync(file)) throw new PhasedError('PLAN_INVALID', `plan file ${file} does not exist`);
         const overrides = { start: o.start, end: o.end, refill: o.refill as 'missing' | 'all' | undefined };
-        const plan = loadPlan(file, overrides);
+        const { plan, sources } = loadPlanWithSources(file, overrides);
         // A BigQuery plan's SQL must parse as GoogleSQL before anything runs or a run exists.
         assertPlanSql(file, plan);
         if (o.dryRun) {
@@ -84,7 +84,7 @@ export function registerRun(program: Command): void {
         try {
           const store = await openEvents(g);
           try {
-            runId = await createRun(store, plan, { runId: o.runId, overrides });
+            runId = await createRun(store, plan, { runId: o.runId, overrides, sources });
           } finally {
             await store.close();
           }

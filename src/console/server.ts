@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { PhasedError } from '../../machines/index.js';
 import type { EventStore, SqliteStore } from '../../store/index.js';
-import type { HttpAddress } from '../daemon/http.js';
+import type { HttpAddress } from '../daemon/http-address.js';
 import type { Metrics } from '../daemon/metrics.js';
 import { toEventStore } from '../observe/store-compat.js';
 import type {

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { MACHINE_VERSION, PhasedError, type ResolvedPlan } from '../../machines/index.js';
 import type { EventStore } from '../../store/index.js';
 import { planHash } from '../plan/hash.js';
-import type { PlanOverrides } from '../plan/index.js';
+import type { PlanOverrides, PlanSource } from '../plan/index.js';
 import { freezePlan } from './plan-change.js';
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -18,7 +18,7 @@ export function newRunId(now = new Date()): string {
 export async function createRun(
   store: EventStore,
   plan: ResolvedPlan,
-  opts: { runId?: string; overrides?: PlanOverrides } = {},
+  opts: { runId?: string; overrides?: PlanOverrides; sources?: PlanSource[] } = {},
 ): Promise<string> {
   const runId = opts.runId ?? newRunId();
   if (!RUN_ID.test(runId)) {
@@ -31,7 +31,7 @@ export async function createRun(
     runId,
     planName: plan.name,
     planHash: planHash(plan),
-    planJson: freezePlan(plan, opts.overrides ?? {}),
+    planJson: freezePlan(plan, opts.overrides ?? {}, opts.sources),
     machineVersion: MACHINE_VERSION,
     createdAt: new Date().toISOString(),
   });

@@ -37,13 +37,13 @@ export async function frozenPlanProblem(
   store: EventStore,
   run: RunRow,
 ): Promise<FrozenPlanProblem | undefined> {
-  let frozen: ResolvedPlan & { overrides?: unknown };
+  let frozen: ResolvedPlan & { overrides?: unknown; sources?: unknown };
   try {
     frozen = JSON.parse(run.planJson);
   } catch {
     return { reason: "runs.plan_json (the run's frozen plan) is not JSON: it was edited outside phased" };
   }
-  const { overrides: _o, ...plan } = frozen;
+  const { overrides: _o, sources: _s, ...plan } = frozen;
   let actual: string;
   try {
     actual = planHash(plan as ResolvedPlan);

@@ -7,17 +7,22 @@ import { PhasedError, type ResolvedPlan } from '../../machines/index.js';
 import type { EventStore } from '../../store/index.js';
 import { diffPlans } from '../plan/diff.js';
 import { planHash } from '../plan/hash.js';
-import type { PlanOverrides } from '../plan/index.js';
+import type { PlanOverrides, PlanSource } from '../plan/index.js';
+import { sourcesUnchanged } from '../plan/sources.js';
 import { assertFrozenPlan } from './frozen-plan.js';
 import { type HeldLease, takeLease } from './lease.js';
 import { RunLog } from './run-log.js';
 
 /** The frozen plan as stored in the run, with the overrides the run was created with. */
-export type FrozenPlan = ResolvedPlan & { overrides?: PlanOverrides };
+export type FrozenPlan = ResolvedPlan & { overrides?: PlanOverrides; sources?: PlanSource[] };
 
-export function freezePlan(plan: ResolvedPlan, overrides: PlanOverrides): string {
+/**
+ * The run's frozen plan as stored: the resolved plan, the overrides it was created with, and the files it was read
+ * from with their digests (so a resume can tell without parsing that the plan file did not change).
+ */
+export function freezePlan(plan: ResolvedPlan, overrides: PlanOverrides, sources?: PlanSource[]): string {
   const clean = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
-  return JSON.stringify({ ...plan, overrides: clean });
+  return JSON.stringify({ ...plan, overrides: clean, ...(sources?.length ? { sources } : {}) });
 }
 
 function shape(plan: ResolvedPlan): string {
@@ -30,6 +35,8 @@ export interface PlanChange {
   changes: string[];
   newPlan: ResolvedPlan;
   newHash: string;
+  /** The files the new plan was read from, with their digests. */
+  sources: PlanSource[];
 }
 
 /** Compare the run's frozen plan with its source file; undefined when unchanged or the file is gone. */
@@ -37,13 +44,15 @@ export async function detectPlanChange(store: EventStore, runId: string): Promis
   const run = await store.requireRun(runId);
   const frozen = JSON.parse(run.planJson) as FrozenPlan;
   if (!frozen.source || !existsSync(frozen.source)) return undefined;
+  // The files the plan was read from still have the bytes they had: it would load exactly as frozen.
+  if (sourcesUnchanged(frozen.sources)) return undefined;
   // Loaded on demand: the YAML and zod parsers are only needed when there is a plan file to compare.
-  const { loadPlan } = await import('../plan/index.js');
-  const current = loadPlan(frozen.source, frozen.overrides ?? {});
+  const { loadPlanWithSources } = await import('../plan/index.js');
+  const { plan: current, sources } = loadPlanWithSources(frozen.source, frozen.overrides ?? {});
   const newHash = planHash(current);
   if (newHash === run.planHash) return undefined;
-  const { overrides: _o, ...old } = frozen;
-  return { changes: diffPlans(old, current), newPlan: current, newHash };
+  const { overrides: _o, sources: _s, ...old } = frozen;
+  return { changes: diffPlans(old, current), newPlan: current, newHash, sources };
 }
 
 export interface SettledPlanChange {
@@ -105,7 +114,7 @@ export async function settlePlanChange(
       changes: change.changes,
     };
     // The frozen plan and the event that records it change together, under the lease, at our head.
-    const planJson = freezePlan(change.newPlan, frozen.overrides ?? {});
+    const planJson = freezePlan(change.newPlan, frozen.overrides ?? {}, change.sources);
     await log.commit([event], {
       lease: lease.token,
       via: (seq, events) => store.replacePlan(runId, planJson, change.newHash, seq, events, lease.token),
