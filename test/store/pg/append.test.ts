@@ -62,7 +62,10 @@ describe('PostgreSQL append', () => {
     const store = await ctx.open();
     const run = await createRun(store);
     await appendAll(store, run, [ev('RUN_CREATED')]);
-    const bogus = { ...ev('PAUSED'), type: 'NOT_AN_EVENT' } as unknown as ReturnType<typeof ev>;
+    const paused = ev('PAUSED');
+    const bogus = { ...paused, event: { ...paused.event, type: 'NOT_AN_EVENT' } } as unknown as ReturnType<
+      typeof ev
+    >;
     await expect(store.append(run, 1, [started('a', 'p1'), bogus])).rejects.toThrow(
       /unknown event type "NOT_AN_EVENT"/,
     );

@@ -21,7 +21,8 @@ if (!g.ok) process.exit(5);
 let seq = (await s.head(run)).seq;
 try {
   for (let i = 0; ; i++) {
-    const e = { type: 'UNIT_STARTED', data: { step: 'writer', partition: 'p' + i, attempt: 1 }, at: new Date().toISOString(), state: 1, status: 'running' };
+    const event = { type: 'UNIT_STARTED', step: 'writer', partition: 'p' + i, attempt: 1, reason: 'first' };
+    const e = { event, at: new Date().toISOString(), state: 1, status: 'running' };
     seq = (await s.append(run, seq, [e], g.token)).at(-1).seq;
     process.stdout.write('appended ' + seq + '\\n');
     // Renewed, but its answer ignored: only the append's epoch check may stop this writer.
