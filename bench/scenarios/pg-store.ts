@@ -63,7 +63,18 @@ async function units(store: EventStore, runId: string, n: number): Promise<numbe
   const grant = await store.acquireLease(runId, 'bench', 3_600_000);
   if (!grant.ok) throw new Error(`bench: no lease on ${runId}`);
   const lease = grant.token;
-  const created = { ...unitEvent('UNIT_STARTED', 'warm'), type: 'RUN_CREATED' as const, data: {} };
+  const created: NewEvent = {
+    ...unitEvent('UNIT_STARTED', 'warm'),
+    event: {
+      type: 'RUN_CREATED',
+      runId,
+      planName: 'bench',
+      planHash: 'h',
+      range: { start: '2024-01-01', end: '2024-01-01' },
+      machineVersion: '1',
+      refill: 'missing',
+    },
+  };
   let seq = (await store.append(runId, 0, [created], lease)).length;
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
