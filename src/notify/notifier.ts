@@ -27,15 +27,19 @@ export class Notifier {
   private lastFinishMs = Date.now();
   private lastFinishSeq = 0;
 
+  /** The command words for the operator (they read the file system: worked out once, when first needed). */
+  private cli?: string;
+
   constructor(private readonly log: RunLog) {}
 
   private ctx(seq: number): NotifyContext {
-    return { runId: this.log.runId, planName: this.log.plan.name, seq, cli: phasedCommand() };
+    this.cli ??= phasedCommand();
+    return { runId: this.log.runId, planName: this.log.plan.name, seq, cli: this.cli };
   }
 
-  /** The follow-up decider: NOTIFY_DECIDED for the targets a logged event concerns. */
+  /** The follow-up decider: NOTIFY_DECIDED for the targets a logged event concerns (none without targets). */
   decide = (event: RunEvent, _snap: RunSnapshot, seq: number): RunEvent[] =>
-    decideNotifications(this.log.plan.notify, event, this.ctx(seq));
+    this.log.plan.notify?.length ? decideNotifications(this.log.plan.notify, event, this.ctx(seq)) : [];
 
   /** Take up decisions logged without a result (a previous driver died between deciding and delivering). */
   async start(): Promise<void> {
