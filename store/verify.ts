@@ -4,6 +4,7 @@
 
 import type Database from 'better-sqlite3';
 import { PhasedError } from '../machines/index.js';
+import { ChainWalk, chainProblem } from './chain-walk.js';
 import { eventHash } from './hash.js';
 import type { Runs } from './runs.js';
 import type { ChainReport, PlanEventRow } from './types.js';
@@ -65,7 +66,7 @@ export class ChainVerifier {
     if (fromSeq > 1) {
       const p = this.hashAt.get(runId, fromSeq - 1) as string | undefined;
       if (p === undefined)
-        return bad(0, fromSeq - 1, `seq ${fromSeq - 1}: missing (cannot start the walk after it)`);
+        return chainProblem(0, fromSeq - 1, `seq ${fromSeq - 1}: missing (cannot start the walk after it)`);
       prev = p;
     }
     // The state column is read only for a visitor (replay --verify); resume's tail check skips it.
@@ -74,57 +75,14 @@ export class ChainVerifier {
         `SELECT seq, type, data, prev_hash, hash${visit ? ', state' : ''} FROM events WHERE run_id = ? AND seq >= ? ORDER BY seq`,
       )
       .raw();
-    let expected = fromSeq;
-    let count = 0;
+    const walk = new ChainWalk(runId, fromSeq, prev, visit);
     for (const [seq, type, data, prevHash, hash, state] of stmt.iterate(
       runId,
       fromSeq,
     ) as IterableIterator<Row>) {
-      if (seq !== expected) {
-        return bad(
-          count,
-          expected,
-          `seq ${expected}: missing (the log jumps from seq ${expected - 1} to seq ${seq})`,
-        );
-      }
-      if (prevHash !== prev) {
-        return bad(
-          count,
-          seq,
-          `seq ${seq}: prev_hash does not match the hash of seq ${seq - 1} (the chain was re-linked)`,
-        );
-      }
-      if (eventHash(prevHash, runId, seq, type, data) !== hash) {
-        return bad(count, seq, `seq ${seq}: hash mismatch (data or type changed)`);
-      }
-      const problem = visit?.(seq, type, data, state);
-      if (problem !== undefined) return bad(count, seq, problem);
-      prev = hash;
-      count++;
-      expected++;
+      const problem = walk.row(seq, type, data, prevHash, hash, state);
+      if (problem) return problem;
     }
-    const last = expected - 1;
-    if (head.seq > last) {
-      return bad(
-        count,
-        last + 1,
-        `seq ${last + 1}: missing (the log ends at seq ${last} but the run's head is seq ${head.seq}: truncated)`,
-      );
-    }
-    if (head.seq < last) {
-      return bad(
-        count,
-        head.seq + 1,
-        `seq ${head.seq + 1}: beyond the run's head (seq ${head.seq}): written outside the store`,
-      );
-    }
-    if (last >= fromSeq && head.hash !== prev) {
-      return bad(count, last, `seq ${last}: hash differs from the run's recorded head hash`);
-    }
-    return { ok: true, count };
+    return walk.end(head);
   }
-}
-
-function bad(count: number, firstBadSeq: number, reason: string): ChainReport {
-  return { ok: false, count, firstBadSeq, reason };
 }

@@ -4,6 +4,7 @@
 
 import { PhasedError } from '../../machines/index.js';
 import type { ChainWalkOptions, VisitStoredEvent } from '../api.js';
+import { ChainWalk, chainProblem } from '../chain-walk.js';
 import { eventHash } from '../hash.js';
 import type { ChainReport, PlanEventRow } from '../types.js';
 import type { Db } from './db.js';
@@ -79,67 +80,24 @@ export class PgVerifier {
         await c.query('SELECT hash FROM events WHERE run_id = $1 AND seq = $2', [runId, fromSeq - 1])
       ).rows as { hash: string }[];
       if (p.length === 0)
-        return bad(0, fromSeq - 1, `seq ${fromSeq - 1}: missing (cannot start the walk after it)`);
+        return chainProblem(0, fromSeq - 1, `seq ${fromSeq - 1}: missing (cannot start the walk after it)`);
       prev = p[0].hash;
     }
     const cols = `seq, type, data, prev_hash, hash${visit ? ', state' : ''}`;
-    let expected = fromSeq;
-    let count = 0;
+    const walk = new ChainWalk(runId, fromSeq, prev, visit);
     for (;;) {
       const rows = (
         await c.query(
           `SELECT ${cols} FROM events WHERE run_id = $1 AND seq >= $2 ORDER BY seq LIMIT ${PAGE}`,
-          [runId, expected],
+          [runId, walk.next],
         )
       ).rows as Row[];
       for (const { seq, type, data, prev_hash: prevHash, hash, state } of rows) {
-        if (seq !== expected) {
-          return bad(
-            count,
-            expected,
-            `seq ${expected}: missing (the log jumps from seq ${expected - 1} to seq ${seq})`,
-          );
-        }
-        if (prevHash !== prev) {
-          return bad(
-            count,
-            seq,
-            `seq ${seq}: prev_hash does not match the hash of seq ${seq - 1} (the chain was re-linked)`,
-          );
-        }
-        if (eventHash(prevHash, runId, seq, type, data) !== hash) {
-          return bad(count, seq, `seq ${seq}: hash mismatch (data or type changed)`);
-        }
-        const problem = visit?.(seq, type, data, state ?? '');
-        if (problem !== undefined) return bad(count, seq, problem);
-        prev = hash;
-        count++;
-        expected++;
+        const problem = walk.row(seq, type, data, prevHash, hash, state ?? '');
+        if (problem) return problem;
       }
       if (rows.length < PAGE) break;
     }
-    const last = expected - 1;
-    if (head.seq > last) {
-      return bad(
-        count,
-        last + 1,
-        `seq ${last + 1}: missing (the log ends at seq ${last} but the run's head is seq ${head.seq}: truncated)`,
-      );
-    }
-    if (head.seq < last) {
-      return bad(
-        count,
-        head.seq + 1,
-        `seq ${head.seq + 1}: beyond the run's head (seq ${head.seq}): written outside the store`,
-      );
-    }
-    if (last >= fromSeq && head.hash !== prev) {
-      return bad(count, last, `seq ${last}: hash differs from the run's recorded head hash`);
-    }
-    return { ok: true, count };
+    return walk.end(head);
   }
-}
-
-function bad(count: number, firstBadSeq: number, reason: string): ChainReport {
-  return { ok: false, count, firstBadSeq, reason };
 }
