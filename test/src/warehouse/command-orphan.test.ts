@@ -75,7 +75,10 @@ describe('command orphans', () => {
 
     const pidfile = commandPidPath(logDir, u);
     await until(
-      async () => existsSync(pidfile) && (await readFile(gcFile, 'utf8').catch(() => '')).trim() !== '',
+      async () =>
+        existsSync(pidfile) &&
+        (await readFile(pidfile, 'utf8').catch(() => '')).trim().endsWith('}') &&
+        (await readFile(gcFile, 'utf8').catch(() => '')).trim() !== '',
     );
     const { pid: leader, startTime } = JSON.parse(await readFile(pidfile, 'utf8')) as {
       pid: number;
