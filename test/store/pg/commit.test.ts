@@ -130,6 +130,7 @@ describe('PostgreSQL append with a lost connection', () => {
 
   it('another writer took the seq while the outcome was in doubt: CONFLICT, and its events stay', async () => {
     const { schema, run, store } = await setUp();
+    const other = await ctx.open({ schema });
     const blocker = await direct(schema);
     try {
       await blocker.query('BEGIN');
@@ -141,9 +142,11 @@ describe('PostgreSQL append with a lost connection', () => {
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
          WHERE wait_event_type = 'Lock' AND query LIKE '%append_events%' AND pid <> pg_backend_pid()`,
       );
+      // The other writer queues for the row while the store's retry is still pausing: it gets the seq first.
+      const theirs = other.append(run, 1, [started('b', 'theirs')]);
+      await waiters(blocker, 1);
       await blocker.query('ROLLBACK');
-      const other = await ctx.open({ schema });
-      await other.append(run, 1, [started('b', 'theirs')]);
+      await theirs;
       expect(await appending).toMatchObject({ code: 'CONFLICT' });
       const log = await collect(store.events(run));
       expect(log.map((e) => JSON.parse(e.data).partition ?? null)).toEqual([null, 'theirs']);
