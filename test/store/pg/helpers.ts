@@ -39,17 +39,8 @@ export function usePg(serverOpts: { fsync?: boolean } = { fsync: false }): PgCtx
   return ctx;
 }
 
-export async function createRun(store: EventStore, runId = 'run-1', createdAt = AT): Promise<string> {
-  await store.createRun({
-    runId,
-    planName: 'nba-phase3-phase4',
-    planHash: 'plan-hash',
-    planJson: '{"name":"nba-phase3-phase4"}',
-    machineVersion: '1',
-    createdAt,
-  });
-  return runId;
-}
+/** The store tests' run, created through the interface (the same helper the contract suite uses). */
+export { newRun as createRun } from '../helpers.js';
 
 /** Appends after the current head. */
 export async function appendAll(
