@@ -57,7 +57,7 @@ export class PgAppender {
     const prev = await this.hashAt(runId, expectedSeq);
     const rows = build(runId, expectedSeq, prev, events);
     const ops = new UnitOps();
-    for (const [i, e] of events.entries()) ops.add(rows[i].seq, e.event.type, eventData(e.event));
+    for (const [i, e] of events.entries()) ops.add(rows[i].seq, e.event);
     const last = events[events.length - 1];
     const values = [
       runId,

@@ -2,12 +2,12 @@
 // row with its original text and hashes, the head, the snapshots, and the units projection rebuilt from the
 // events by the same fold appends use. One transaction: a failed copy leaves nothing behind.
 
-import { PhasedError } from '../../machines/index.js';
+import { eventFromRow, PhasedError } from '../../machines/index.js';
 import { snapshotDigest } from '../hash.js';
 import type { RunRow, SnapshotRecord, StoredEvent } from '../types.js';
 import type { Db } from './db.js';
 import { sqlState } from './errors.js';
-import { UnitOps } from './unit-ops.js';
+import { APPLY_UNIT_OPS_SQL, UnitOps } from './unit-ops.js';
 
 const BATCH = 1000;
 
@@ -55,12 +55,9 @@ export class PgImporter {
             ],
           );
           const ops = new UnitOps();
-          for (const e of batch) ops.add(e.seq, e.type, JSON.parse(e.data) as Record<string, unknown>);
+          for (const e of batch) ops.add(e.seq, eventFromRow(e.type, e.data));
           if (ops.length > 0) {
-            await c.query('SELECT apply_unit_ops($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)', [
-              run.runId,
-              ...ops.params(),
-            ]);
+            await c.query(APPLY_UNIT_OPS_SQL, [run.runId, ...ops.params()]);
           }
           batch = [];
         };

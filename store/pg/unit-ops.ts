@@ -2,13 +2,11 @@
 // database applies in order (apply_unit_ops in schema.ts). It decides exactly what store/projection.ts's
 // apply() decides, event by event; the statements behind each operation are that module's, in PL/pgSQL.
 
-import { expandPartitions } from '../../machines/index.js';
+import { expandPartitions, type RunEvent } from '../../machines/index.js';
 import type { UnitStatus } from '../types.js';
 
-interface BaselineStep {
-  step: string;
-  toRun?: string[];
-}
+/** Applies a UnitOps (the run id, then params()) outside an append: rebuilds and imports. */
+export const APPLY_UNIT_OPS_SQL = 'SELECT apply_unit_ops($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)';
 
 /** Column arrays, one entry per operation (the shape apply_unit_ops takes). */
 export class UnitOps {
@@ -44,38 +42,43 @@ export class UnitOps {
     ];
   }
 
-  /** Folds one event (as appended: `data` is the object, not its text). */
-  add(seq: number, type: string, data: Record<string, unknown>): void {
-    switch (type) {
+  /** Folds one event, at its seq. */
+  add(seq: number, event: RunEvent): void {
+    switch (event.type) {
       case 'BASELINE_RECORDED':
-        for (const s of (data.steps as BaselineStep[] | undefined) ?? []) {
+        for (const s of event.steps) {
           for (const p of expandPartitions(s.toRun ?? [])) this.push('pending', seq, s.step, p);
         }
         return;
       case 'UNIT_STARTED':
-        this.push('started', seq, data.step, data.partition, null, data.attempt, null, data.jobRef ?? null);
+        this.push(
+          'started',
+          seq,
+          event.step,
+          event.partition,
+          null,
+          event.attempt,
+          null,
+          event.jobRef ?? null,
+        );
         return;
       case 'UNIT_SUCCEEDED':
-        this.push('succeeded', seq, data.step, data.partition, null, data.attempt, data.rows ?? null);
+        this.push('succeeded', seq, event.step, event.partition, null, event.attempt, event.rows ?? null);
         return;
       case 'UNIT_FAILED': {
-        const status: UnitStatus = data.final ? 'failed' : 'pending';
-        const error = data.error === undefined ? null : JSON.stringify(data.error);
-        this.push('failed', seq, data.step, data.partition, status, data.attempt, null, null, error);
+        const status: UnitStatus = event.final ? 'failed' : 'pending';
+        const error = event.error === undefined ? null : JSON.stringify(event.error);
+        this.push('failed', seq, event.step, event.partition, status, event.attempt, null, null, error);
         return;
       }
-      case 'RETRY_REQUESTED':
-        this.reopen(seq, data);
+      case 'RETRY_REQUESTED': {
+        const partitions = Array.isArray(event.partitions) ? JSON.stringify(event.partitions) : null;
+        for (const r of event.reopened ?? []) {
+          if (event.step !== undefined && r.step !== event.step) continue;
+          this.push('reopen', seq, r.step, null, null, null, null, null, null, partitions);
+        }
         return;
-    }
-  }
-
-  private reopen(seq: number, data: Record<string, unknown>): void {
-    const only = typeof data.step === 'string' ? data.step : undefined;
-    const partitions = Array.isArray(data.partitions) ? JSON.stringify(data.partitions) : null;
-    for (const r of (data.reopened as { step: string }[] | undefined) ?? []) {
-      if (only !== undefined && r.step !== only) continue;
-      this.push('reopen', seq, r.step, null, null, null, null, null, null, partitions);
+      }
     }
   }
 

@@ -1,11 +1,12 @@
 // The units projection's reads on PostgreSQL, and its rebuild from the log (the same fold as append, unit-ops.ts,
 // applied page by page in one transaction).
 
+import { eventFromRow } from '../../machines/index.js';
 import { UNIT_EVENT_TYPES } from '../projection.js';
 import type { FailureGroup, UnitFilter, UnitRow, UnitStatus } from '../types.js';
 import { UNIT_STATUSES } from '../types.js';
 import type { Db } from './db.js';
-import { UnitOps } from './unit-ops.js';
+import { APPLY_UNIT_OPS_SQL, UnitOps } from './unit-ops.js';
 
 export const UNIT_COLUMNS = `run_id AS "runId", step, "partition", status, attempts, "rows", job_ref AS "jobRef",
   error, last_seq AS "lastSeq"`;
@@ -89,12 +90,9 @@ export class PgUnits {
           [runId, after, [...UNIT_EVENT_TYPES]],
         );
         const ops = new UnitOps();
-        for (const e of r.rows) ops.add(e.seq, e.type, JSON.parse(e.data) as Record<string, unknown>);
+        for (const e of r.rows) ops.add(e.seq, eventFromRow(e.type, e.data));
         if (ops.length > 0) {
-          await c.query('SELECT apply_unit_ops($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)', [
-            runId,
-            ...ops.params(),
-          ]);
+          await c.query(APPLY_UNIT_OPS_SQL, [runId, ...ops.params()]);
         }
         if (r.rows.length < REBUILD_PAGE) return;
         after = r.rows[r.rows.length - 1].seq;

@@ -6,7 +6,6 @@ import type { EventStore } from '../../../store/api.js';
 import type { NewEvent, StoredEvent } from '../../../store/index.js';
 import { openPgStore, type PgEventStore, type PgStoreOptions } from '../../../store/pg/index.js';
 import { startTestPg, type TestPg } from '../../support/pg.js';
-import { AT } from '../helpers.js';
 
 export interface PgCtx {
   pg: TestPg;

@@ -34,6 +34,14 @@ function batches(): NewEvent[][] {
   ]);
   out.push([ev('RETRY_REQUESTED', { reopened: [{ step: 'Agg step' }] })]);
   out.push([started('load', 'B-side', 2), succeeded('load', 'B-side', 99, 2)]);
+  // One unit's whole retry in one append (merged into one row on PostgreSQL): the last job ref set wins.
+  out.push([
+    started('load', 'a-side', 2, 'job-a2'),
+    failed('load', 'a-side', false),
+    started('load', 'a-side', 3, 'job-a3'),
+    succeeded('load', '_x', 5, 2),
+    succeeded('load', 'a-side', 31, 3),
+  ]);
   out.push([
     ev('UNIT_FAILED', {
       step: 'report',
