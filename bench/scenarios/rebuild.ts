@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { RunLog } from '../../src/engine/index.js';
 import { verifyRun } from '../../src/observe/index.js';
-import { openEventStore, openStore } from '../../store/index.js';
+import { openEventStore } from '../../store/index.js';
 import { lastJson, runNode, SUPPORT_DIR } from '../support/child.js';
 import { LONG_RUN_BATCH, writeLongRun } from '../support/long-run.js';
 import {

@@ -3,7 +3,7 @@
 
 import { createRun, Driver } from '../../src/engine/index.js';
 import { routeWarehouse } from '../../src/warehouse/route.js';
-import { type EventStore, openEventStore, openStore } from '../../store/index.js';
+import { type EventStore, openEventStore } from '../../store/index.js';
 import { NoopWarehouse } from './noop-warehouse.js';
 import { benchPlan, calendar } from './plan.js';
 

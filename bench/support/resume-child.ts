@@ -5,7 +5,7 @@
 import { PhasedError } from '../../machines/index.js';
 import { Driver } from '../../src/engine/index.js';
 import { routeWarehouse } from '../../src/warehouse/route.js';
-import { openEventStore, openStore } from '../../store/index.js';
+import { openEventStore } from '../../store/index.js';
 import { NoopWarehouse } from './noop-warehouse.js';
 
 const [file, runId] = process.argv.slice(2);
