@@ -11,15 +11,15 @@ function projectWithBuild(build: string): string {
   return dir;
 }
 
-it('throws with the build output when the build script fails', () => {
+it('rejects with the build output when the build script fails', async () => {
   // A real tsc run on a file with a type error, through the package's build script.
   const tsc = join(process.cwd(), 'node_modules', 'typescript', 'bin', 'tsc');
   const dir = projectWithBuild(`node ${JSON.stringify(tsc)} --noEmit --strict bad.ts`);
   writeFileSync(join(dir, 'bad.ts'), 'export const n: number = "text";\n');
-  expect(() => buildPackage(dir)).toThrow(/build failed[\s\S]*bad\.ts[\s\S]*TS2322/);
+  await expect(buildPackage(dir)).rejects.toThrow(/build failed[\s\S]*bad\.ts[\s\S]*TS2322/);
 });
 
-it('returns when the build succeeds', () => {
+it('resolves when the build succeeds', async () => {
   const dir = projectWithBuild('node -e ""');
-  expect(() => buildPackage(dir)).not.toThrow();
+  await expect(buildPackage(dir)).resolves.toBeUndefined();
 });

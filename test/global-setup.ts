@@ -1,21 +1,55 @@
-// Builds the package once before the suite (its own `build` script: tsc, and whatever else it bundles):
-// end-to-end tests spawn the compiled CLI as a user would, so a failed build fails the suite rather than
-// leaving the tests to run a stale dist/.
-import { spawnSync } from 'node:child_process';
+// Before the suite: builds the package once (its own `build` script: tsc, and whatever else it bundles), since
+// end-to-end tests spawn the compiled CLI as a user would, so a failed build fails the suite rather than leaving
+// the tests to run a stale dist/. Meanwhile it starts the suite's shared PostgreSQL server (test/support/pg.ts;
+// skipped when PHASED_TEST_PG_URL names one) and points PHASED_DEMO_CACHE at a fresh directory, so each demo
+// warehouse is generated once per suite run (src/demo/cache.ts). Both are torn down after the suite.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type PgServer, startPgServer } from '../bench/scenarios/pg-server.js';
 
-/** Run `npm run -s build` in `cwd`; throw with the build's output when it exits non-zero. */
-export function buildPackage(cwd = process.cwd()): void {
-  const r = spawnSync('npm', ['run', '-s', 'build'], { cwd, encoding: 'utf8' });
-  if (r.error) throw new Error(`the build could not start (npm run -s build in ${cwd}): ${r.error.message}`);
-  if (r.status !== 0) {
-    const how = r.status === null ? `was killed by ${r.signal}` : `exited ${r.status}`;
-    const output = `${r.stdout}${r.stderr}`.trim().slice(0, 8000);
-    throw new Error(
-      `the build failed (npm run -s build ${how}); the tests would run a stale dist/:\n${output}`,
+/** Run `npm run -s build` in `cwd`; rejects with the build's output when it exits non-zero. */
+export function buildPackage(cwd = process.cwd()): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['run', '-s', 'build'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', (err) =>
+      reject(new Error(`the build could not start (npm run -s build in ${cwd}): ${err.message}`)),
     );
-  }
+    child.on('close', (code, signal) => {
+      if (code === 0) return resolve();
+      const how = code === null ? `was killed by ${signal}` : `exited ${code}`;
+      reject(
+        new Error(
+          `the build failed (npm run -s build ${how}); the tests would run a stale dist/:\n${output.trim().slice(0, 8000)}`,
+        ),
+      );
+    });
+  });
 }
 
-export default function setup(): void {
-  buildPackage();
+export default async function setup(): Promise<() => Promise<void>> {
+  const demoCache = process.env.PHASED_DEMO_CACHE
+    ? undefined
+    : mkdtempSync(join(tmpdir(), 'phased-demo-cache-'));
+  if (demoCache) process.env.PHASED_DEMO_CACHE = demoCache;
+  const pg: Promise<PgServer | undefined> = process.env.PHASED_TEST_PG_URL
+    ? Promise.resolve(undefined)
+    : startPgServer({ fsync: false });
+  const built = buildPackage();
+  // Wait for both before judging either, so a failed build does not leave a server running.
+  const [server, build] = await Promise.allSettled([pg, built]);
+  const teardown = async () => {
+    if (server.status === 'fulfilled') await server.value?.stop();
+    if (demoCache) rmSync(demoCache, { recursive: true, force: true });
+  };
+  if (build.status === 'rejected' || server.status === 'rejected') {
+    await teardown();
+    throw build.status === 'rejected' ? build.reason : (server as PromiseRejectedResult).reason;
+  }
+  if (server.value) process.env.PHASED_TEST_PG_URL = server.value.url;
+  return teardown;
 }

@@ -9,6 +9,7 @@ import { createRun } from '../engine/index.js';
 import { commandHint } from '../observe/command-hint.js';
 import { loadPlan } from '../plan/index.js';
 import { type BaselineResult, fillBaseline } from './baseline.js';
+import { cachedWarehouse } from './cache.js';
 import { type GenerateResult, generateWarehouse, type Scenario } from './generate.js';
 import { planDirectory } from './plan-dir.js';
 
@@ -127,8 +128,11 @@ export async function initDemo(
   rmSync(join(dir, 'sql'), { recursive: true, force: true });
   cpSync(join(source, 'sql'), join(dir, 'sql'), { recursive: true });
   const regenerated = removeDatabase(warehouse);
-  const generated = generateWarehouse(warehouse, { scenario, range: opts.range });
-  const baseline = await fillBaseline(warehouse, dir);
+  const key = { scenario, range: opts.range, planDir: dir };
+  const { generated, baseline } = await cachedWarehouse(warehouse, key, async () => ({
+    generated: generateWarehouse(warehouse, { scenario, range: opts.range }),
+    baseline: await fillBaseline(warehouse, dir),
+  }));
   const result = { dir, planFile, warehouse, db, generated, baseline, regenerated };
   describe({ print: hooks.print, drive: async () => 0 }, result);
   return result;

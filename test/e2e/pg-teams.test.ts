@@ -11,7 +11,7 @@ import { warehouseDigest } from '../support/synthetic.js';
 
 let pg: TestPg;
 beforeAll(async () => {
-  pg = await startTestPg();
+  pg = await startTestPg({ own: true }); // its own: the test restarts it
 }, 60_000);
 afterAll(async () => {
   await pg?.stop();

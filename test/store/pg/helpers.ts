@@ -1,4 +1,4 @@
-// Shared set-up for the PostgreSQL store tests: one real server per test file (test/support/pg.ts), a fresh
+// Shared set-up for the PostgreSQL store tests: a real server (the suite's, or the file's own; test/support/pg.ts), a fresh
 // schema per store, every store closed after its test; async run and append helpers over the EventStore API.
 
 import { afterAll, afterEach, beforeAll } from 'vitest';
@@ -14,7 +14,7 @@ export interface PgCtx {
 }
 
 /** Registers the file's server and per-test cleanup; use `ctx` inside tests. */
-export function usePg(serverOpts: { fsync?: boolean } = { fsync: false }): PgCtx {
+export function usePg(serverOpts: { fsync?: boolean; own?: boolean } = { fsync: false }): PgCtx {
   const open: PgEventStore[] = [];
   const ctx = { pg: undefined as unknown as TestPg } as PgCtx;
   beforeAll(async () => {

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { ev, started } from '../helpers.js';
 import { collect, createRun, usePg } from './helpers.js';
 
-const ctx = usePg();
+// A server of its own: this file restarts the server.
+const ctx = usePg({ fsync: false, own: true });
 
 describe('PostgreSQL restart in the middle of appends', () => {
   it('loses and duplicates nothing', async () => {
