@@ -65,7 +65,8 @@ describe('fencing a frozen writer', () => {
     await store.append(run, 0, [ev('RUN_CREATED')]);
     const w = startWriter(store.schema, run);
     try {
-      await until(() => w.appended() >= 5);
+      await until(() => w.appended() >= 5 || w.child.exitCode !== null);
+      expect(w.child.exitCode, `the writer exited early: ${w.stderr()}`).toBeNull();
       w.child.kill('SIGSTOP');
       // Take the run over as soon as the frozen writer's lease has expired.
       let token: { owner: string; epoch: number } | undefined;
