@@ -174,6 +174,12 @@ export class PgAppender {
     return rows[0].hash;
   }
 
+  /** The hash of the event at `seq`, when it is the last one this store appended to the run. */
+  knownHash(runId: string, seq: number): string | undefined {
+    const known = this.hashes.get(runId);
+    return known?.seq === seq ? known.hash : undefined;
+  }
+
   private remember(runId: string, e: StoredEvent): void {
     if (this.hashes.size >= HEAD_CACHE_MAX && !this.hashes.has(runId)) this.hashes.clear();
     this.hashes.set(runId, { seq: e.seq, hash: e.hash });

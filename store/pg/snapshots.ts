@@ -7,8 +7,29 @@ import { SNAPSHOTS_KEPT } from '../snapshots.js';
 import type { SnapshotRecord } from '../types.js';
 import type { Db } from './db.js';
 
+/**
+ * One statement, so one round trip: the snapshot is written only if the log holds the event it is tied to (seq and
+ * hash), and the run's snapshots are pruned to the newest SNAPSHOTS_KEPT, the new one included.
+ */
+const SAVE_SQL = `WITH ins AS (
+    INSERT INTO snapshots (run_id, seq, snapshot, hash, digest)
+    SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM events WHERE run_id = $1 AND seq = $2 AND hash = $4)
+    ON CONFLICT (run_id, seq) DO UPDATE SET snapshot = excluded.snapshot, hash = excluded.hash,
+      digest = excluded.digest
+    RETURNING seq),
+  pruned AS (
+    DELETE FROM snapshots WHERE run_id = $1 AND seq <> $2 AND EXISTS (SELECT 1 FROM ins) AND seq < (
+      SELECT min(seq) FROM (
+        SELECT seq FROM (SELECT seq FROM snapshots WHERE run_id = $1 AND seq <> $2 UNION ALL SELECT $2::bigint) a
+        ORDER BY seq DESC LIMIT ${SNAPSHOTS_KEPT}) s))
+  SELECT count(*)::int AS saved FROM ins`;
+
 export class PgSnapshots {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** The hash of the event at a seq, when this process appended it (else it is read). */
+    private readonly knownHash: (runId: string, seq: number) => string | undefined = () => undefined,
+  ) {}
 
   async save(
     runId: string,
@@ -17,33 +38,38 @@ export class PgSnapshots {
     opts: { beforeCommit?: () => void } = {},
   ): Promise<void> {
     const text = JSON.stringify(snapshot);
-    await this.db.tx(async (c) => {
-      const r = await c.query<{ hash: string }>('SELECT hash FROM events WHERE run_id = $1 AND seq = $2', [
-        runId,
-        seq,
-      ]);
-      const hash = r.rows[0]?.hash;
-      if (hash === undefined) {
-        throw new PhasedError(
-          'BAD_ARGUMENT',
-          `cannot save a snapshot of run ${runId} at seq ${seq}: the log has no such event`,
-          { details: { runId, seq } },
-        );
-      }
-      await c.query(
-        `INSERT INTO snapshots (run_id, seq, snapshot, hash, digest) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (run_id, seq) DO UPDATE SET snapshot = excluded.snapshot, hash = excluded.hash,
-           digest = excluded.digest`,
-        [runId, seq, text, hash, snapshotDigest(hash, text)],
+    const hash =
+      this.knownHash(runId, seq) ??
+      (
+        await this.db.read<{ hash: string }>({
+          name: 'phased_hash_at',
+          text: 'SELECT hash FROM events WHERE run_id = $1 AND seq = $2',
+          values: [runId, seq],
+        })
+      )[0]?.hash;
+    // Before the one statement that writes it (crash tests kill the process here; a throw writes nothing).
+    if (hash !== undefined) opts.beforeCommit?.();
+    const saved =
+      hash === undefined
+        ? 0
+        : // Idempotent (an upsert of the same row), so a lost connection is simply retried.
+          (
+            await this.db.read<{ saved: number }>(
+              {
+                name: 'phased_save_snapshot',
+                text: SAVE_SQL,
+                values: [runId, seq, text, hash, snapshotDigest(hash, text)],
+              },
+              `save a snapshot of run ${runId}`,
+            )
+          )[0].saved;
+    if (saved === 0) {
+      throw new PhasedError(
+        'BAD_ARGUMENT',
+        `cannot save a snapshot of run ${runId} at seq ${seq}: the log has no such event`,
+        { details: { runId, seq } },
       );
-      await c.query(
-        `DELETE FROM snapshots WHERE run_id = $1 AND seq < (
-           SELECT min(seq) FROM (SELECT seq FROM snapshots WHERE run_id = $1 ORDER BY seq DESC LIMIT ${SNAPSHOTS_KEPT}) s)`,
-        [runId],
-      );
-      // Inside the transaction, before it commits (crash tests kill the process here; a throw rolls it back).
-      opts.beforeCommit?.();
-    });
+    }
   }
 
   /** The newest snapshot at or before `atOrBeforeSeq`, checked against its digest and the log. */

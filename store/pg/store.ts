@@ -63,7 +63,7 @@ export class PgEventStore implements EventStore {
     this.runs = new PgRuns(db, channel);
     this.reader = new PgReader(db);
     this.appender = new PgAppender(db, this.runs);
-    this.snapshots = new PgSnapshots(db);
+    this.snapshots = new PgSnapshots(db, (runId, seq) => this.appender.knownHash(runId, seq));
     this.unitsOps = new PgUnits(db);
     this.verifier = new PgVerifier(db, this.runs);
     this.leases = new PgLeases(db, this.runs, channel);
