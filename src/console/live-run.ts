@@ -6,16 +6,17 @@
 import {
   allSteps,
   countPartitions,
-  createRunMachine,
   eventFromRow,
   type ResolvedPlan,
   RunCursor,
   type RunEvent,
+  type RunMachine,
   type RunSnapshot,
   runStatus,
   type StepBaseline,
 } from '../../machines/index.js';
 import type { EventStore, SnapshotRecord, StoredEvent, UnitRow } from '../../store/index.js';
+import { machineForRun } from '../engine/rebuild.js';
 import { eventPages } from '../observe/pages.js';
 import type { RunStatus } from './api-types.js';
 
@@ -92,23 +93,21 @@ export class LiveRun {
   private constructor(
     private readonly store: EventStore,
     readonly runId: string,
-    plan: ResolvedPlan,
+    built: { plan: ResolvedPlan; machine: RunMachine },
     snap: SnapshotRecord | undefined,
   ) {
-    this.plan = plan;
+    this.plan = built.plan;
     this.range = this.plan.range;
-    this.cursor = new RunCursor(createRunMachine(this.plan), snap ? (snap.snapshot as never) : undefined);
+    this.cursor = new RunCursor(built.machine, snap ? (snap.snapshot as never) : undefined);
     this.seq = snap?.seq ?? 0;
   }
 
-  /** The run from its latest snapshot, the early events, the open units and the tail up to the head. */
+  /**
+   * The run from its latest snapshot, the early events, the open units and the tail up to the head; its machine
+   * is built from the frozen plan the one way every run's is (engine/rebuild.ts).
+   */
   static async load(store: EventStore, runId: string, planJson: string): Promise<LiveRun> {
-    const live = new LiveRun(
-      store,
-      runId,
-      JSON.parse(planJson) as ResolvedPlan,
-      await store.latestSnapshot(runId),
-    );
+    const live = new LiveRun(store, runId, machineForRun({ planJson }), await store.latestSnapshot(runId));
     await live.catchUp();
     return live;
   }

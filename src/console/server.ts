@@ -6,10 +6,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PhasedError } from '../../machines/index.js';
-import type { EventStore, SqliteStore } from '../../store/index.js';
+import type { EventStore } from '../../store/index.js';
 import type { HttpAddress } from '../daemon/http-address.js';
 import type { Metrics } from '../daemon/metrics.js';
-import { toEventStore } from '../observe/store-compat.js';
 import type {
   ApiError,
   ControlAction,
@@ -30,8 +29,8 @@ import { TimeTravel } from './time-travel.js';
 import { listItem, runDetail, streamHead } from './views.js';
 
 export interface ConsoleOptions {
-  /** The store to read (the SQLite class is accepted until every caller holds the interface). */
-  store: EventStore | SqliteStore;
+  /** The store to read (and to append control events to). */
+  store: EventStore;
   addr: HttpAddress;
   metrics: Metrics;
   token: ConsoleToken;
@@ -118,7 +117,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 }
 
 export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer> {
-  const store = toEventStore(opts.store);
+  const store = opts.store;
   const cache = new RunCache(store);
   const travel = new TimeTravel(store);
   const assets = new StaticAssets(opts.assetsDir ?? defaultAssetsDir());
