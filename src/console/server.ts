@@ -19,7 +19,9 @@ import type {
 } from './api-types.js';
 import { type ConsoleToken, HostCheck, isLoopbackAddress, tokenMatches } from './auth.js';
 import { CONTROL_ACTIONS, parseControlBody, runControl } from './controls.js';
+import { costInputs } from './cost-view.js';
 import { coverageAtHead } from './coverage.js';
+import { RunEstimates } from './estimate.js';
 import { EVENTS_LIMIT, EVENTS_MAX, eventsPage, timeline } from './events.js';
 import { machineDefinition } from './machine-layout.js';
 import { ownerOf, RunCache } from './run-cache.js';
@@ -120,6 +122,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer>
   const store = opts.store;
   const cache = new RunCache(store);
   const travel = new TimeTravel(store);
+  const estimates = new RunEstimates();
   const assets = new StaticAssets(opts.assetsDir ?? defaultAssetsDir());
   const headOf = async (runId: string) => {
     const row = await store.views.runSummary(runId);
@@ -187,7 +190,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer>
       return send(res, 200, body);
     }
     const m =
-      /^\/api\/runs\/([^/]+)(?:\/(units|events|timeline|machine|coverage|verify|stream|at)(?:\/([^/]+))?)?$/.exec(
+      /^\/api\/runs\/([^/]+)(?:\/(units|events|timeline|machine|coverage|verify|stream|at|estimate)(?:\/([^/]+))?)?$/.exec(
         path,
       );
     if (!m) throw new HttpError(404, `no route GET ${path}`);
@@ -204,7 +207,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer>
       case undefined: {
         await live.loadMarks();
         await live.advance();
-        const detail = runDetail(row, live, ownerOf(row));
+        const detail = runDetail(row, live, ownerOf(row), await costInputs(store, live));
         if (!detail.headHash) detail.headHash = (await store.head(runId)).hash;
         return send(res, 200, detail);
       }
@@ -269,6 +272,8 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer>
       }
       case 'timeline':
         return send(res, 200, await timeline(store, runId, head));
+      case 'estimate':
+        return send(res, 200, await estimates.get(live, url.searchParams.get('refresh') === '1'));
       case 'machine':
         return send(res, 200, await machineDefinition(live.plan, row.planHash));
       case 'coverage':
@@ -345,6 +350,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer>
     close: async () => {
       hub.close();
       cache.close();
+      estimates.clear();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },
