@@ -16,6 +16,7 @@ import type {
 import { AuditView } from './AuditPage.js';
 import { duration, pct, Status, time } from './bits.js';
 import { Controls, type Outcome } from './Controls.js';
+import { CostPanel } from './CostPanel.js';
 import { activeIds, applyToMatrix } from './coverage.js';
 import { FailuresView } from './FailuresView.js';
 import { GatesView } from './GatesView.js';
@@ -249,6 +250,7 @@ export function RunPage({ source, runId, tab, onTab, width }: Props) {
             <h2 id="steps-h">Steps</h2>
             <StepTable steps={detail.steps} label="per-step counters" />
           </section>
+          <CostPanel source={source} run={detail} />
         </>
       )}
       {tab === 'timeline' && (
