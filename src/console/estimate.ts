@@ -17,12 +17,11 @@ export class RunEstimates {
     if (held && !refresh) return held;
     const next = estimateOf(live);
     this.held.set(live.runId, next);
-    // No baseline yet: nothing to keep, the next request asks again.
-    next.then((r) => {
-      if (r.estimate === null && !live.baseline && this.held.get(live.runId) === next) {
-        this.held.delete(live.runId);
-      }
-    });
+    // No baseline yet, or it threw: nothing to keep, the next request asks again (the caller gets the error).
+    const forget = () => {
+      if (this.held.get(live.runId) === next) this.held.delete(live.runId);
+    };
+    next.then((r) => (r.estimate === null && !live.baseline ? forget() : undefined), forget);
     return next;
   }
 
