@@ -87,8 +87,9 @@ beforeAll(async () => {
   url = await waitFor(() => /(http:\/\/127\.0\.0\.1:\d+)/.exec(daemonErr)?.[1], 'the console address');
   // Driven by its own process alongside the daemon's run: four units of 10 MB billed each (BigQuery's minimum)
   // against 35 MiB, so the fourth is refused and the run pauses; the last test opens it.
+  // It keeps the default lease (not the daemon's short one), so a busy machine never hands it to the daemon.
   bqRun = runCliAsync(['--db', db, 'run', bqProject.plan, '--run-id', 'bq', '--max-bytes-billed', '35MiB'], {
-    env: { ...bqProject.env, ...ENV },
+    env: bqProject.env,
   });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
