@@ -73,4 +73,10 @@ export interface EstimateResponse {
   error: string | null;
   /** When it was computed (the server keeps one per run). */
   at: string;
+  /**
+   * What the log records, whatever the warehouse: per step, the units started with a budget and the sum of their
+   * estimated bytes billed (each unit's latest UNIT_STARTED estimatedBytes, the budget guard's dry run). Read on
+   * every request; empty without a budget.
+   */
+  recorded: { step: string; units: number; estimatedBytes: number }[];
 }

@@ -122,7 +122,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer>
   const store = opts.store;
   const cache = new RunCache(store);
   const travel = new TimeTravel(store);
-  const estimates = new RunEstimates();
+  const estimates = new RunEstimates(store);
   const assets = new StaticAssets(opts.assetsDir ?? defaultAssetsDir());
   const headOf = async (runId: string) => {
     const row = await store.views.runSummary(runId);

@@ -140,6 +140,28 @@ describe('console cost figures (BigQuery)', () => {
       }
 
       const args = command.slice(command.indexOf(' resume ') + 1).split(' ');
+      // What the log records as units start: each unit's latest estimate, summed per step.
+      const recorded = new Map<string, { step: string; units: number; estimatedBytes: number }>();
+      const latest = new Map<string, { step: string; bytes: number }>();
+      for (const e of log.filter((x) => x.type === 'UNIT_STARTED')) {
+        latest.set(`${e.data.step}/${e.data.partition}`, {
+          step: String(e.data.step),
+          bytes: Number(e.data.estimatedBytes),
+        });
+      }
+      for (const u of latest.values()) {
+        const r = recorded.get(u.step) ?? { step: u.step, units: 0, estimatedBytes: 0 };
+        r.units++;
+        r.estimatedBytes += u.bytes;
+        recorded.set(u.step, r);
+      }
+      expect(est.recorded).toEqual([...recorded.values()]);
+      // Phase 1's eight units, 10 MB each; phase 2's first was refused before it started.
+      expect(est.recorded.map((r) => [r.step, r.units, r.estimatedBytes]).sort()).toEqual([
+        ['player', 4, 40 * MIB],
+        ['team', 4, 40 * MIB],
+      ]);
+
       // The page's command raises the budget on record, and the refused unit then runs.
       const resumed = await runCliAsync(args, { env });
       expect(resumed.stderr).not.toMatch(/internal error|\n\s+at /);

@@ -378,7 +378,17 @@ describe('the console in a browser', () => {
     await total.waitFor();
     const api = (await (await fetch(`${url}/api/runs/bq/estimate`)).json()) as {
       estimate: { bytes: number; cost: number };
+      recorded: { step: string; units: number; estimatedBytes: number }[];
     };
+    // Beside it, what the log records as units started: three units of 10 MB.
+    const recorded = await page.locator('[data-testid=estimate-recorded] tr[data-step]').evaluateAll((rows) =>
+      rows.map((r) => {
+        const d = (r as HTMLElement).dataset;
+        return { step: d.step, units: Number(d.units), estimatedBytes: Number(d.bytes) };
+      }),
+    );
+    expect(recorded).toEqual(api.recorded);
+    expect(recorded.reduce((n, r) => n + r.estimatedBytes, 0)).toBe(30 * 2 ** 20);
     expect(Number(await total.getAttribute('data-bytes'))).toBe(api.estimate.bytes);
     expect(api.estimate.bytes).toBeGreaterThan(0);
     expect(await page.locator('[data-testid=estimate]').textContent()).toMatch(

@@ -142,6 +142,32 @@ function EstimateTable({ e }: { e: EstimateResponse }) {
   );
 }
 
+/** The estimates the log records as units start (the budget guard's dry run of each unit). */
+function Recorded({ e }: { e: EstimateResponse }) {
+  if (e.recorded.length === 0) return null;
+  return (
+    <table class="grid" aria-label="estimates recorded as units started" data-testid="estimate-recorded">
+      <caption>recorded in the log as units started (each unit's dry run, bytes billed)</caption>
+      <thead>
+        <tr>
+          <th>step</th>
+          <th class="num">units started</th>
+          <th class="num">estimated bytes billed</th>
+        </tr>
+      </thead>
+      <tbody>
+        {e.recorded.map((r) => (
+          <tr key={r.step} data-step={r.step} data-bytes={r.estimatedBytes} data-units={r.units}>
+            <td>{r.step}</td>
+            <td class="num">{r.units}</td>
+            <td class="num">{bytes(r.estimatedBytes)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function CostPanel({ source, run }: { source: DataSource; run: RunDetail }) {
   const [estimate, setEstimate] = useState<EstimateResponse | null | 'loading'>('loading');
   const [error, setError] = useState<string | null>(null);
@@ -173,7 +199,10 @@ export function CostPanel({ source, run }: { source: DataSource; run: RunDetail 
         ) : estimate === null ? (
           <p class="muted">not in this report (the live console computes it)</p>
         ) : (
-          <EstimateTable e={estimate} />
+          <>
+            <EstimateTable e={estimate} />
+            <Recorded e={estimate} />
+          </>
         )}
       </div>
     </section>
