@@ -38,3 +38,8 @@ export function decideBudget(input: {
   if (total <= input.maxBytesBilled) return { admit: true };
   return { admit: false, figures: { ...input } };
 }
+
+/** The least budget that admits the refused unit: billed + running estimates + its own estimate. */
+export function budgetNeeded(f: BudgetFigures): number {
+  return f.bytesBilled + f.runningEstimate + f.next.estimatedBytes;
+}

@@ -9,6 +9,7 @@ export { decideAttach } from './attach.js';
 export {
   type BudgetDecision,
   billedEstimate,
+  budgetNeeded,
   decideBudget,
   JOB_CAP_FLOOR,
   JOB_CAP_MARGIN,

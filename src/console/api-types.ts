@@ -3,8 +3,10 @@
 // bundler can take it into the page. Changes here are additive only: the front-end and the report depend on it.
 
 import type { GateReport } from '../../machines/report.js';
+import type { BudgetView, PaceEta } from './api-cost-types.js';
 
 export type { CheckResult, GateReport, NotNullResult, TableCoverage } from '../../machines/report.js';
+export type * from './api-cost-types.js';
 
 export type RunStatus = 'created' | 'running' | 'paused' | 'blocked' | 'failed' | 'succeeded' | 'cancelled';
 export type UnitStatus = 'pending' | 'started' | 'succeeded' | 'failed';
@@ -85,7 +87,12 @@ export interface StepView {
   group: number;
   table: string;
   kind: 'sql' | 'command';
+  /** The step's configured concurrency (the plan's cap). */
   concurrency: number;
+  /** Units of the step allowed in flight now: halved by quota errors, regrown after successes (AIMD). */
+  concurrencyLimit: number;
+  /** The step's remaining units and ETA (as `status --json` eta.steps). */
+  eta: PaceEta;
   retries: number;
   /** Machine counters (as `status --json`): partitions expected to be written by this run and their fate. */
   total: number;
@@ -179,6 +186,10 @@ export interface RunDetail extends RunListItem {
   planChanges: { seq: number; at: string; oldHash: string; newHash: string; changes: string[]; by: string }[];
   /** The run's hash chain head. */
   headHash: string;
+  /** Units left and the ETA at the recent pace (as `status --json` eta.run and eta.remaining). */
+  runEta: PaceEta;
+  /** Bytes billed and the budget (BigQuery); zeros and no budget elsewhere. */
+  budget: BudgetView;
 }
 
 // ------------------------------------------------------------------------------------ GET /api/runs/:id/units

@@ -6,17 +6,20 @@
 import {
   allSteps,
   countPartitions,
-  createRunMachine,
   eventFromRow,
   type ResolvedPlan,
   RunCursor,
   type RunEvent,
+  type RunMachine,
   type RunSnapshot,
   runStatus,
   type StepBaseline,
 } from '../../machines/index.js';
 import type { EventStore, SnapshotRecord, StoredEvent, UnitRow } from '../../store/index.js';
-import { eventPages } from '../observe/pages.js';
+import { machineForRun } from '../engine/rebuild.js';
+import type { EtaView } from '../observe/eta.js';
+import { eventAt, eventPages } from '../observe/pages.js';
+import { etaOf } from '../observe/status.js';
 import type { RunStatus } from './api-types.js';
 
 export interface OpenUnit {
@@ -29,6 +32,8 @@ export interface OpenUnit {
   lastSeq: number;
   /** ms since epoch of the next attempt, for a retrying unit whose wait is known. */
   retryAt: number | null;
+  /** A running unit's estimated bytes billed (its UNIT_STARTED, with a budget), counted against the budget. */
+  estimatedBytes: number | null;
 }
 
 export interface Baseline {
@@ -86,29 +91,28 @@ export class LiveRun {
   /** Times (ms) of recent unit outcomes, oldest first. */
   private readonly pace: number[] = [];
   private marks: Mark[] | null = null;
+  private eta?: { seq: number; view: EtaView };
   private marksLoading?: Promise<Mark[]>;
   private advancing: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly store: EventStore,
     readonly runId: string,
-    plan: ResolvedPlan,
+    built: { plan: ResolvedPlan; machine: RunMachine },
     snap: SnapshotRecord | undefined,
   ) {
-    this.plan = plan;
+    this.plan = built.plan;
     this.range = this.plan.range;
-    this.cursor = new RunCursor(createRunMachine(this.plan), snap ? (snap.snapshot as never) : undefined);
+    this.cursor = new RunCursor(built.machine, snap ? (snap.snapshot as never) : undefined);
     this.seq = snap?.seq ?? 0;
   }
 
-  /** The run from its latest snapshot, the early events, the open units and the tail up to the head. */
+  /**
+   * The run from its latest snapshot, the early events, the open units and the tail up to the head; its machine
+   * is built from the frozen plan the one way every run's is (engine/rebuild.ts).
+   */
   static async load(store: EventStore, runId: string, planJson: string): Promise<LiveRun> {
-    const live = new LiveRun(
-      store,
-      runId,
-      JSON.parse(planJson) as ResolvedPlan,
-      await store.latestSnapshot(runId),
-    );
+    const live = new LiveRun(store, runId, machineForRun({ planJson }), await store.latestSnapshot(runId));
     await live.catchUp();
     return live;
   }
@@ -127,6 +131,12 @@ export class LiveRun {
     // which sets each unit's latest state, so a unit counted twice converges.
     const base = head;
     for (const u of await store.views.openUnits(runId)) this.setOpen(u);
+    // A running unit's estimate is on its UNIT_STARTED (few: at most the steps' concurrency).
+    for (const o of this.open.values()) {
+      if (o.status !== 'running') continue;
+      const e = await eventAt(store, runId, o.lastSeq);
+      if (e?.type === 'UNIT_STARTED') o.estimatedBytes = JSON.parse(e.data).estimatedBytes ?? null;
+    }
     for (const e of (await store.views.lastEventsBefore(runId, base, PACE_WINDOW * 2)).reverse()) {
       if (e.type === 'UNIT_SUCCEEDED' || (e.type === 'UNIT_FAILED' && JSON.parse(e.data).final)) {
         this.addPace(Date.parse(e.at));
@@ -197,6 +207,15 @@ export class LiveRun {
     return this.marks ?? [];
   }
 
+  /** The ETA `status` shows as of the run's seq (read once per seq). */
+  async statusEta(): Promise<EtaView> {
+    const seq = this.seq;
+    if (this.eta?.seq !== seq) {
+      this.eta = { seq, view: await etaOf(this.store, { runId: this.runId, seq, snapshot: this.snapshot }) };
+    }
+    return this.eta.view;
+  }
+
   /** Units finished per minute over the recent window, or null when fewer than two outcomes are known. */
   unitsPerMinute(): number | null {
     if (this.pace.length < 2) return null;
@@ -264,6 +283,7 @@ export class LiveRun {
           error: prev?.error ?? null,
           lastSeq: e.seq,
           retryAt: null,
+          estimatedBytes: event.estimatedBytes ?? null,
         });
         return;
       }
@@ -281,6 +301,7 @@ export class LiveRun {
           error: event.error,
           lastSeq: e.seq,
           retryAt: !event.final && event.retryInMs !== undefined ? Date.parse(e.at) + event.retryInMs : null,
+          estimatedBytes: null,
         });
         return;
       }
@@ -311,6 +332,7 @@ export class LiveRun {
       error: u.error ? JSON.parse(u.error) : null,
       lastSeq: u.lastSeq,
       retryAt: null,
+      estimatedBytes: null,
     });
   }
 

@@ -9,6 +9,7 @@ import type { EventStore } from '../../store/index.js';
 import { eventPages, runView, verifyRun } from '../observe/index.js';
 import type { EventEntry, UnitView } from './api-types.js';
 import { consoleDir } from './build-paths.js';
+import { costInputs } from './cost-view.js';
 import { coverageAtHead, coverageAtSeq } from './coverage.js';
 import { eventEntry, timeline } from './events.js';
 import { machineDefinition } from './machine-layout.js';
@@ -28,7 +29,7 @@ export async function reportData(store: EventStore, runId: string, version: stri
     if (!row) throw new PhasedError('RUN_NOT_FOUND', `run ${runId} not found`);
     const head = await store.head(runId);
     const owner = ownerOf(row);
-    const run = runDetail(row, live, owner);
+    const run = runDetail(row, live, owner, await costInputs(store, live));
     if (!run.headHash) run.headHash = head.hash;
     const gates = live.snapshot.context.gates;
     const baselineSeq = (await store.views.eventsOfTypes(runId, ['BASELINE_RECORDED']))[0]?.seq;

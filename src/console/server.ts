@@ -6,10 +6,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PhasedError } from '../../machines/index.js';
-import type { EventStore, SqliteStore } from '../../store/index.js';
+import type { EventStore } from '../../store/index.js';
 import type { HttpAddress } from '../daemon/http-address.js';
 import type { Metrics } from '../daemon/metrics.js';
-import { toEventStore } from '../observe/store-compat.js';
 import type {
   ApiError,
   ControlAction,
@@ -20,7 +19,9 @@ import type {
 } from './api-types.js';
 import { type ConsoleToken, HostCheck, isLoopbackAddress, tokenMatches } from './auth.js';
 import { CONTROL_ACTIONS, parseControlBody, runControl } from './controls.js';
+import { costInputs } from './cost-view.js';
 import { coverageAtHead } from './coverage.js';
+import { RunEstimates } from './estimate.js';
 import { EVENTS_LIMIT, EVENTS_MAX, eventsPage, timeline } from './events.js';
 import { machineDefinition } from './machine-layout.js';
 import { ownerOf, RunCache } from './run-cache.js';
@@ -30,8 +31,8 @@ import { TimeTravel } from './time-travel.js';
 import { listItem, runDetail, streamHead } from './views.js';
 
 export interface ConsoleOptions {
-  /** The store to read (the SQLite class is accepted until every caller holds the interface). */
-  store: EventStore | SqliteStore;
+  /** The store to read (and to append control events to). */
+  store: EventStore;
   addr: HttpAddress;
   metrics: Metrics;
   token: ConsoleToken;
@@ -118,9 +119,10 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 }
 
 export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer> {
-  const store = toEventStore(opts.store);
+  const store = opts.store;
   const cache = new RunCache(store);
   const travel = new TimeTravel(store);
+  const estimates = new RunEstimates(store);
   const assets = new StaticAssets(opts.assetsDir ?? defaultAssetsDir());
   const headOf = async (runId: string) => {
     const row = await store.views.runSummary(runId);
@@ -188,7 +190,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer>
       return send(res, 200, body);
     }
     const m =
-      /^\/api\/runs\/([^/]+)(?:\/(units|events|timeline|machine|coverage|verify|stream|at)(?:\/([^/]+))?)?$/.exec(
+      /^\/api\/runs\/([^/]+)(?:\/(units|events|timeline|machine|coverage|verify|stream|at|estimate)(?:\/([^/]+))?)?$/.exec(
         path,
       );
     if (!m) throw new HttpError(404, `no route GET ${path}`);
@@ -205,7 +207,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer>
       case undefined: {
         await live.loadMarks();
         await live.advance();
-        const detail = runDetail(row, live, ownerOf(row));
+        const detail = runDetail(row, live, ownerOf(row), await costInputs(store, live));
         if (!detail.headHash) detail.headHash = (await store.head(runId)).hash;
         return send(res, 200, detail);
       }
@@ -270,6 +272,8 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer>
       }
       case 'timeline':
         return send(res, 200, await timeline(store, runId, head));
+      case 'estimate':
+        return send(res, 200, await estimates.get(live, url.searchParams.get('refresh') === '1'));
       case 'machine':
         return send(res, 200, await machineDefinition(live.plan, row.planHash));
       case 'coverage':
@@ -346,6 +350,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer>
     close: async () => {
       hub.close();
       cache.close();
+      estimates.clear();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },

@@ -3,6 +3,7 @@
 
 import { locateStep } from '../../machines/index.js';
 import type { RunSummaryRow } from '../../store/index.js';
+import type { EtaView } from '../observe/eta.js';
 import type {
   CoverageProgress,
   Eta,
@@ -17,6 +18,7 @@ import type {
   StreamHead,
   UnitCounts,
 } from './api-types.js';
+import { budgetView, concurrencyLimit, runEta, stepEta } from './cost-view.js';
 import type { LiveRun } from './live-run.js';
 import { activeStateIds } from './machine-graph.js';
 
@@ -105,7 +107,7 @@ export function streamHead(item: RunListItem): StreamHead {
   return { runId, headSeq, status, owner, units, coverage, eta: e };
 }
 
-function stepViews(live: LiveRun): StepView[] {
+function stepViews(live: LiveRun, eta: EtaView): StepView[] {
   const ctx = live.snapshot.context;
   const running = new Map<string, number>();
   const retrying = new Map<string, number>();
@@ -124,6 +126,8 @@ function stepViews(live: LiveRun): StepView[] {
       table: s.table,
       kind: s.kind,
       concurrency: s.concurrency,
+      concurrencyLimit: concurrencyLimit(live.snapshot, s.id, s.concurrency),
+      eta: stepEta(eta, s.id),
       retries: s.retries,
       ...c,
       running: running.get(s.id) ?? 0,
@@ -243,10 +247,19 @@ function humanActions(live: LiveRun): HumanAction[] {
   return out;
 }
 
+/** The pace and the command hint the cost figures need (read asynchronously by the caller). */
+export interface CostInputs {
+  /** `status`'s ETA as of the run's seq. */
+  eta: EtaView;
+  /** `phased resume RUN …` as an operator would type it. */
+  resumeHint: string;
+}
+
 export function runDetail(
   row: RunSummaryRow,
   live: LiveRun,
   owner: string | null,
+  cost: CostInputs,
   now = Date.now(),
 ): RunDetail {
   const snap = live.snapshot;
@@ -269,7 +282,7 @@ export function runDetail(
     range: live.range,
     refill: live.refill,
     warehouse: live.plan.warehouse.kind,
-    steps: stepViews(live),
+    steps: stepViews(live, cost.eta),
     gates: gateViews(live),
     failures: failureGroups(live),
     humanActions: humanActions(live),
@@ -288,5 +301,7 @@ export function runDetail(
         : [],
     ),
     headHash: row.headSeq === live.seq ? row.headHash : '',
+    runEta: runEta(cost.eta),
+    budget: budgetView(live, cost.resumeHint),
   };
 }

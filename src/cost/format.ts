@@ -1,10 +1,10 @@
 // Words for budget figures: the pause message with the command that raises the budget.
-import type { BudgetFigures } from '../../machines/index.js';
+import { type BudgetFigures, budgetNeeded } from '../../machines/index.js';
 import { formatBytes } from '../engine/dry-run.js';
 
 /** `run R paused: budget …; raise it with …` for a PAUSED {reason: budget}. */
 export function budgetPauseMessage(runId: string, f: BudgetFigures, resumeHint: string): string {
-  const needed = f.bytesBilled + f.runningEstimate + f.next.estimatedBytes;
+  const needed = budgetNeeded(f);
   return (
     `run ${runId} paused by its budget: ${formatBytes(f.bytesBilled)} billed so far; step ${f.next.step} ` +
     `partition ${f.next.partition} would add ~${formatBytes(f.next.estimatedBytes)}, past the budget of ` +

@@ -62,18 +62,14 @@ export interface RunView {
 /** Completions read back for the ETA: the log's latest events of the run. */
 const ETA_WINDOW = 2000;
 
-async function etaOf(
+/** The ETA `status` shows for a run as of `log.seq` (the console's run page shows the same). */
+export async function etaOf(
   store: EventStore,
-  log: { run: RunRow; seq: number; snapshot: RunSnapshot },
+  log: { runId: string; seq: number; snapshot: RunSnapshot },
 ): Promise<EtaView> {
   const tracker = new EtaTracker();
   const from = Math.max(0, log.seq - ETA_WINDOW);
-  const rows = await store.views.eventsOfTypes(
-    log.run.runId,
-    ['UNIT_SUCCEEDED', 'UNIT_FAILED'],
-    from,
-    log.seq,
-  );
+  const rows = await store.views.eventsOfTypes(log.runId, ['UNIT_SUCCEEDED', 'UNIT_FAILED'], from, log.seq);
   for (const e of rows) {
     tracker.observe(eventFromRow(e.type, e.data), Date.parse(e.at));
   }
@@ -167,7 +163,7 @@ export async function runView(store: EventStore, runId: string, atSeq?: number):
     retrying: atSeq === undefined ? await retryingUnits(store, runId) : [],
     failures: atSeq === undefined ? await failuresOf(store, runId, ctx.steps) : [],
     ...(ctx.ops ? { usage: ctx.ops.usage } : {}),
-    eta: await etaOf(store, log),
+    eta: await etaOf(store, { runId, seq: log.seq, snapshot: log.snapshot }),
     ...(budgetOf(ctx.ops, log.plan) === undefined ? {} : { maxBytesBilled: budgetOf(ctx.ops, log.plan) }),
   };
 }

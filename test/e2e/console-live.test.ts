@@ -2,12 +2,15 @@
 // command step sleeps, so the run is alive while the page acts, and fails for good on one date).
 // Everything waits for conditions; nothing is timed.
 import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeIds } from '../../src/console/web/coverage.js';
+import { type BqProject, makeBqProject } from '../support/bq-e2e.js';
+import { type BqServer, startBqServer } from '../support/bq-server.js';
 import {
   buildConsoleBundle,
   horizontalOverflow,
@@ -16,7 +19,7 @@ import {
   screenshotDir,
   watchPage,
 } from '../support/browser.js';
-import { runCli, startCli } from '../support/cli.js';
+import { runCli, runCliAsync, startCli } from '../support/cli.js';
 import { events, slowProject, tmp, waitFor } from '../support/ops.js';
 import { dateList } from '../support/synthetic.js';
 
@@ -42,6 +45,10 @@ let browser: Browser;
 let page: Page;
 let watch: PageWatch;
 let shots: string;
+/** A BigQuery project whose run (in the same database) its budget pauses: the page shows its cost figures. */
+let bq: BqServer;
+let bqProject: BqProject;
+let bqRun: ReturnType<typeof runCliAsync>;
 
 const cli = (args: string[]) => runCli(['--db', db, ...args], { env: ENV });
 const statusJson = () =>
@@ -65,7 +72,12 @@ beforeAll(async () => {
     minCoverage: 0.9,
   });
   expect(cli(['run', project.plan, '--run-id', RUN, '--detach']).code).toBe(0);
-  daemon = startCli(['--db', db, 'daemon', '--http', '127.0.0.1:0'], { env: ENV });
+  // The daemon reaches the local BigQuery server too, so its console can estimate the BigQuery run.
+  bq = await startBqServer();
+  mkdirSync(join(dir, 'bq'));
+  bqProject = makeBqProject(join(dir, 'bq'), bq, { dates: 4, concurrency: 1 });
+  bq.dryRunBytes = undefined;
+  daemon = startCli(['--db', db, 'daemon', '--http', '127.0.0.1:0'], { env: { ...bqProject.env, ...ENV } });
   daemon.stderr?.on('data', (d) => {
     daemonErr += d;
   });
@@ -73,6 +85,12 @@ beforeAll(async () => {
     daemonErr += d;
   });
   url = await waitFor(() => /(http:\/\/127\.0\.0\.1:\d+)/.exec(daemonErr)?.[1], 'the console address');
+  // Driven by its own process alongside the daemon's run: four units of 10 MB billed each (BigQuery's minimum)
+  // against 35 MiB, so the fourth is refused and the run pauses; the last test opens it.
+  // It keeps the default lease (not the daemon's short one), so a busy machine never hands it to the daemon.
+  bqRun = runCliAsync(['--db', db, 'run', bqProject.plan, '--run-id', 'bq', '--max-bytes-billed', '35MiB'], {
+    env: bqProject.env,
+  });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   watch = watchPage(page);
@@ -85,6 +103,7 @@ afterAll(async () => {
     daemon.kill('SIGTERM');
     await new Promise((r) => daemon.once('exit', r));
   }
+  await bq?.close();
 });
 
 describe('the console in a browser', () => {
@@ -164,6 +183,25 @@ describe('the console in a browser', () => {
     expect(await legend('done')).toBe(status.steps.reduce((a, s) => a + s.done, 0));
     expect(await legend('failed')).toBe(status.steps.reduce((a, s) => a + s.failed, 0));
     expect(await legend('failed')).toBe(1);
+    // Cost and pace as status computes them: each step's concurrency now of its cap and its ETA, the run's ETA.
+    const figures = JSON.parse(cli(['status', RUN, '--json']).stdout) as StatusCost;
+    await waitForPage(
+      async () => JSON.stringify(await paceOnPage(page)) === JSON.stringify(paceOf(figures)),
+      'concurrency and ETA per step',
+    );
+    const runEta = page.locator('[data-testid=run-eta]');
+    expect(await runEta.getAttribute('data-remaining')).toBe(String(figures.eta.remaining));
+    expect(await runEta.getAttribute('data-seconds')).toBe(String(figures.eta.run ?? ''));
+    expect(await runEta.textContent()).toMatch(/^run ETA \(recent pace\): .+ for \d+ units left$/);
+    expect(await page.locator('[data-testid=budget]').textContent()).toContain('no budget set');
+    // On SQLite the estimate is rows and seconds, measured and labelled so; one row per step.
+    const estimate = page.locator('[data-testid=estimate]');
+    await estimate.locator('[data-testid=estimate-table]').waitFor();
+    expect(await estimate.textContent()).toContain(
+      'measured on this SQLite warehouse from the baseline (rows and seconds, not billed)',
+    );
+    expect(await estimate.locator('tr[data-step]').count()).toBe(status.steps.length);
+    expect(await estimate.locator('th', { hasText: 'rows (measured)' }).count()).toBe(1);
     await page.screenshot({ path: join(shots, '3-overview-settled.png'), fullPage: true });
   });
 
@@ -304,7 +342,92 @@ describe('the console in a browser', () => {
     // The context goes with the browser in afterAll: the packaged Chromium runs --single-process, where
     // closing a second context takes the browser down.
   });
+
+  it('shows a BigQuery run paused by its budget: the figures, the command to raise it, and the estimate', async () => {
+    const r = await bqRun;
+    expect(r.code, r.stdout + r.stderr).toBe(3);
+    const status = JSON.parse(cli(['status', 'bq', '--json']).stdout) as StatusCost;
+    const paused = events(db, 'bq').findLast((e) => e.type === 'PAUSED');
+    const f = paused?.data.budget as {
+      bytesBilled: number;
+      runningEstimate: number;
+      next: { estimatedBytes: number };
+    };
+    await page.goto(`${url}/#run=bq&tab=overview`);
+    const budget = page.locator('[data-testid=budget]');
+    await budget.locator('[data-testid=budget-pause]').waitFor();
+    expect(await budget.getAttribute('data-max')).toBe(String(status.maxBytesBilled));
+    expect(await budget.getAttribute('data-billed')).toBe(String(status.usage?.bytesBilled));
+    const cell = async (k: string) => budget.locator(`[data-k=${k}]`).textContent();
+    expect(await cell('max')).toBe(`35.0 MiB (${35 * 2 ** 20} bytes)`);
+    expect(await cell('billed')).toBe(`30.0 MiB (${30 * 2 ** 20} bytes)`);
+    expect(await cell('running')).toBe('0 bytes');
+    expect(await cell('remaining')).toBe(`5.0 MiB (${5 * 2 ** 20} bytes)`);
+    for (const label of ['maximum', 'billed so far', "running jobs' estimates", 'remaining']) {
+      expect(await budget.locator('th', { hasText: label }).count(), label).toBe(1);
+    }
+    expect(await budget.locator('[data-testid=budget-pause]').textContent()).toContain(
+      'paused by its budget',
+    );
+    const needed = f.bytesBilled + f.runningEstimate + f.next.estimatedBytes;
+    expect(await page.locator('[data-testid=budget-command]').textContent()).toMatch(
+      new RegExp(`resume bq --db \\S+ --max-bytes-billed ${needed}$`),
+    );
+    // The estimate in bytes and money, computed by the daemon's console from the run's baseline.
+    const total = page.locator('[data-testid=estimate-total]');
+    await total.waitFor();
+    const api = (await (await fetch(`${url}/api/runs/bq/estimate`)).json()) as {
+      estimate: { bytes: number; cost: number };
+      recorded: { step: string; units: number; estimatedBytes: number }[];
+    };
+    // Beside it, what the log records as units started: three units of 10 MB.
+    const recorded = await page.locator('[data-testid=estimate-recorded] tr[data-step]').evaluateAll((rows) =>
+      rows.map((r) => {
+        const d = (r as HTMLElement).dataset;
+        return { step: d.step, units: Number(d.units), estimatedBytes: Number(d.bytes) };
+      }),
+    );
+    expect(recorded).toEqual(api.recorded);
+    expect(recorded.reduce((n, r) => n + r.estimatedBytes, 0)).toBe(30 * 2 ** 20);
+    expect(Number(await total.getAttribute('data-bytes'))).toBe(api.estimate.bytes);
+    expect(api.estimate.bytes).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=estimate]').textContent()).toMatch(
+      /BigQuery dry runs, on-demand price \$[\d.]+ per TiB/,
+    );
+    await page.screenshot({ path: join(shots, '9-budget-paused.png'), fullPage: true });
+  });
 });
+
+interface StatusCost {
+  steps: { id: string; concurrency: number; configuredConcurrency: number }[];
+  eta: { run?: number; remaining: number; steps: Record<string, { eta?: number; remaining: number }> };
+  usage?: { bytesBilled: number };
+  maxBytesBilled?: number;
+}
+
+/** Per step: `limit of cap`, then the ETA cell's remaining units and seconds, as status --json gives them. */
+function paceOf(v: StatusCost): string[][] {
+  return v.steps.map((s) => [
+    s.id,
+    `${s.concurrency} of ${s.configuredConcurrency}`,
+    String(v.eta.steps[s.id]?.remaining ?? 0),
+    String(v.eta.steps[s.id]?.eta ?? ''),
+  ]);
+}
+
+async function paceOnPage(p: Page): Promise<string[][]> {
+  return p.locator('[data-testid=run-page] [data-testid=step-table] tr[data-step]').evaluateAll((rows) =>
+    rows.map((r) => {
+      const eta = r.querySelector('[data-k=eta]') as HTMLElement | null;
+      return [
+        (r as HTMLElement).dataset.step ?? '',
+        r.querySelector('[data-k=concurrency]')?.textContent ?? '',
+        eta?.dataset.remaining ?? '',
+        eta?.dataset.seconds ?? '',
+      ];
+    }),
+  );
+}
 
 function statusOfRun(): { state: unknown } {
   return JSON.parse(cli(['status', RUN, '--json']).stdout) as { state: unknown };

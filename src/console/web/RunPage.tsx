@@ -14,8 +14,9 @@ import type {
   TimelineResponse,
 } from '../api-types.js';
 import { AuditView } from './AuditPage.js';
-import { duration, pct, Status, time } from './bits.js';
+import { etaText, pct, Status, time } from './bits.js';
 import { Controls, type Outcome } from './Controls.js';
+import { CostPanel } from './CostPanel.js';
 import { activeIds, applyToMatrix } from './coverage.js';
 import { FailuresView } from './FailuresView.js';
 import { GatesView } from './GatesView.js';
@@ -191,11 +192,10 @@ export function RunPage({ source, runId, tab, onTab, width }: Props) {
         <p data-testid="run-summary">
           units <b data-k="units-done">{units.done}</b> / <b data-k="units-total">{units.total}</b> done,{' '}
           {units.running} running, {units.retrying} waiting to retry, {units.failed} failed · coverage{' '}
-          {pct(cov.ratio)} ({cov.present}/{cov.expected}) · ETA{' '}
-          {eta.at && eta.remainingMs
-            ? `${time(eta.at)} (${duration(eta.remainingMs)} left, ${eta.unitsPerMinute?.toFixed(1)} units/min)`
-            : '–'}{' '}
-          · driven by {detail.owner ?? 'nobody'} · plan hash <code>{detail.planHash.slice(0, 16)}</code>
+          {pct(cov.ratio)} ({cov.present}/{cov.expected}) · ETA {etaText(detail.runEta.seconds)} for{' '}
+          {detail.runEta.remaining} units
+          {eta.unitsPerMinute ? ` (${eta.unitsPerMinute.toFixed(1)} units/min)` : ''} · driven by{' '}
+          {detail.owner ?? 'nobody'} · plan hash <code>{detail.planHash.slice(0, 16)}</code>
           {detail.failure ? ` · failure: ${detail.failure}` : ''}
         </p>
       </section>
@@ -249,6 +249,7 @@ export function RunPage({ source, runId, tab, onTab, width }: Props) {
             <h2 id="steps-h">Steps</h2>
             <StepTable steps={detail.steps} label="per-step counters" />
           </section>
+          <CostPanel source={source} run={detail} />
         </>
       )}
       {tab === 'timeline' && (

@@ -2,6 +2,7 @@
 // running and retrying from the units projection when known, and the baseline before the run.
 
 import type { StepView } from '../api-types.js';
+import { etaText } from './bits.js';
 
 type Row = Pick<StepView, 'id' | 'phase' | 'table' | 'total' | 'done' | 'failed' | 'pending'> &
   Partial<StepView>;
@@ -22,6 +23,8 @@ export function StepTable({ steps, label }: { steps: Row[]; label: string }) {
           <th class="num">running</th>
           <th class="num">retrying</th>
           <th class="num">before the run</th>
+          <th class="num">concurrency (now of cap)</th>
+          <th class="num">ETA</th>
         </tr>
       </thead>
       <tbody>
@@ -45,6 +48,17 @@ export function StepTable({ steps, label }: { steps: Row[]; label: string }) {
             <td class="num">{s.running ?? '–'}</td>
             <td class="num">{s.retrying ?? '–'}</td>
             <td class="num">{s.baseline ? `${s.baseline.present}/${s.baseline.expected}` : '–'}</td>
+            <td class="num" data-k="concurrency" data-limit={s.concurrencyLimit} data-cap={s.concurrency}>
+              {s.concurrencyLimit === undefined ? '–' : `${s.concurrencyLimit} of ${s.concurrency}`}
+            </td>
+            <td
+              class="num"
+              data-k="eta"
+              data-seconds={s.eta?.seconds ?? ''}
+              data-remaining={s.eta?.remaining}
+            >
+              {s.eta ? `${etaText(s.eta.seconds)} (${s.eta.remaining} left)` : '–'}
+            </td>
           </tr>
         ))}
         <tr>
@@ -53,7 +67,7 @@ export function StepTable({ steps, label }: { steps: Row[]; label: string }) {
           <th class="num">{sum('failed')}</th>
           <th class="num">{sum('pending')}</th>
           <th class="num">{sum('total')}</th>
-          <th colSpan={3} />
+          <th colSpan={5} />
         </tr>
       </tbody>
     </table>

@@ -26,6 +26,24 @@ export function duration(ms: number | null | undefined): string {
   return h < 48 ? `${h} h ${m % 60} min` : `${Math.floor(h / 24)} d ${h % 24} h`;
 }
 
+/** Bytes in binary units with the exact count, as the CLI prints them: `1.5 GiB (1610612736 bytes)`. */
+export function bytes(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '–';
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = Math.abs(n);
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${n} bytes` : `${n < 0 ? '-' : ''}${v.toFixed(1)} ${units[i]} (${n} bytes)`;
+}
+
+/** Seconds left as a duration, `–` while unknown. */
+export function etaText(seconds: number | null | undefined): string {
+  return seconds === null || seconds === undefined ? '–' : duration(seconds * 1000);
+}
+
 export function time(iso: string | null | undefined): string {
   return iso ? iso.replace('T', ' ').slice(0, 19) : '–';
 }

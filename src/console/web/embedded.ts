@@ -55,6 +55,9 @@ export class EmbeddedSource implements DataSource {
   async timeline() {
     return this.d.timeline;
   }
+  async estimate() {
+    return null;
+  }
   async events(_id: string, q: EventQuery) {
     const types = q.type ? new Set(q.type.split(',')) : null;
     const all = this.d.events.filter(

@@ -7,6 +7,7 @@ import type {
   ControlRequest,
   ControlResponse,
   CoverageMatrix,
+  EstimateResponse,
   EventsPage,
   MachineDefinition,
   RunDetail,
@@ -47,6 +48,8 @@ export interface DataSource {
   /** Coverage before the run did anything (as of its baseline), when known. */
   coverageBefore(id: string): Promise<CoverageMatrix | null>;
   timeline(id: string): Promise<TimelineResponse>;
+  /** The run's cost estimate (the live server computes it; a report has none). */
+  estimate(id: string): Promise<EstimateResponse | null>;
   events(id: string, q: EventQuery): Promise<EventsPage>;
   units(id: string, q: { step?: string; partition?: string; status?: string }): Promise<UnitsResponse>;
   at(id: string, seq: number): Promise<AtSeqView>;
@@ -101,6 +104,9 @@ export class HttpSource implements DataSource {
   }
   run(id: string) {
     return getJson<RunDetail>(`/api/runs/${enc(id)}`);
+  }
+  estimate(id: string) {
+    return getJson<EstimateResponse>(`/api/runs/${enc(id)}/estimate`);
   }
   machine(id: string) {
     return getJson<MachineDefinition>(`/api/runs/${enc(id)}/machine`);

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import {
   compactPartitions,
   createRunMachine,
-  eventData,
   RunCursor,
   type RunEvent,
   runStatus,
