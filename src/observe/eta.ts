@@ -1,5 +1,6 @@
-// ETA per step and per run from the log's unit completions (EWMA, machines/eta.ts), with the units remaining
-// from the machine's counters. Fed live by a driver's events, or from the tail of a stored log (status).
+// The one ETA, per step and per run, from the log's unit completions (EWMA, machines/eta.ts) with the units
+// remaining from the machine's counters. `status`, /metrics, the progress bars and the line reporter all read it:
+// fed live by a driver's events (timed by their stored `at`), or from the tail of a stored log (status).
 
 import {
   EMPTY_EWMA,
@@ -8,6 +9,7 @@ import {
   ewmaAfter,
   type RunEvent,
   type RunSnapshot,
+  ratePerSecond,
 } from '../../machines/index.js';
 
 export interface EtaView {
@@ -21,7 +23,7 @@ export class EtaTracker {
   private run: Ewma = EMPTY_EWMA;
   private readonly steps = new Map<string, Ewma>();
 
-  /** A unit finished (succeeded, or failed for good) at `atMs`. */
+  /** A unit finished (succeeded, or failed for good) at `atMs` (the event's time in the log). */
   observe(event: RunEvent, atMs: number): void {
     const finished =
       event.type === 'UNIT_SUCCEEDED' || (event.type === 'UNIT_FAILED' && event.final === true);
@@ -39,4 +41,16 @@ export class EtaTracker {
     }
     return { run: etaSeconds(this.run, remaining), remaining, steps };
   }
+
+  /** Units per second at the smoothed rate the ETA uses, for the run or one step (undefined while unknown). */
+  rate(step?: string): number | undefined {
+    return ratePerSecond(step === undefined ? this.run : (this.steps.get(step) ?? EMPTY_EWMA));
+  }
+}
+
+/** A driver's event as the live readers of the ETA receive it: with the machine's snapshot and its time in the log. */
+export interface LoggedEvent {
+  event: RunEvent;
+  snap: RunSnapshot;
+  stored: { at: string };
 }
