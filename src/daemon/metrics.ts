@@ -3,7 +3,7 @@
 
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Observable } from 'rxjs';
-import type { ResolvedPlan, RunEvent } from '../../machines/index.js';
+import type { ResolvedPlan } from '../../machines/index.js';
 import type { EventStore } from '../../store/index.js';
 import { type GaugeEvent, RunGauges } from './run-gauges.js';
 
@@ -18,7 +18,7 @@ export class Metrics {
 
   constructor(store: EventStore, driving: () => number) {
     const registers = [this.registry];
-    this.runGauges = new RunGauges(this.registry);
+    this.runGauges = new RunGauges(this.registry, store);
     this.units = new Counter({
       name: 'phased_units_total',
       help: 'Unit outcomes logged by runs this daemon drives (succeeded, failed = final, retried = will retry)',
@@ -72,10 +72,7 @@ export class Metrics {
   }
 
   /** Count one driver's events (subscribe before `run()` so attach events are counted too). */
-  observe(
-    events$: Observable<{ event: RunEvent } & GaugeEvent>,
-    plan?: () => ResolvedPlan | undefined,
-  ): void {
+  observe(events$: Observable<GaugeEvent>, plan?: () => ResolvedPlan | undefined): void {
     if (plan) this.runGauges.observe(events$, plan);
     events$.subscribe(({ event }) => {
       this.events.inc({ type: event.type });

@@ -6,7 +6,8 @@
 import cliProgress from 'cli-progress';
 import type { Observable } from 'rxjs';
 import { runStatus } from '../../machines/index.js';
-import { EtaTracker, type LoggedEvent } from './eta.js';
+import type { EventStore } from '../../store/index.js';
+import { type LoggedEvent, liveEta } from './eta.js';
 import { formatEta, formatRate, overallCounts, overallText } from './progress-text.js';
 import { stateLabel } from './replay.js';
 
@@ -18,8 +19,10 @@ const STEP_FORMAT = ' {step} |{bar}| {value}/{total} failed {failed} Â· {rate} Â
 export function progressBars(
   events$: Observable<LoggedEvent>,
   stream: NodeJS.WritableStream,
-  eta: EtaTracker = new EtaTracker(),
+  /** The run's store: the ETA starts from the completions it logged before these events (a resume). */
+  store?: EventStore,
 ): { stop(): void } {
+  const eta = liveEta(events$, store);
   const multi = new cliProgress.MultiBar(
     { stream, format: STEP_FORMAT, hideCursor: true, clearOnComplete: false, fps: 5 },
     cliProgress.Presets.shades_classic,
@@ -30,8 +33,7 @@ export function progressBars(
   const startedSteps = new Set<string>();
   const width = (ids: string[]) => Math.max(8, ...ids.map((s) => s.length));
   let stopped = false;
-  const sub = events$.subscribe(({ event, snap, stored }) => {
-    eta.observe(event, Date.parse(stored.at));
+  const sub = events$.subscribe(({ event, snap }) => {
     if (event.type === 'UNIT_STARTED' || event.type === 'UNIT_SUCCEEDED' || event.type === 'UNIT_FAILED')
       startedSteps.add(event.step);
     const ctx = snap.context;

@@ -2,7 +2,7 @@
 
 export { progressBars } from './bars.js';
 export { type CommandContext, commandHint, phasedCommand } from './command-hint.js';
-export { EtaTracker, type EtaView, type LoggedEvent } from './eta.js';
+export { ETA_WINDOW, EtaTracker, type EtaView, type LoggedEvent, liveEta } from './eta.js';
 export { FAILURES_SHOWN, failuresOf, formatFailures } from './failures.js';
 export { JsonTextCache, sameJson } from './json-text.js';
 export { createRunLogger, logEvents, runLogPath } from './logger.js';

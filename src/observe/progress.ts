@@ -4,7 +4,8 @@
 
 import type { Observable } from 'rxjs';
 import { isMeasured, type RunSnapshot } from '../../machines/index.js';
-import { EtaTracker, type LoggedEvent } from './eta.js';
+import type { EventStore } from '../../store/index.js';
+import { type LoggedEvent, liveEta } from './eta.js';
 import { overallCounts, overallText } from './progress-text.js';
 
 export interface ProgressSink {
@@ -31,13 +32,14 @@ export function reportProgress(
   sink: ProgressSink,
   everyMs = 3000,
   clock: () => number = Date.now,
-  eta: EtaTracker = new EtaTracker(),
+  /** The run's store: the ETA starts from the completions it logged before these events (a resume). */
+  store?: EventStore,
 ): void {
+  const eta = liveEta(events$, store);
   const t0 = clock();
   let last = 0;
-  events$.subscribe(({ event, snap, stored }) => {
+  events$.subscribe(({ event, snap }) => {
     const now = clock();
-    eta.observe(event, Date.parse(stored.at));
     if (event.type === 'GATE_PASSED' || event.type === 'GATE_FAILED') {
       const verdict = event.type === 'GATE_PASSED' ? 'passed' : 'BLOCKED';
       const tables = event.report.tables

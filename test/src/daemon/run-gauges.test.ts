@@ -15,9 +15,10 @@ describe('run gauges', () => {
     gauges.observe(events$, () => plan);
     const cursor = started(['1', '2', '3', '4', '5', '6']);
     let t = Date.parse('2024-01-01T00:00:00Z');
+    let seq = 0;
     const send = (event: RunEvent) => {
       const snap = cursor.apply(event);
-      events$.next({ event, snap, stored: { runId: 'r1', at: new Date(t).toISOString() } });
+      events$.next({ event, snap, stored: { runId: 'r1', seq: ++seq, at: new Date(t).toISOString() } });
     };
     send({ type: 'DRIVER_ATTACHED', pid: 1, host: 'h', version: 'v', reason: 'new' });
     send({

@@ -2,46 +2,12 @@
 // events a driver logs, each with its time in the log: before any unit finished, while units run and after every
 // step finished, what was written never holds cli-progress's unknown-ETA leftovers (`NULLs`/`INFs`, cut to
 // `LLs`/`NFs`), NaN or Infinity.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import {
-  compactPartitions,
-  createRunMachine,
-  RunCursor,
-  type RunEvent,
-  type RunSnapshot,
-  runStatus,
-} from '../../../machines/index.js';
-import { createRun } from '../../../src/engine/index.js';
-import {
-  formatDuration,
-  type LoggedEvent,
-  progressBars,
-  progressLine,
-  type RunView,
-  reportProgress,
-} from '../../../src/observe/index.js';
-import { openEventStore } from '../../../store/index.js';
-import { runCli } from '../../support/cli.js';
+import { createRunMachine, RunCursor, type RunEvent, type RunSnapshot } from '../../../machines/index.js';
+import { type LoggedEvent, progressBars, progressLine, reportProgress } from '../../../src/observe/index.js';
+import { FakeTty, visible } from '../../support/fake-tty.js';
 import { twoPhasePlan } from '../../support/plans.js';
-
-class FakeTty extends Writable {
-  isTTY = true;
-  columns = 160;
-  rows = 40;
-  text = '';
-  override _write(chunk: Buffer, _enc: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-// Escape sequences out, so the assertions read the text a terminal shows.
-const visible = (s: string) => s.replace(/\x1B(?:\[[0-9;?]*[A-Za-z]|[78])/g, '');
 
 const started = (step: string, partition: string): RunEvent => ({
   type: 'UNIT_STARTED',
@@ -96,10 +62,11 @@ function feed(emit: (event: RunEvent, snap: RunSnapshot) => void, stopAfterStart
 }
 
 /** The event as a driver emits it, logged at `atMs`. */
+let seq = 0;
 const logged = (event: RunEvent, snap: RunSnapshot, atMs: number): LoggedEvent => ({
   event,
   snap,
-  stored: { at: new Date(atMs).toISOString() },
+  stored: { runId: 'r', seq: ++seq, at: new Date(atMs).toISOString() },
 });
 
 const LEFTOVERS = /NaN|Infinity|NFs|LLs|NULL|INF|\{\w+\}/;
@@ -163,102 +130,5 @@ describe('plain progress lines', () => {
     // 0.67 units/s and 6 × 1.488 = 8.9 s left. (The mean rate since the first start, 5 in 9 s, said 11 s.)
     expect(lines.at(-1)).toMatch(/ · run 6\/12 units · 0\.7\/s · ETA 9s$/);
     expect(progressLine(first as RunSnapshot, 1500)).toBe('[1.5s] starting · run 0/– units · –/s · ETA –');
-  });
-});
-
-describe('one ETA', () => {
-  it('the bars show the ETA that status --json gives for the same log', async () => {
-    // A steady workload in a real SQLite log: 4 units in flight, each taking 8 s, so after the first finishes
-    // 8 s in, one finishes every 2 s. The times are the log's own `at`, never the clock of this test.
-    const plan = { ...twoPhasePlan(), range: { start: '2024-01-01', end: '2024-01-12' } };
-    const dates = Array.from({ length: 12 }, (_, i) => `2024-01-${String(i + 1).padStart(2, '0')}`);
-    const dir = mkdtempSync(join(tmpdir(), 'phased-eta-'));
-    const db = join(dir, 'phased.db');
-    const store = await openEventStore(db);
-    const cursor = new RunCursor(createRunMachine(plan));
-    const tty = new FakeTty();
-    const events$ = new Subject<LoggedEvent>();
-    const bars = progressBars(events$, tty as unknown as NodeJS.WriteStream);
-    try {
-      const runId = await createRun(store, plan, { runId: 'eta' });
-      const T0 = Date.parse('2025-03-01T00:00:00.000Z');
-      const append = async (atMs: number, events: RunEvent[]) => {
-        const head = (await store.head(runId)).seq;
-        const snaps: RunSnapshot[] = [];
-        const stored = await store.append(
-          runId,
-          head,
-          events.map((event) => {
-            const snap = cursor.apply(event);
-            snaps.push(snap);
-            return { event, at: new Date(atMs).toISOString(), state: snap.value, status: runStatus(snap) };
-          }),
-        );
-        stored.forEach((st, i) => {
-          events$.next({ event: events[i] as RunEvent, snap: snaps[i] as RunSnapshot, stored: st });
-        });
-      };
-      await append(T0, [
-        {
-          type: 'RUN_CREATED',
-          runId,
-          planName: plan.name,
-          planHash: 'h',
-          range: plan.range,
-          machineVersion: '1',
-          refill: 'missing',
-        },
-        { type: 'DRIVER_ATTACHED', pid: 1, host: 'test', version: 'test' },
-        { type: 'PREREQS_PASSED', checks: [] },
-        {
-          type: 'BASELINE_RECORDED',
-          partitions: dates.length,
-          steps: ['a', 'b', 'c', 'd'].map((step) => ({
-            step,
-            expected: dates.length,
-            present: 0,
-            missing: dates.length,
-            toRun: compactPartitions(dates),
-          })),
-        },
-      ]);
-      // Phase p1's units in order a1, b1, a2, b2, …: the first four start at T0, each next one as one finishes.
-      const units = dates.flatMap((d) => [
-        ['a', d],
-        ['b', d],
-      ]) as [string, string][];
-      for (const [s, p] of units.slice(0, 4)) await append(T0, [started(s, p)]);
-      const FINISHED = 10;
-      for (let i = 0; i < FINISHED; i++) {
-        const [s, p] = units[i] as [string, string];
-        const next = units[i + 4] as [string, string];
-        await append(T0 + 8000 + 2000 * i, [ok(s, p), started(...next)]);
-      }
-      bars.stop();
-      const r = runCli(['status', runId, '--json', '--db', db]);
-      expect(r.code, r.stderr).toBe(0);
-      const status = JSON.parse(r.stdout) as RunView;
-      // 10 of p1's 24 units finished, 2 s apart: 14 + the 24 of phase p2 remain, 38 × 2 s = 76 s.
-      expect(status.eta.remaining).toBe(38);
-      expect(status.eta.run).toBeCloseTo(76, 6);
-      const out = visible(tty.text);
-      const runEta = [...out.matchAll(/run · 10\/48 units · ([^ ]+) · ETA (\S+)/g)].at(-1);
-      expect(runEta?.[2]).toBe(formatDuration(status.eta.run as number));
-      expect(runEta?.[1]).toBe('0.5/s');
-      // Per step: a's and b's completions are 4 s apart each, 7 units of each left: 28 s.
-      for (const step of ['a', 'b']) {
-        const shown = [
-          ...out.matchAll(new RegExp(` ${step}\\s+\\|.*?\\| 5/12 failed 0 · ([^ ]+) · ETA (\\S+)`, 'g')),
-        ].at(-1);
-        expect(status.eta.steps[step]?.eta).toBeCloseTo(28, 6);
-        expect(shown?.[2]).toBe(formatDuration(status.eta.steps[step]?.eta as number));
-        expect(shown?.[1]).toBe('0.3/s');
-      }
-    } finally {
-      bars.stop();
-      cursor.stop();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });
