@@ -1,6 +1,6 @@
-// The seam between readers that hold the asynchronous EventStore and engine functions that still take the
-// synchronous SQLite class. Temporary: once the engine takes EventStore, syncStoreOf's callers pass the store
-// itself and toEventStore's callers receive it as it is.
+// The seam between readers that hold the asynchronous EventStore and code that still takes the synchronous
+// SQLite class. Temporary: the engine, the summary, the metrics and replay take EventStore now; the console's
+// server is the last caller, and this module goes with that use.
 
 import { PhasedError } from '../../machines/index.js';
 import { type EventStore, SqliteEventStore, SqliteStore } from '../../store/index.js';
