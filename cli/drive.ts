@@ -17,7 +17,7 @@ import {
   runLogPath,
 } from '../src/observe/index.js';
 import type { PlanWarehouse } from '../src/warehouse/index.js';
-import { type EventStore, sqliteSyncOf } from '../store/index.js';
+import type { EventStore } from '../store/index.js';
 import { type GlobalOptions, logDir, openEvents, print } from './context.js';
 
 export interface DriveCliOptions {
@@ -124,8 +124,13 @@ async function drive(
     const server = web;
     driver.events$.subscribe(() => server.poke());
   }
-  const bars = !o.quiet && process.stderr.isTTY ? progressBars(driver.events$, process.stderr) : undefined;
-  if (!o.quiet && !bars) reportProgress(driver.events$, { write: (l) => process.stderr.write(`${l}\n`) });
+  // Their ETA is the one status shows: a resumed run's starts from the completions logged before it.
+  const bars =
+    !o.quiet && process.stderr.isTTY ? progressBars(driver.events$, process.stderr, store) : undefined;
+  if (!o.quiet && !bars) {
+    const sink = { write: (l: string) => process.stderr.write(`${l}\n`) };
+    reportProgress(driver.events$, sink, 3000, Date.now, store);
+  }
   try {
     const result = await driver.run().finally(() => bars?.stop());
     if (o.summary !== false && !o.quiet) {

@@ -2,17 +2,18 @@
 // (never below 1); every RECOVER_AFTER successes since the last change add one, up to the configured
 // concurrency. Pure: the driver asks after each unit outcome and logs CONCURRENCY_CHANGED.
 
-import type { RunEvent } from './events.js';
+import type { RunEvent, UnitErrorInfo } from './events.js';
 import type { OpsContext } from './ops.js';
 
 /** Successes since the last change before a step's limit grows by one. */
 export const RECOVER_AFTER = 5;
 
-const TOO_MANY_DML = /too many DML statements/i;
-
-/** Why a failure slows its step, or undefined when it does not. */
-export function throttleCause(error: { code: string; message: string }): string | undefined {
-  if (TOO_MANY_DML.test(error.message)) return 'tooManyDml';
+/**
+ * Why a failure slows its step, or undefined when it does not. A backend names a cause of its own in the error's
+ * `details.throttle` (BigQuery: `tooManyDml`, from the job's reason and message); else quota and rate-limit codes.
+ */
+export function throttleCause(error: UnitErrorInfo): string | undefined {
+  if (error.details?.throttle === 'tooManyDml') return 'tooManyDml';
   if (error.code === 'QUOTA') return 'quotaExceeded';
   if (error.code === 'RATE_LIMIT') return 'rateLimitExceeded';
   return undefined;

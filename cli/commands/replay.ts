@@ -8,12 +8,10 @@ import {
   loadInspector,
   resolveAt,
   runView,
-  syncStoreOf,
   Timeline,
   verifyRun,
 } from '../../src/observe/index.js';
-import { action, globals, print, printJson, readerGone } from '../context.js';
-import { openStoreFor } from '../store-open.js';
+import { action, globals, openEvents, print, printJson, readerGone } from '../context.js';
 
 interface ReplayOptions {
   verify?: boolean;
@@ -37,7 +35,7 @@ export function registerReplay(program: Command): void {
     .action(
       action(async (runId: string, o: ReplayOptions, cmd: Command) => {
         const g = globals(cmd);
-        const store = await openStoreFor(g, { readonly: true });
+        const store = await openEvents(g, { readonly: true });
         try {
           await store.requireRun(runId);
           if (o.verify) {

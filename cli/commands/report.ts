@@ -4,8 +4,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { MACHINE_VERSION } from '../../machines/index.js';
 import { reportData, reportHtml } from '../../src/console/report.js';
-import { action, globals, print } from '../context.js';
-import { openStoreFor } from '../store-open.js';
+import { action, globals, openEvents, print } from '../context.js';
 
 export function registerReport(program: Command): void {
   program
@@ -18,7 +17,7 @@ export function registerReport(program: Command): void {
     .action(
       action(async (runId: string, o: { output?: string }, cmd: Command) => {
         const g = globals(cmd);
-        const store = await openStoreFor(g, { readonly: true });
+        const store = await openEvents(g, { readonly: true });
         try {
           const html = reportHtml(await reportData(store, runId, MACHINE_VERSION));
           const file = resolve(o.output ?? `phased-report-${runId.replace(/[^\w.-]/g, '_')}.html`);

@@ -1,8 +1,7 @@
 // `phased status [RUN]`: list runs, or one run's per-step table and gate reports (--json for both).
 import type { Command } from 'commander';
 import { formatRunList, formatRunView, listRuns, runView } from '../../src/observe/index.js';
-import { action, globals, print, printJson } from '../context.js';
-import { openStoreFor } from '../store-open.js';
+import { action, globals, openEvents, print, printJson } from '../context.js';
 
 export function registerStatus(program: Command): void {
   program
@@ -13,7 +12,7 @@ export function registerStatus(program: Command): void {
     .action(
       action(async (runId: string | undefined, _o: unknown, cmd: Command) => {
         const g = globals(cmd);
-        const store = await openStoreFor(g, { readonly: true });
+        const store = await openEvents(g, { readonly: true });
         try {
           if (!runId) {
             const items = await listRuns(store);

@@ -2,8 +2,7 @@
 // whichever process drives the run reacts. SIGINT/SIGTERM stop serving.
 import type { Command } from 'commander';
 import { DEFAULT_HTTP, Metrics, parseHttpAddress, serveHttp } from '../../src/daemon/index.js';
-import { action, globals } from '../context.js';
-import { openStoreFor } from '../store-open.js';
+import { action, globals, openEvents } from '../context.js';
 
 interface UiOptions {
   http?: string;
@@ -22,7 +21,7 @@ export function registerUi(program: Command): void {
       action(async (o: UiOptions, cmd: Command) => {
         const g = globals(cmd);
         const addr = parseHttpAddress(o.http ?? DEFAULT_HTTP, o.httpPublic === true);
-        const store = await openStoreFor(g);
+        const store = await openEvents(g);
         try {
           const server = await serveHttp(store, new Metrics(store, () => 0), addr, {
             mode: 'ui',

@@ -2,7 +2,6 @@
 // server with its token for a daemon, a driven run or `phased ui`. The server itself is src/console's.
 
 import { dirname, join, resolve } from 'node:path';
-import { PhasedError } from '../../machines/index.js';
 import type { EventStore } from '../../store/index.js';
 import { type ConsoleServer, loadToken, type ServerInfo, startConsole } from '../console/index.js';
 import type { HttpAddress } from './http-address.js';

@@ -3,9 +3,8 @@
 
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Observable } from 'rxjs';
-import type { ResolvedPlan, RunEvent } from '../../machines/index.js';
-import type { EventStore, SqliteStore } from '../../store/index.js';
-import { toEventStore } from '../observe/store-compat.js';
+import type { ResolvedPlan } from '../../machines/index.js';
+import type { EventStore } from '../../store/index.js';
 import { type GaugeEvent, RunGauges } from './run-gauges.js';
 
 export class Metrics {
@@ -17,11 +16,9 @@ export class Metrics {
   private readonly renewals: Counter<'result'>;
   private readonly runGauges: RunGauges;
 
-  /** `store` may still be the SQLite class until every caller holds the interface. */
-  constructor(store: EventStore | SqliteStore, driving: () => number) {
-    const events = toEventStore(store);
+  constructor(store: EventStore, driving: () => number) {
     const registers = [this.registry];
-    this.runGauges = new RunGauges(this.registry);
+    this.runGauges = new RunGauges(this.registry, store);
     this.units = new Counter({
       name: 'phased_units_total',
       help: 'Unit outcomes logged by runs this daemon drives (succeeded, failed = final, retried = will retry)',
@@ -59,7 +56,7 @@ export class Metrics {
       labelNames: ['status'],
       registers,
       async collect() {
-        const rows = await events.views.runSummaries();
+        const rows = await store.views.runSummaries();
         this.reset();
         for (const r of rows) this.inc({ status: r.status });
       },
@@ -75,10 +72,7 @@ export class Metrics {
   }
 
   /** Count one driver's events (subscribe before `run()` so attach events are counted too). */
-  observe(
-    events$: Observable<{ event: RunEvent } & GaugeEvent>,
-    plan?: () => ResolvedPlan | undefined,
-  ): void {
+  observe(events$: Observable<GaugeEvent>, plan?: () => ResolvedPlan | undefined): void {
     if (plan) this.runGauges.observe(events$, plan);
     events$.subscribe(({ event }) => {
       this.events.inc({ type: event.type });

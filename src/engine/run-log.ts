@@ -4,7 +4,6 @@
 
 import type { InspectionEvent } from 'xstate';
 import {
-  allSteps,
   createdEvents,
   eventFromRow,
   PhasedError,

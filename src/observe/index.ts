@@ -2,6 +2,7 @@
 
 export { progressBars } from './bars.js';
 export { type CommandContext, commandHint, phasedCommand } from './command-hint.js';
+export { ETA_WINDOW, EtaTracker, type EtaView, type LoggedEvent, liveEta } from './eta.js';
 export { FAILURES_SHOWN, failuresOf, formatFailures } from './failures.js';
 export { JsonTextCache, sameJson } from './json-text.js';
 export { createRunLogger, logEvents, runLogPath } from './logger.js';
@@ -15,7 +16,6 @@ export {
   formatRate,
   overallCounts,
   overallText,
-  RateMeter,
   UNKNOWN,
 } from './progress-text.js';
 export {
@@ -48,7 +48,6 @@ export {
   runView,
   type StepView,
 } from './status.js';
-export { syncStoreOf, toEventStore } from './store-compat.js';
 export { baselineOf, formatRunSummary, type SummaryLog } from './summary.js';
 /** The inspector bridge, loaded on demand (it pulls in @statelyai/inspect and ws). */
 export const loadInspector = () => import('./inspector.js');

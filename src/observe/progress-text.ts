@@ -1,8 +1,8 @@
 // The figures shown while a run is driven, as text: units done/total, rate and ETA per step and for the whole
-// run. Pure functions of counts, rates and times (the caller passes `now`), shared by the terminal bars and the
-// plain line reporter; never a NaN, an Infinity or a template placeholder in what they return.
+// run. Pure functions of counts, rates and ETA seconds (both from the one ETA, eta.ts), shared by the terminal bars
+// and the plain line reporter; never a NaN, an Infinity or a template placeholder in what they return.
 
-import type { RunEvent, RunSnapshot } from '../../machines/index.js';
+import type { RunSnapshot } from '../../machines/index.js';
 
 export interface Counts {
   total: number;
@@ -32,11 +32,11 @@ export function formatRate(rate: number | undefined): string {
 
 export const remaining = (c: Counts): number => Math.max(0, c.total - c.done - c.failed);
 
-/** `done` when every unit finished (succeeded or failed for good), the unknown mark without a rate, else the time left. */
-export function formatEta(c: Counts, rate: number | undefined): string {
+/** `done` when every unit finished (succeeded or failed for good), the unknown mark without an ETA, else `seconds`. */
+export function formatEta(c: Counts, seconds: number | undefined): string {
   if (c.total > 0 && remaining(c) === 0) return 'done';
-  if (c.total === 0 || rate === undefined || !Number.isFinite(rate) || rate <= 0) return UNKNOWN;
-  return formatDuration(remaining(c) / rate);
+  if (c.total === 0 || seconds === undefined) return UNKNOWN;
+  return formatDuration(seconds);
 }
 
 /** The sum of every step's counters. */
@@ -50,54 +50,9 @@ export function overallCounts(snap: RunSnapshot): Counts {
   return out;
 }
 
-/** `120/5766 units (2 failed) · 12.3/s · ETA 7m40s`: the run as a whole. */
-export function overallText(c: Counts, rate: number | undefined): string {
+/** `120/5766 units (2 failed) · 12/s · ETA 7m40s`: the run as a whole, at `rate` units/s with `eta` seconds left. */
+export function overallText(c: Counts, rate: number | undefined, eta: number | undefined): string {
   const total = c.total > 0 ? String(c.total) : UNKNOWN;
   const failed = c.failed > 0 ? ` (${c.failed} failed)` : '';
-  return `${c.done + c.failed}/${total} units${failed} · ${formatRate(rate)} · ETA ${formatEta(c, rate)}`;
-}
-
-/**
- * Units finished per second, measured from the events this process sees: a unit counts when it succeeds or fails
- * for good (not when the baseline finds it already present), over the time since the first unit started.
- */
-export class RateMeter {
-  private startedAt: number | undefined;
-  private finished = 0;
-  private readonly perStep = new Map<string, { startedAt: number; finished: number }>();
-
-  observe(event: RunEvent, now: number): void {
-    if (event.type === 'UNIT_STARTED') {
-      this.startedAt ??= now;
-      if (!this.perStep.has(event.step)) this.perStep.set(event.step, { startedAt: now, finished: 0 });
-      return;
-    }
-    if (event.type === 'UNIT_SUCCEEDED' || (event.type === 'UNIT_FAILED' && event.final)) {
-      this.startedAt ??= now;
-      this.finished++;
-      const s = this.perStep.get(event.step) ?? { startedAt: now, finished: 0 };
-      s.finished++;
-      this.perStep.set(event.step, s);
-    }
-  }
-
-  /** Whether a unit of `step` started (or finished) since this meter was created. */
-  hasStarted(step: string): boolean {
-    return this.perStep.has(step);
-  }
-
-  /** The run's rate, or undefined before a unit finished. */
-  rate(now: number): number | undefined {
-    return perSecond(this.finished, this.startedAt, now);
-  }
-
-  stepRate(step: string, now: number): number | undefined {
-    const s = this.perStep.get(step);
-    return s ? perSecond(s.finished, s.startedAt, now) : undefined;
-  }
-}
-
-function perSecond(n: number, since: number | undefined, now: number): number | undefined {
-  if (n === 0 || since === undefined || now <= since) return undefined;
-  return n / ((now - since) / 1000);
+  return `${c.done + c.failed}/${total} units${failed} · ${formatRate(rate)} · ETA ${formatEta(c, eta)}`;
 }

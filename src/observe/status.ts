@@ -4,7 +4,6 @@
 import {
   allSteps,
   budgetOf,
-  eventFromRow,
   locateStep,
   type ResolvedPlan,
   type RunSnapshot,
@@ -15,7 +14,7 @@ import {
 import type { EventStore, FailureGroup, RunRow } from '../../store/index.js';
 import { rebuildRun } from '../engine/rebuild.js';
 import { formatGateReport } from '../gates/index.js';
-import { EtaTracker, type EtaView } from './eta.js';
+import { EtaTracker, type EtaView, loggedCompletions } from './eta.js';
 import { failuresOf, formatFailures } from './failures.js';
 import { ownerOf } from './owner.js';
 import { eventAt } from './pages.js';
@@ -59,20 +58,13 @@ export interface RunView {
   eta: EtaView;
 }
 
-/** Completions read back for the ETA: the log's latest events of the run. */
-const ETA_WINDOW = 2000;
-
 /** The ETA `status` shows for a run as of `log.seq` (the console's run page shows the same). */
 export async function etaOf(
   store: EventStore,
   log: { runId: string; seq: number; snapshot: RunSnapshot },
 ): Promise<EtaView> {
   const tracker = new EtaTracker();
-  const from = Math.max(0, log.seq - ETA_WINDOW);
-  const rows = await store.views.eventsOfTypes(log.runId, ['UNIT_SUCCEEDED', 'UNIT_FAILED'], from, log.seq);
-  for (const e of rows) {
-    tracker.observe(eventFromRow(e.type, e.data), Date.parse(e.at));
-  }
+  tracker.earlier(await loggedCompletions(store, log.runId, log.seq));
   return tracker.view(log.snapshot);
 }
 

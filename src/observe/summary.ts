@@ -3,15 +3,14 @@
 
 import type { ResolvedPlan, RunSnapshot, StepBaseline } from '../../machines/index.js';
 import { isMeasured, runStatus } from '../../machines/index.js';
-import type { EventStore, SqliteStore } from '../../store/index.js';
+import type { EventStore } from '../../store/index.js';
 import { formatGateReport } from '../gates/index.js';
 import { failuresOf, formatFailures } from './failures.js';
 import { eventPages } from './pages.js';
-import { toEventStore } from './store-compat.js';
 
 /** What the summary reads of a run's log (a driver's RunLog is one). */
 export interface SummaryLog {
-  readonly store: EventStore | SqliteStore;
+  readonly store: EventStore;
   readonly runId: string;
   readonly plan: ResolvedPlan;
   readonly snapshot: RunSnapshot;
@@ -22,7 +21,7 @@ export interface SummaryLog {
  * the scan stops at the first one rather than reading a long log to its end.
  */
 export async function baselineOf(log: SummaryLog): Promise<StepBaseline[] | undefined> {
-  for await (const page of eventPages(toEventStore(log.store), log.runId)) {
+  for await (const page of eventPages(log.store, log.runId)) {
     for (const e of page) {
       if (e.type === 'BASELINE_RECORDED') return (JSON.parse(e.data) as { steps: StepBaseline[] }).steps;
     }
@@ -72,7 +71,7 @@ export async function formatRunSummary(
   if (ctx.failure) lines.push(`failure: ${ctx.failure}`);
   const status = runStatus(snap);
   const retry = status === 'failed' || status === 'blocked' ? log.runId : undefined;
-  lines.push(...formatFailures(await failuresOf(toEventStore(log.store), log.runId, ctx.steps), retry));
+  lines.push(...formatFailures(await failuresOf(log.store, log.runId, ctx.steps), retry));
   if (o.wallMs !== undefined) lines.push(`wall time ${(o.wallMs / 1000).toFixed(1)} s`);
   if (o.logPath) lines.push(`log: ${o.logPath}`);
   if (o.db) lines.push(`events: ${o.db} (phased replay ${log.runId})`);

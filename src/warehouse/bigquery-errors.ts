@@ -69,8 +69,20 @@ export function isNotFound(err: unknown): boolean {
   return f.status === 404 || f.reasons.includes('notFound');
 }
 
-// BigQuery's limit on DML statements queued against one table is a rate limit too: retry later, slower.
-const SERIALIZATION = /could not serialize access|concurrent update|too many DML statements/i;
+// Concurrent mutating DML against one table: BigQuery aborts one statement; retry later.
+const SERIALIZATION = /could not serialize access|concurrent update/i;
+
+/**
+ * BigQuery's limit on mutating DML statements queued against one table: the job fails with reason
+ * `resourcesExceeded` (HTTP 400), the reason BigQuery also gives a query that runs out of memory or CPU, so the
+ * message tells them apart: `Resources exceeded during query execution: Too many DML statements outstanding
+ * against table P:D.T, limit is 20`. A rate limit: retry later, with fewer units of the step at once.
+ */
+const TOO_MANY_DML = /too many DML statements outstanding/i;
+
+export function isTooManyDml(f: FailureFacts): boolean {
+  return f.reasons.includes('resourcesExceeded') && f.messages.some((m) => TOO_MANY_DML.test(m));
+}
 
 /** The retry policy table (README-bigquery.md documents it). */
 export function classify(
@@ -92,6 +104,18 @@ export function classify(
       { ...base, ...details },
     );
 
+  if (isTooManyDml(f)) {
+    // `throttle` tells the adaptive concurrency (machines/aimd.ts) why to slow the step down.
+    return make(
+      'RATE_LIMIT',
+      true,
+      'too many DML statements queued on the table; retrying with fewer at once',
+      {
+        retryAfterMs: policy.rateLimitMs,
+        throttle: 'tooManyDml',
+      },
+    );
+  }
   if (has('rateLimitExceeded', 'userRateLimitExceeded') || f.messages.some((m) => SERIALIZATION.test(m))) {
     return make('RATE_LIMIT', true, 'rate limited or conflicting update; retrying', {
       retryAfterMs: policy.rateLimitMs,

@@ -1,4 +1,5 @@
-// Adaptive concurrency against the local BigQuery server: injected 403 rateLimitExceeded halve the step's
+// Adaptive concurrency against the local BigQuery server: injected 403 rateLimitExceeded, and jobs failing as
+// BigQuery fails a statement past a table's queue of mutating DML (400 resourcesExceeded), halve the step's
 // limit (logged as CONCURRENCY_CHANGED), the driver honours the lowered limit, and it grows back after
 // successes; `status --json` shows the limit.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,7 +8,7 @@ import { expectedJobId, makeBqProject } from '../support/bq-e2e.js';
 import { type BqServer, startBqServer } from '../support/bq-server.js';
 import { readEvents, runCliAsync, tempDir } from '../support/cli.js';
 
-describe('adaptive concurrency (BigQuery 403 rateLimitExceeded)', () => {
+describe('adaptive concurrency (BigQuery rate-limit and too-many-DML failures)', () => {
   let server: BqServer;
   beforeEach(async () => {
     server = await startBqServer();
@@ -75,5 +76,34 @@ describe('adaptive concurrency (BigQuery 403 rateLimitExceeded)', () => {
       concurrency: 4,
       configuredConcurrency: 4,
     });
+  });
+
+  it("halves on BigQuery's too-many-DML failure, recognised by the job's reason and message", async () => {
+    const p = makeBqProject(tempDir('phased-aimd-dml-'), server, { dates: 12, concurrency: 4, retries: 5 });
+    server.keepRunning(1);
+    // The first attempts of two team jobs are accepted, then fail as BigQuery fails a statement past the
+    // table's queue of mutating DML: reason resourcesExceeded, with the message naming the table and limit.
+    for (const d of p.dates.slice(0, 2)) server.failJob(expectedJobId('c2', 'team', d), 'tooManyDml');
+    const r = await runCliAsync(['--db', p.db, 'run', p.plan, '--run-id', 'c2'], {
+      env: { ...p.env, PHASED_BQ_RATE_LIMIT_WAIT_MS: '10' },
+    });
+    expect(r.stdout).toContain('run c2 (bq-e2e): succeeded');
+    expect(r.code).toBe(0);
+    const events = readEvents(p.db, 'c2');
+    const failed = events.filter((e) => e.type === 'UNIT_FAILED' && e.data.step === 'team');
+    expect(failed).toHaveLength(2);
+    for (const e of failed) {
+      const error = e.data.error as { code: string; details?: { reasons?: string[]; throttle?: string } };
+      expect(error.code).toBe('RATE_LIMIT');
+      expect(error.details?.reasons).toContain('resourcesExceeded');
+      expect(error.details?.throttle).toBe('tooManyDml');
+    }
+    const changes = events
+      .filter((e) => e.type === 'CONCURRENCY_CHANGED' && e.data.step === 'team')
+      .map((e) => [e.data.from, e.data.to, e.data.cause]);
+    expect(changes.slice(0, 2)).toEqual([
+      [4, 2, 'tooManyDml'],
+      [2, 1, 'tooManyDml'],
+    ]);
   });
 });

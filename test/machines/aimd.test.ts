@@ -11,12 +11,12 @@ import {
   stepLimit,
 } from '../../machines/index.js';
 
-const failed = (code: string, message = 'x'): RunEvent => ({
+const failed = (code: string, message = 'x', details?: Record<string, unknown>): RunEvent => ({
   type: 'UNIT_FAILED',
   step: 's',
   partition: '2024-01-01',
   attempt: 1,
-  error: { code, message, retryable: true },
+  error: { code, message, retryable: true, ...(details ? { details } : {}) },
   final: false,
 });
 const ok: RunEvent = {
@@ -43,7 +43,11 @@ describe('adaptive concurrency (AIMD)', () => {
     for (const e of [
       failed('RATE_LIMIT'),
       failed('QUOTA'),
-      failed('QUERY', 'Too many DML statements outstanding against table t, limit is 20'),
+      // As the BigQuery backend classifies it: from the job's reason and message, named in details.throttle.
+      failed('RATE_LIMIT', 'Too many DML statements outstanding against table t, limit is 20', {
+        reasons: ['resourcesExceeded'],
+        throttle: 'tooManyDml',
+      }),
       failed('RATE_LIMIT'),
     ]) {
       const r = step(ops, e);
@@ -52,6 +56,13 @@ describe('adaptive concurrency (AIMD)', () => {
     }
     expect(seen).toEqual([4, 2, 1, 1]);
     expect(step(initialOps(), failed('QUERY')).changes).toEqual([]);
+    expect(
+      step(initialOps(), failed('RATE_LIMIT', 'x', { throttle: 'tooManyDml' })).changes[0],
+    ).toMatchObject({ cause: 'tooManyDml' });
+    // A message alone is not a cause: a command's output that quotes it changes nothing.
+    expect(
+      step(initialOps(), failed('COMMAND_FAILED', 'Too many DML statements outstanding')).changes,
+    ).toEqual([]);
     expect(step(initialOps(), failed('QUOTA')).changes[0]).toMatchObject({
       type: 'CONCURRENCY_CHANGED',
       from: 8,

@@ -12,6 +12,13 @@ export type FailureKind =
   | 'invalidQuery'
   | 'notFound'
   | 'serialization'
+  /**
+   * More mutating DML statements queued against one table than BigQuery allows (20): the job fails with reason
+   * `resourcesExceeded`, HTTP 400, and a message naming the table (the subject) and the limit.
+   */
+  | 'tooManyDml'
+  /** The same reason for a query that needs more memory than BigQuery gives it: a query to fix, not a rate. */
+  | 'resourcesExceeded'
   /** Insert only: the job IS created, but the client gets a 503 (the insert outcome is unknown to it). */
   | 'unavailableAfterAccept';
 
@@ -62,6 +69,19 @@ export function failureSpec(kind: FailureKind, subject: string): ErrorSpec {
       };
     case 'notFound':
       return { http: 404, reason: 'notFound', message: `Not found: ${subject} was not found in location US` };
+    case 'tooManyDml':
+      return {
+        http: 400,
+        reason: 'resourcesExceeded',
+        message: `Resources exceeded during query execution: Too many DML statements outstanding against table ${subject}, limit is 20`,
+      };
+    case 'resourcesExceeded':
+      return {
+        http: 400,
+        reason: 'resourcesExceeded',
+        message:
+          'Resources exceeded during query execution: The query could not be executed in the allotted memory.',
+      };
     case 'serialization':
       return {
         http: 400,

@@ -36,6 +36,12 @@ function specOf(err: unknown): ErrorSpec {
   };
 }
 
+/** What a job error names: the job's destination as BigQuery writes it (`project:dataset.table`), else its id. */
+function tableOrJob(rec: RecordedJob): string {
+  const d = rec.destination;
+  return d ? `${d.projectId}:${d.datasetId}.${d.tableId.replace(/\$.*/, '')}` : rec.jobId;
+}
+
 /** `dataset.table` → `*.dataset.table` (any project); `project.dataset.table` as it is. */
 function tableKey(name: string): string {
   const parts = name.replace(/`/g, '').split('.');
@@ -184,7 +190,7 @@ export async function startBqServer(): Promise<BqServer> {
       pollsLeft:
         holding && rec.destination ? Number.POSITIVE_INFINITY : (pollsFor.get(rec.jobId) ?? defaultPolls),
       done: false,
-      error: failKind ? failureSpec(failKind, rec.jobId) : undefined,
+      error: failKind ? failureSpec(failKind, tableOrJob(rec)) : undefined,
     };
     states.set(rec.jobId, state);
     // The job is created either way; a statement that does not parse or names a missing table is DONE

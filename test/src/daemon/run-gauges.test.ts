@@ -2,10 +2,16 @@
 // registry: phased_step_concurrency follows CONCURRENCY_CHANGED, phased_run_eta_seconds the completions' pace.
 import { Registry } from 'prom-client';
 import { Subject } from 'rxjs';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../machines/index.js';
 import { type GaugeEvent, RunGauges } from '../../../src/daemon/run-gauges.js';
+import { runView } from '../../../src/observe/index.js';
 import { plan, started } from '../../machines/helpers.js';
+import * as etaLog from '../../support/eta-log.js';
+
+afterEach(etaLog.closeLogs);
+
+const etaMetric = (text: string) => Number(/phased_run_eta_seconds\{run="[^"]+"\} ([\d.]+)/.exec(text)?.[1]);
 
 describe('run gauges', () => {
   it('shows each step limit and the run ETA', async () => {
@@ -15,9 +21,10 @@ describe('run gauges', () => {
     gauges.observe(events$, () => plan);
     const cursor = started(['1', '2', '3', '4', '5', '6']);
     let t = Date.parse('2024-01-01T00:00:00Z');
+    let seq = 0;
     const send = (event: RunEvent) => {
       const snap = cursor.apply(event);
-      events$.next({ event, snap, stored: { runId: 'r1', at: new Date(t).toISOString() } });
+      events$.next({ event, snap, stored: { runId: 'r1', seq: ++seq, at: new Date(t).toISOString() } });
     };
     send({ type: 'DRIVER_ATTACHED', pid: 1, host: 'h', version: 'v', reason: 'new' });
     send({
@@ -37,5 +44,20 @@ describe('run gauges', () => {
     // Completions 2 s apart; 2 of a's and 6 of each other step's 6 units remain (3 steps × 6 + 2 = 20).
     const eta = Number(/phased_run_eta_seconds\{run="r1"\} ([\d.]+)/.exec(text)?.[1]);
     expect(eta).toBeCloseTo(20 * 2, 5);
+  });
+
+  it('after a resume, starts the run ETA from the completions the log held before, as status does', async () => {
+    const log = await etaLog.steadyLog();
+    // 8 completions 4 s apart by a first process; a new one resumes a minute later and finishes 4 more.
+    for (let i = 0; i < 8; i++) await etaLog.finish(log, i, etaLog.T0 + 16_000 + 4000 * i);
+    const registry = new Registry();
+    new RunGauges(registry, log.store).observe(log.events$, () => etaLog.plan);
+    const resumed = etaLog.T0 + 16_000 + 4000 * 7 + 60_000;
+    for (let i = 8; i < 12; i++) await etaLog.finish(log, i, resumed + 2000 * (i - 8));
+    await log.append(resumed + 7000, [etaLog.started(...(etaLog.UNITS[16] as [string, string]))]);
+    const status = await runView(log.store, log.runId);
+    // The new process's gaps alone (2 s) would say 36 × 2 = 72 s.
+    expect(status.eta.run).toBeGreaterThan(300);
+    expect(etaMetric(await registry.metrics())).toBeCloseTo(status.eta.run as number, 6);
   });
 });

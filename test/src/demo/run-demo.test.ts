@@ -7,7 +7,7 @@ import { PhasedError } from '../../../machines/index.js';
 import { initDemo, parseScenario, prepareDir, runDemo } from '../../../src/demo/index.js';
 import { Driver } from '../../../src/engine/index.js';
 import { runView } from '../../../src/observe/index.js';
-import { openEventStore, openStore } from '../../../store/index.js';
+import { openEventStore } from '../../../store/index.js';
 import { query, tempDir } from './helpers.js';
 
 // One regular season: long enough for phase4's 60-day windows to cover ≥ 88 % of its dates.

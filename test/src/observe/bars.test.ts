@@ -1,26 +1,13 @@
 // The terminal bars, drawn into a fake TTY (a Writable with isTTY and columns) from a real run machine fed the
-// events a driver logs: before any unit finished, while units run and after every step finished, what was written
-// never holds cli-progress's unknown-ETA leftovers (`NULLs`/`INFs`, cut to `LLs`/`NFs`), NaN or Infinity.
-import { Writable } from 'node:stream';
+// events a driver logs, each with its time in the log: before any unit finished, while units run and after every
+// step finished, what was written never holds cli-progress's unknown-ETA leftovers (`NULLs`/`INFs`, cut to
+// `LLs`/`NFs`), NaN or Infinity.
 import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { createRunMachine, RunCursor, type RunEvent, type RunSnapshot } from '../../../machines/index.js';
-import { progressBars, progressLine, reportProgress } from '../../../src/observe/index.js';
+import { type LoggedEvent, progressBars, progressLine, reportProgress } from '../../../src/observe/index.js';
+import { FakeTty, visible } from '../../support/fake-tty.js';
 import { twoPhasePlan } from '../../support/plans.js';
-
-class FakeTty extends Writable {
-  isTTY = true;
-  columns = 160;
-  rows = 40;
-  text = '';
-  override _write(chunk: Buffer, _enc: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-// Escape sequences out, so the assertions read the text a terminal shows.
-const visible = (s: string) => s.replace(/\x1B(?:\[[0-9;?]*[A-Za-z]|[78])/g, '');
 
 const started = (step: string, partition: string): RunEvent => ({
   type: 'UNIT_STARTED',
@@ -74,17 +61,25 @@ function feed(emit: (event: RunEvent, snap: RunSnapshot) => void, stopAfterStart
   cursor.stop();
 }
 
+/** The event as a driver emits it, logged at `atMs`. */
+let seq = 0;
+const logged = (event: RunEvent, snap: RunSnapshot, atMs: number): LoggedEvent => ({
+  event,
+  snap,
+  stored: { runId: 'r', seq: ++seq, at: new Date(atMs).toISOString() },
+});
+
 const LEFTOVERS = /NaN|Infinity|NFs|LLs|NULL|INF|\{\w+\}/;
 
 describe('terminal progress bars', () => {
   it('shows ETA – before a unit finished, with the run line', () => {
     const tty = new FakeTty();
-    const events$ = new Subject<{ event: RunEvent; snap: RunSnapshot }>();
+    const events$ = new Subject<LoggedEvent>();
     let now = 1_000;
-    const bars = progressBars(events$, tty as unknown as NodeJS.WriteStream, () => now);
+    const bars = progressBars(events$, tty as unknown as NodeJS.WriteStream);
     feed((event, snap) => {
       now += 100;
-      events$.next({ event, snap });
+      events$.next(logged(event, snap, now));
     }, true);
     bars.stop();
     const out = visible(tty.text);
@@ -99,12 +94,12 @@ describe('terminal progress bars', () => {
 
   it('shows rates and ETAs while running, and done for finished steps', () => {
     const tty = new FakeTty();
-    const events$ = new Subject<{ event: RunEvent; snap: RunSnapshot }>();
+    const events$ = new Subject<LoggedEvent>();
     let now = 1_000;
-    const bars = progressBars(events$, tty as unknown as NodeJS.WriteStream, () => now);
+    const bars = progressBars(events$, tty as unknown as NodeJS.WriteStream);
     feed((event, snap) => {
       now += 1000;
-      events$.next({ event, snap });
+      events$.next(logged(event, snap, now));
     });
     bars.stop();
     const out = visible(tty.text);
@@ -119,19 +114,21 @@ describe('terminal progress bars', () => {
 describe('plain progress lines', () => {
   it('carry the run figures, unknown before a unit finished', () => {
     const lines: string[] = [];
-    const events$ = new Subject<{ event: RunEvent; snap: RunSnapshot }>();
+    const events$ = new Subject<LoggedEvent>();
     let now = 0;
     reportProgress(events$, { write: (l) => lines.push(l) }, 0, () => now);
     let first: RunSnapshot | undefined;
     feed((event, snap) => {
       now += 1000;
       first ??= snap;
-      events$.next({ event, snap });
+      events$.next(logged(event, snap, now));
     });
     expect(lines.join('\n')).not.toMatch(LEFTOVERS);
     expect(lines[0]).toMatch(/ · run 0\/– units · –\/s · ETA –$/);
-    // After the last event: 6 of 12 finished; 5 finished here (1 was present) over 9 s since the first start.
-    expect(lines.at(-1)).toMatch(/ · run 6\/12 units · 0\.6\/s · ETA 11s$/);
+    // After the last event: 6 of 12 finished, 6 to go. The 5 completions here are logged at 5, 6, 8, 10 and 12 s:
+    // gaps of 1, 2, 2 and 2 s, smoothed with weight 0.2 on the newest (1 → 1.2 → 1.36 → 1.488 s per unit), so
+    // 0.67 units/s and 6 × 1.488 = 8.9 s left. (The mean rate since the first start, 5 in 9 s, said 11 s.)
+    expect(lines.at(-1)).toMatch(/ · run 6\/12 units · 0\.7\/s · ETA 9s$/);
     expect(progressLine(first as RunSnapshot, 1500)).toBe('[1.5s] starting · run 0/– units · –/s · ETA –');
   });
 });

@@ -9,10 +9,12 @@ const POLICY = { rateLimitMs: 250, quotaMs: 1_234 };
 const CASES: [FailureKind, string, boolean, number | undefined][] = [
   ['rateLimitExceeded', 'RATE_LIMIT', true, POLICY.rateLimitMs],
   ['serialization', 'RATE_LIMIT', true, POLICY.rateLimitMs],
+  ['tooManyDml', 'RATE_LIMIT', true, POLICY.rateLimitMs],
   ['quotaExceeded', 'QUOTA', true, POLICY.quotaMs],
   ['backendError', 'BACKEND', true, undefined],
   ['accessDenied', 'ACCESS_DENIED', false, undefined],
   ['invalidQuery', 'QUERY', false, undefined],
+  ['resourcesExceeded', 'QUERY', false, undefined],
   ['notFound', 'NOT_FOUND', false, undefined],
 ];
 
@@ -45,6 +47,26 @@ describe('bigquery error classification', () => {
     expect(err).toMatchObject({ code, retryable });
     // A job that finished with an error is final: a retry needs a new attempt id.
     expect(err.details?.reuseJobId ?? false).toBe(false);
+  });
+
+  it('marks only the too-many-DML failure, by its reason and message, as one to slow the step for', async () => {
+    const wh = await openAgainst(server, bqSpec(), { retryPolicy: POLICY });
+    const throttles: unknown[] = [];
+    for (const [kind, day] of [
+      ['tooManyDml', '2024-02-01'],
+      ['resourcesExceeded', '2024-02-02'],
+      ['rateLimitExceeded', '2024-02-03'],
+    ] as const) {
+      const u = unit(day);
+      server.failJob(wh.jobRefFor(u)!, kind);
+      const err = (await wh.materialize(u).catch((e: unknown) => e)) as UnitError;
+      throttles.push(err.details?.throttle);
+      if (kind === 'tooManyDml') {
+        expect(err.details?.reasons).toContain('resourcesExceeded');
+        expect(err.message).toMatch(/Too many DML statements outstanding against table \S+, limit is 20/);
+      }
+    }
+    expect(throttles).toEqual(['tooManyDml', undefined, undefined]);
   });
 
   it('cancels the running job when the unit is aborted', async () => {
