@@ -99,14 +99,29 @@ export class WorkerPool {
 
   private pump(): void {
     while (this.queue.length > 0) {
-      let slot = this.slots.find((s) => !s.current);
+      let slot = this.slots.find((s) => s.ready && !s.current) ?? this.slots.find((s) => !s.current);
       if (!slot && this.slots.length < this.size) slot = this.spawn();
-      if (!slot) return;
-      const p = this.queue.shift()!;
-      slot.current = p;
-      slot.worker.ref();
-      slot.worker.postMessage({ id: p.id, op: p.op, args: p.args } as WorkerRequest);
+      if (!slot) break;
+      this.assign(slot, this.queue.shift()!);
     }
+    // A worker takes ~100 ms to start, a query often under 1 ms: an idle worker that is up takes a request still
+    // waiting for a starting one (a resume's first reads would otherwise wait for a second worker to boot).
+    for (const idle of this.slots) {
+      if (!idle.ready || idle.current) continue;
+      const starting = this.slots.find((s) => !s.ready && s.current);
+      if (!starting) break;
+      const p = starting.current!;
+      starting.current = undefined;
+      starting.worker.unref();
+      this.assign(idle, p);
+    }
+  }
+
+  /** Give `p` to `slot`; it is posted once the worker is up (a starting worker gets it when it reports ready). */
+  private assign(slot: Slot, p: Pending): void {
+    slot.current = p;
+    slot.worker.ref();
+    if (slot.ready) slot.worker.postMessage({ id: p.id, op: p.op, args: p.args } as WorkerRequest);
   }
 
   private spawn(): Slot {
@@ -118,6 +133,9 @@ export class WorkerPool {
     worker.on('message', (msg: WorkerResponse) => {
       if ('ready' in msg) {
         slot.ready = true;
+        const p = slot.current;
+        if (p) slot.worker.postMessage({ id: p.id, op: p.op, args: p.args } as WorkerRequest);
+        else this.pump();
         return;
       }
       const p = slot.current;
