@@ -2,6 +2,7 @@
 // The phased command line: global options and one registered command per file in cli/commands.
 // Only the command being run is loaded (a resume should not pay for zod, prom-client or the inspector).
 import { Command } from 'commander';
+import { startSpareWorker } from '../src/warehouse/sqlite-spare.js';
 import { guardOutput, reportError } from './context.js';
 
 type Register = (program: Command) => void;
@@ -48,6 +49,9 @@ const program = new Command('phased')
 guardOutput();
 try {
   const name = commandName(process.argv.slice(2));
+  // A resume's first unit waits for its SQLite warehouse's first worker (a thread boot): start one now, so it
+  // boots while the command loads and the run is checked and rebuilt (a plan on another warehouse stops it).
+  if (name === 'resume') startSpareWorker();
   // An unknown or missing command loads them all, so help and "did you mean" see every command.
   const loaders = name && COMMANDS[name] ? [COMMANDS[name]] : Object.values(COMMANDS);
   for (const load of loaders) (await load())(program);

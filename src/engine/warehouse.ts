@@ -24,9 +24,11 @@ function openWith(m: WarehouseModule, plan: ResolvedPlan, opts: { logDir: string
     p.groups.some((g) => g.steps.some((s) => s.kind === 'command')),
   );
   // openWarehouse starts an SQLite worker before its first await.
-  return m.openWarehouse(plan.warehouse, { poolSize }).then((base) =>
-    m.routeWarehouse(base, needsCommand ? m.openCommandBackend({ logDir: join(opts.logDir) }) : undefined),
-  );
+  return m
+    .openWarehouse(plan.warehouse, { poolSize })
+    .then((base) =>
+      m.routeWarehouse(base, needsCommand ? m.openCommandBackend({ logDir: join(opts.logDir) }) : undefined),
+    );
 }
 
 /** A run's backends being opened in the background, for the frozen plan with hash `planHash`. */
@@ -50,6 +52,8 @@ export async function openRunWarehouseEarly(
   // the module's loading would wait for the rebuild (one long run of microtasks) to finish.
   const m = await import('../warehouse/index.js');
   const opened = openWith(m, JSON.parse(run.planJson) as ResolvedPlan, opts);
+  // An SQLite pool took the spare worker the CLI may have started as it began; any other warehouse did not.
+  m.discardSpareWorker();
   // Awaited by the driver, or closed unused: an early failure is never an unhandled rejection.
   opened.catch(() => undefined);
   return { planHash: run.planHash, opened };

@@ -1,11 +1,11 @@
 // A small pool of SQLite worker threads: FIFO dispatch to idle workers, crash and abort handling.
 // It knows nothing of steps or gates; SqliteWarehouse turns requests into SQL jobs.
 
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { UnitError } from '../../machines/index.js';
 import type { WorkerInit, WorkerOp, WorkerOps, WorkerRequest, WorkerResponse } from './sqlite-protocol.js';
+import { findWorkerScript, takeSpareWorker, workerExecArgv, workerScriptCandidates } from './sqlite-spare.js';
 
 interface Pending {
   id: number;
@@ -25,13 +25,12 @@ interface Slot {
 
 /** The compiled worker module: beside this file when running from dist/, else the project's dist/ copy. */
 export function workerScript(): URL {
-  const beside = new URL('./sqlite-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  const built = new URL('../../dist/src/warehouse/sqlite-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(built))) return built;
+  const found = findWorkerScript();
+  if (found) return found;
+  const [beside, built] = workerScriptCandidates().map((u) => fileURLToPath(u));
   throw new UnitError(
     'INTERNAL',
-    `SQLite worker module not found at ${fileURLToPath(beside)} or ${fileURLToPath(built)}; run \`npm run build\``,
+    `SQLite worker module not found at ${beside} or ${built}; run \`npm run build\``,
     false,
   );
 }
@@ -125,9 +124,10 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    // Workers inherit the parent's flags; --input-type (node -e scripts) would stop them from loading.
-    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
-    const worker = new Worker(this.script, { workerData: this.init, execArgv });
+    // A spare worker already booting (sqlite-spare.ts) is given its settings instead of starting a new one.
+    const spare = takeSpareWorker(this.script);
+    const worker = spare ?? new Worker(this.script, { workerData: this.init, execArgv: workerExecArgv() });
+    if (spare) spare.postMessage(this.init);
     const slot: Slot = { worker, ready: false };
     worker.unref();
     worker.on('message', (msg: WorkerResponse) => {
