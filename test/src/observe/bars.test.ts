@@ -5,7 +5,8 @@ import { Writable } from 'node:stream';
 import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { createRunMachine, RunCursor, type RunEvent, type RunSnapshot } from '../../../machines/index.js';
-import { progressBars, progressLine, reportProgress } from '../../../src/observe/index.js';
+import { progressBars } from '../../../src/observe/bars.js';
+import { progressLine, reportProgress } from '../../../src/observe/index.js';
 import { twoPhasePlan } from '../../support/plans.js';
 
 class FakeTty extends Writable {
