@@ -3,16 +3,15 @@ import { type BudgetFigures, PhasedError, parseBytes } from '../machines/index.j
 import type { ConsoleServer } from '../src/console/index.js';
 import { budgetPauseMessage } from '../src/cost/index.js';
 import { parseHttpAddress } from '../src/daemon/http-address.js';
-import type { HeldLease } from '../src/engine/index.js';
-import { Driver } from '../src/engine/index.js';
+import { closeOpening, Driver, type HeldLease, type OpeningWarehouse } from '../src/engine/index.js';
 import {
   commandHint,
   createRunLogger,
   formatRunSummary,
   type InspectorBridge,
   loadInspector,
+  loadProgressBars,
   logEvents,
-  progressBars,
   reportProgress,
   runLogPath,
 } from '../src/observe/index.js';
@@ -28,6 +27,10 @@ export interface DriveCliOptions {
   inspect?: string | boolean;
   /** A warehouse the caller already opened for the run's plan (closed here when the drive ends). */
   warehouse?: PlanWarehouse;
+  /** Backends the caller started opening for the run's frozen plan (closed here when the drive ends). */
+  opening?: OpeningWarehouse;
+  /** The event store the caller opened already (closed here when the drive ends); else --db is opened. */
+  store?: EventStore;
   /** `--http[=ADDR]`: serve the console for this run while it is driven. */
   http?: string | boolean;
   httpPublic?: boolean;
@@ -60,14 +63,15 @@ export function httpAddressOf(o: { http?: string | boolean; httpPublic?: boolean
 
 export async function driveRun(g: GlobalOptions, runId: string, o: DriveCliOptions = {}): Promise<number> {
   let inspector: InspectorBridge | undefined;
-  let store: EventStore | undefined;
+  let store: EventStore | undefined = o.store;
   try {
     inspector = o.inspect === undefined ? undefined : await startBridge(o.inspect);
-    store = await openEvents(g);
+    store ??= await openEvents(g);
     return await drive(g, store, runId, o, inspector);
   } finally {
     await store?.close();
     await o.warehouse?.close().catch(() => undefined);
+    await closeOpening(o.opening);
     await inspector?.close();
   }
 }
@@ -100,6 +104,7 @@ async function drive(
     logDir: logs,
     inspect: inspector?.inspect,
     warehouse: o.warehouse,
+    opening: o.opening,
     attachReason: o.attachReason,
     lease: o.lease,
     maxBytesBilled: o.maxBytesBilled,
@@ -124,9 +129,12 @@ async function drive(
     const server = web;
     driver.events$.subscribe(() => server.poke());
   }
-  // Their ETA is the one status shows: a resumed run's starts from the completions logged before it.
+  // Their ETA is the one status shows: a resumed run's starts from the completions logged before it. The bars
+  // (cli-progress) load only on a terminal: a resume in a pipe or a test never pays for them.
   const bars =
-    !o.quiet && process.stderr.isTTY ? progressBars(driver.events$, process.stderr, store) : undefined;
+    !o.quiet && process.stderr.isTTY
+      ? (await loadProgressBars()).progressBars(driver.events$, process.stderr, store)
+      : undefined;
   if (!o.quiet && !bars) {
     const sink = { write: (l: string) => process.stderr.write(`${l}\n`) };
     reportProgress(driver.events$, sink, 3000, Date.now, store);

@@ -2,6 +2,8 @@
 // The phased command line: global options and one registered command per file in cli/commands.
 // Only the command being run is loaded (a resume should not pay for zod, prom-client or the inspector).
 import { Command } from 'commander';
+import { startSpareWorker } from '../src/warehouse/sqlite-spare.js';
+import { commandName } from './command-name.js';
 import { guardOutput, reportError } from './context.js';
 
 type Register = (program: Command) => void;
@@ -25,18 +27,6 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   db: async () => (await import('./commands/db.js')).registerDb,
 };
 
-/** Global options that take a value, so their value is not mistaken for the command name. */
-const VALUED = new Set(['--db', '--log-level']);
-
-function commandName(argv: string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (VALUED.has(a)) i++;
-    else if (!a.startsWith('-')) return a;
-  }
-  return undefined;
-}
-
 const program = new Command('phased')
   .description('multi-phase data backfills as an event-sourced statechart: resumable, gated, auditable')
   .option('--db <file>', 'event log database (default .phased/phased.db, or PHASED_DB)')
@@ -48,6 +38,10 @@ const program = new Command('phased')
 guardOutput();
 try {
   const name = commandName(process.argv.slice(2));
+  // A resume's first unit waits for its SQLite warehouse's first worker (a thread boot): start one now, so it
+  // boots while the command loads and the run is checked and rebuilt (a plan on another warehouse stops it).
+  // The bundled executable (cli/bin.ts) started it already, before these modules loaded.
+  if (name === 'resume') startSpareWorker();
   // An unknown or missing command loads them all, so help and "did you mean" see every command.
   const loaders = name && COMMANDS[name] ? [COMMANDS[name]] : Object.values(COMMANDS);
   for (const load of loaders) (await load())(program);

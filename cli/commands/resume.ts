@@ -3,13 +3,13 @@ import type { Command } from 'commander';
 import { blockedGate, PhasedError } from '../../machines/index.js';
 import {
   failedUnitsToReopen,
-  type HeldLease,
+  openRunWarehouseEarly,
   ownerId,
   RunLog,
   settlePlanChange,
 } from '../../src/engine/index.js';
 import type { EventStore } from '../../store/index.js';
-import { action, globals, openEvents } from '../context.js';
+import { action, globals, logDir, openEvents } from '../context.js';
 import { driveRun, httpAddressOf, maxBytesBilledOf } from '../drive.js';
 
 export function registerResume(program: Command): void {
@@ -50,8 +50,9 @@ export function registerResume(program: Command): void {
           const g = globals(cmd);
           httpAddressOf(o);
           const maxBytesBilled = maxBytesBilledOf(o.maxBytesBilled);
+          // The store stays open for the drive: a resume opens the database once.
           const store = await openEvents(g);
-          let lease: HeldLease | undefined;
+          let driving = false;
           try {
             const run = await store.requireRun(runId);
             if (run.status === 'succeeded' || run.status === 'cancelled') {
@@ -61,7 +62,7 @@ export function registerResume(program: Command): void {
               );
             }
             const settled = await settlePlanChange(store, runId, o.acceptPlanChange === true, ownerId());
-            lease = settled.lease;
+            const lease = settled.lease;
             const changes = settled.changes;
             if (changes.length)
               process.stderr.write(`plan change accepted and logged:\n  ${changes.join('\n  ')}\n`);
@@ -72,17 +73,23 @@ export function registerResume(program: Command): void {
               process.stderr.write(`${stuck}\n`);
               return 1;
             }
+            // The frozen plan was checked against the log above: its warehouse starts opening now (the SQLite
+            // worker boots while the driver takes the lease and rebuilds the run).
+            const opening = await openRunWarehouseEarly(await store.requireRun(runId), { logDir: logDir(g) });
+            driving = true;
+            return await driveRun(g, runId, {
+              inspect: o.inspect,
+              http: o.http,
+              httpPublic: o.httpPublic,
+              attachReason: 'resume',
+              lease,
+              maxBytesBilled,
+              store,
+              opening,
+            });
           } finally {
-            await store.close();
+            if (!driving) await store.close();
           }
-          return driveRun(g, runId, {
-            inspect: o.inspect,
-            http: o.http,
-            httpPublic: o.httpPublic,
-            attachReason: 'resume',
-            lease,
-            maxBytesBilled,
-          });
         },
       ),
     );

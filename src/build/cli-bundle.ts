@@ -1,4 +1,4 @@
-// Bundles the compiled CLI (dist/cli/main.js) and the SQLite worker into dist/bin with esbuild, so `phased`
+// Bundles the compiled CLI (dist/cli/bin.js, which loads dist/cli/main.js) and the SQLite worker into dist/bin with esbuild, so `phased`
 // starts from a few files instead of resolving and compiling some 250 modules: start-up is most of a resume.
 // Commands stay lazy (code splitting keeps each command's imports in its own chunk). Owns nothing else.
 
@@ -17,7 +17,7 @@ export function cliBundlePath(root = packageRoot()): string {
 
 export async function buildCliBundle(root = packageRoot()): Promise<{ file: string; bytes: number }> {
   const dist = join(root, 'dist');
-  const entry = join(dist, 'cli', 'main.js');
+  const entry = join(dist, 'cli', 'bin.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run tsc first (npm run build)`);
   const out = join(dist, 'bin');
   rmSync(out, { recursive: true, force: true });
@@ -41,6 +41,10 @@ export async function buildCliBundle(root = packageRoot()): Promise<{ file: stri
     },
     // Chunks stay beside the entry: the SQLite pool finds its worker relative to its own chunk.
     chunkNames: '[name]-[hash]',
+    // Whitespace and syntax only (names stay, so PHASED_DEBUG stack traces still read): V8 parses every loaded
+    // chunk at start-up, and the smaller text saves ~4 % of a resume's time to its first unit.
+    minifyWhitespace: true,
+    minifySyntax: true,
     sourcemap: false,
     metafile: true,
     logLevel: 'warning',

@@ -36,7 +36,7 @@ import { type OpenOptions, RunLog } from './run-log.js';
 import { failedPartitions, runState } from './run-state.js';
 import { Semaphore } from './semaphore.js';
 import { runUnit, type UnitHost } from './unit-runner.js';
-import { openPlanWarehouse } from './warehouse.js';
+import { type OpeningWarehouse, openPlanWarehouse } from './warehouse.js';
 
 export interface DriverOptions {
   store: EventStore;
@@ -45,6 +45,11 @@ export interface DriverOptions {
   lease?: HeldLease;
   /** Injected backends (benchmarks, the CLI's pre-opened one); by default the plan's own are opened. */
   warehouse?: PlanWarehouse;
+  /**
+   * Backends the caller started opening before the lease was taken (openRunWarehouseEarly): used when the run's
+   * frozen plan still has the hash they were opened for, else the driver opens its own. The caller closes them.
+   */
+  opening?: OpeningWarehouse;
   logDir?: string;
   /** How long in-flight units may finish after SIGINT/SIGTERM. */
   graceMs?: number;
@@ -123,7 +128,9 @@ export class Driver {
       this.cap = new Semaphore(this.log.plan.maxConcurrency);
       this.queue = new CommitQueue(this.log, () => this.poke(), this.lease);
       if (this.opts.warehouse) this.wh = this.opts.warehouse;
-      else {
+      else if (this.opts.opening && this.opts.opening.planHash === this.log.run.planHash) {
+        this.wh = await this.opts.opening.opened;
+      } else {
         this.wh = await openPlanWarehouse(this.log.plan, { logDir: this.opts.logDir ?? '.phased/logs' });
         ownWarehouse = true;
       }

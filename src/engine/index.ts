@@ -63,4 +63,9 @@ export { type CommitOptions, type Decide, type OpenOptions, RunLog } from './run
 export { failedPartitions, runState } from './run-state.js';
 export { Semaphore } from './semaphore.js';
 export { lastAttempt, runUnit, type UnitHost, type UnitOutcome } from './unit-runner.js';
-export { openPlanWarehouse } from './warehouse.js';
+export {
+  closeOpening,
+  type OpeningWarehouse,
+  openPlanWarehouse,
+  openRunWarehouseEarly,
+} from './warehouse.js';

@@ -1,6 +1,5 @@
 // Public surface of observation: run logs and progress output.
 
-export { progressBars } from './bars.js';
 export { type CommandContext, commandHint, phasedCommand } from './command-hint.js';
 export { ETA_WINDOW, EtaTracker, type EtaView, type LoggedEvent, liveEta } from './eta.js';
 export { FAILURES_SHOWN, failuresOf, formatFailures } from './failures.js';
@@ -51,4 +50,6 @@ export {
 export { baselineOf, formatRunSummary, type SummaryLog } from './summary.js';
 /** The inspector bridge, loaded on demand (it pulls in @statelyai/inspect and ws). */
 export const loadInspector = () => import('./inspector.js');
+/** The terminal's progress bars (cli-progress), loaded only when output is a terminal. */
+export const loadProgressBars = () => import('./bars.js');
 export type { InspectorBridge } from './inspector.js';

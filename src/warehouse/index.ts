@@ -24,6 +24,7 @@ export {
   SqliteWarehouse,
   type SqliteWarehouseOptions,
 } from './sqlite.js';
+export { discardSpareWorker, startSpareWorker } from './sqlite-spare.js';
 export type {
   MaterializeResult,
   PlanWarehouse,

@@ -1,11 +1,11 @@
 // A small pool of SQLite worker threads: FIFO dispatch to idle workers, crash and abort handling.
 // It knows nothing of steps or gates; SqliteWarehouse turns requests into SQL jobs.
 
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { UnitError } from '../../machines/index.js';
 import type { WorkerInit, WorkerOp, WorkerOps, WorkerRequest, WorkerResponse } from './sqlite-protocol.js';
+import { findWorkerScript, takeSpareWorker, workerExecArgv, workerScriptCandidates } from './sqlite-spare.js';
 
 interface Pending {
   id: number;
@@ -25,13 +25,12 @@ interface Slot {
 
 /** The compiled worker module: beside this file when running from dist/, else the project's dist/ copy. */
 export function workerScript(): URL {
-  const beside = new URL('./sqlite-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  const built = new URL('../../dist/src/warehouse/sqlite-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(built))) return built;
+  const found = findWorkerScript();
+  if (found) return found;
+  const [beside, built] = workerScriptCandidates().map((u) => fileURLToPath(u));
   throw new UnitError(
     'INTERNAL',
-    `SQLite worker module not found at ${fileURLToPath(beside)} or ${fileURLToPath(built)}; run \`npm run build\``,
+    `SQLite worker module not found at ${beside} or ${built}; run \`npm run build\``,
     false,
   );
 }
@@ -99,25 +98,44 @@ export class WorkerPool {
 
   private pump(): void {
     while (this.queue.length > 0) {
-      let slot = this.slots.find((s) => !s.current);
+      let slot = this.slots.find((s) => s.ready && !s.current) ?? this.slots.find((s) => !s.current);
       if (!slot && this.slots.length < this.size) slot = this.spawn();
-      if (!slot) return;
-      const p = this.queue.shift()!;
-      slot.current = p;
-      slot.worker.ref();
-      slot.worker.postMessage({ id: p.id, op: p.op, args: p.args } as WorkerRequest);
+      if (!slot) break;
+      this.assign(slot, this.queue.shift()!);
+    }
+    // A worker takes ~100 ms to start, a query often under 1 ms: an idle worker that is up takes a request still
+    // waiting for a starting one (a resume's first reads would otherwise wait for a second worker to boot).
+    for (const idle of this.slots) {
+      if (!idle.ready || idle.current) continue;
+      const starting = this.slots.find((s) => !s.ready && s.current);
+      if (!starting) break;
+      const p = starting.current!;
+      starting.current = undefined;
+      starting.worker.unref();
+      this.assign(idle, p);
     }
   }
 
+  /** Give `p` to `slot`; it is posted once the worker is up (a starting worker gets it when it reports ready). */
+  private assign(slot: Slot, p: Pending): void {
+    slot.current = p;
+    slot.worker.ref();
+    if (slot.ready) slot.worker.postMessage({ id: p.id, op: p.op, args: p.args } as WorkerRequest);
+  }
+
   private spawn(): Slot {
-    // Workers inherit the parent's flags; --input-type (node -e scripts) would stop them from loading.
-    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
-    const worker = new Worker(this.script, { workerData: this.init, execArgv });
+    // A spare worker already booting (sqlite-spare.ts) is given its settings instead of starting a new one.
+    const spare = takeSpareWorker(this.script);
+    const worker = spare ?? new Worker(this.script, { workerData: this.init, execArgv: workerExecArgv() });
+    if (spare) spare.postMessage(this.init);
     const slot: Slot = { worker, ready: false };
     worker.unref();
     worker.on('message', (msg: WorkerResponse) => {
       if ('ready' in msg) {
         slot.ready = true;
+        const p = slot.current;
+        if (p) slot.worker.postMessage({ id: p.id, op: p.op, args: p.args } as WorkerRequest);
+        else this.pump();
         return;
       }
       const p = slot.current;

@@ -1,8 +1,9 @@
 // Worker thread of the SQLite warehouse: one better-sqlite3 connection, requests handled one at a time.
 // It owns the SQL of a partition replace; queueing, retries and error classes live on the main thread.
 
+import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { quoteSqliteIdent, usedParams } from './sql-params.js';
 import type {
   MaterializeJob,
@@ -21,7 +22,13 @@ class Refusal extends Error {
   }
 }
 
-const init = workerData as WorkerInit;
+// Required, not imported: importing the CommonJS package from an ES module first scans its source for exports,
+// some 10 % of a worker's start (and a resume waits for its first worker).
+const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+const port = parentPort!;
+// A spare worker (started before the warehouse was known, see sqlite-spare.ts) gets its settings as its first
+// message; the pool posts no request before the worker reports ready.
+const init = (workerData ?? (await new Promise((resolve) => port.once('message', resolve)))) as WorkerInit;
 const db = new Database(init.path, { fileMustExist: !init.create });
 // The busy timeout first: switching to WAL waits for the lock like any writer.
 db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(init.busyTimeoutMs))}`);
@@ -43,7 +50,7 @@ function targetColumns(job: MaterializeJob): Set<string> {
 }
 
 /** The SELECT's column names, checked against the target table (matched by name, never by position). */
-function selectColumns(job: MaterializeJob, select: Database.Statement): string[] {
+function selectColumns(job: MaterializeJob, select: BetterSqlite3.Statement): string[] {
   if (!select.reader) throw new Refusal('QUERY', `${job.label}: the step's SQL must be a SELECT`);
   const names = select.columns().map((c) => c.name);
   const target = targetColumns(job);
@@ -82,10 +89,10 @@ function short(job: MaterializeJob, rows: number, min: number): Refusal {
 }
 
 /** Prepared statements by SQL text: every unit of a step runs the same SELECT, DELETE and INSERT. */
-const statements = new Map<string, Database.Statement>();
+const statements = new Map<string, BetterSqlite3.Statement>();
 const STATEMENT_CACHE = 256;
 
-function prepared(sql: string): Database.Statement {
+function prepared(sql: string): BetterSqlite3.Statement {
   let stmt = statements.get(sql);
   if (!stmt) {
     if (statements.size >= STATEMENT_CACHE) statements.clear();
@@ -188,7 +195,6 @@ function handle(req: WorkerRequest): unknown {
   }
 }
 
-const port = parentPort!;
 port.on('message', (req: WorkerRequest) => {
   let reply: WorkerResponse;
   try {

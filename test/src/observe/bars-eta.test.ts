@@ -2,7 +2,8 @@
 // bars render are the ones `status --json` (a child CLI) gives for the same log, also after a resume, when the
 // bars start from the completions the log held before. Times are the log's own `at`, never this test's clock.
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatDuration, progressBars, type RunView } from '../../../src/observe/index.js';
+import { progressBars } from '../../../src/observe/bars.js';
+import { formatDuration, type RunView } from '../../../src/observe/index.js';
 import { runCli } from '../../support/cli.js';
 import { closeLogs, finish, type Log, started, steadyLog, T0, UNITS } from '../../support/eta-log.js';
 import { FakeTty, visible } from '../../support/fake-tty.js';

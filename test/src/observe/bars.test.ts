@@ -5,7 +5,8 @@
 import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { createRunMachine, RunCursor, type RunEvent, type RunSnapshot } from '../../../machines/index.js';
-import { type LoggedEvent, progressBars, progressLine, reportProgress } from '../../../src/observe/index.js';
+import { progressBars } from '../../../src/observe/bars.js';
+import { type LoggedEvent, progressLine, reportProgress } from '../../../src/observe/index.js';
 import { FakeTty, visible } from '../../support/fake-tty.js';
 import { twoPhasePlan } from '../../support/plans.js';
 

@@ -1,0 +1,59 @@
+// A spare SQLite warehouse worker, started before the warehouse is known. `phased resume` starts one as it
+// begins, so the thread boots while the CLI loads and the run is checked and rebuilt; the warehouse's pool then
+// adopts it (posting its settings) instead of starting its first worker at that point. Owns nothing else.
+
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+/** The compiled worker module: beside this file when running from dist/, else the project's dist/ copy. */
+export function workerScriptCandidates(): URL[] {
+  return [
+    new URL('./sqlite-worker.js', import.meta.url),
+    new URL('../../dist/src/warehouse/sqlite-worker.js', import.meta.url),
+  ];
+}
+
+/** The first candidate that exists, if any. */
+export function findWorkerScript(): URL | undefined {
+  return workerScriptCandidates().find((u) => existsSync(fileURLToPath(u)));
+}
+
+/** Workers inherit the parent's flags; --input-type (node -e scripts) would stop them from loading. */
+export function workerExecArgv(): string[] {
+  return process.execArgv.filter((a) => !a.startsWith('--input-type'));
+}
+
+let spare: { worker: Worker; script: string } | undefined;
+
+/** Start the spare worker (once; returns it). It waits for its settings and never keeps the process alive. */
+export function startSpareWorker(): Worker | undefined {
+  if (spare) return spare.worker;
+  const script = findWorkerScript();
+  if (!script) return undefined;
+  const worker = new Worker(script, { execArgv: workerExecArgv() });
+  worker.unref();
+  const gone = () => {
+    if (spare?.worker === worker) spare = undefined;
+  };
+  // A spare that fails is simply not there: a pool starts its own worker and reports that one's failure.
+  worker.on('error', gone);
+  worker.on('exit', gone);
+  spare = { worker, script: script.href };
+  return worker;
+}
+
+/** The spare worker, for a pool running `script` (once): the caller posts its WorkerInit as the first message. */
+export function takeSpareWorker(script: URL): Worker | undefined {
+  if (!spare || spare.script !== script.href) return undefined;
+  const { worker } = spare;
+  spare = undefined;
+  return worker;
+}
+
+/** Stop a spare no pool took (the plan's warehouse is not SQLite). */
+export function discardSpareWorker(): void {
+  const w = spare?.worker;
+  spare = undefined;
+  void w?.terminate();
+}
