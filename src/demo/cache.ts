@@ -15,6 +15,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join, relative } from 'node:path';
+import Database from 'better-sqlite3';
 import type { BaselineResult } from './baseline.js';
 import type { GenerateResult } from './generate.js';
 
@@ -65,7 +66,13 @@ export async function cachedWarehouse(
   const made = await make();
   // Written under temporary names and renamed, so a concurrent reader sees a whole entry or none.
   const tmp = `${base}.${process.pid}.tmp`;
-  copyFileSync(warehouse, `${tmp}.db`);
+  // Through SQLite's backup, not a file copy: the fill's last writes may still sit in the warehouse's WAL file.
+  const db = new Database(warehouse, { readonly: true });
+  try {
+    await db.backup(`${tmp}.db`);
+  } finally {
+    db.close();
+  }
   writeFileSync(`${tmp}.json`, JSON.stringify(made));
   renameSync(`${tmp}.db`, `${base}.db`);
   renameSync(`${tmp}.json`, `${base}.json`);
