@@ -11,6 +11,7 @@ export {
   billedEstimate,
   budgetNeeded,
   decideBudget,
+  decideBudgetPause,
   JOB_CAP_FLOOR,
   JOB_CAP_MARGIN,
   jobCap,

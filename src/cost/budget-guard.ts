@@ -1,11 +1,12 @@
 // The budget guard: before a BigQuery unit starts, dry-run its SQL, reserve its estimated bytes billed and
-// give its job a maximumBytesBilled; refuse (and hold the figures for PAUSED) when the pure decision in
-// machines/budget.ts says billed + running + this unit would pass the budget.
+// give its job a maximumBytesBilled; refuse (and hold the refused unit for the pause decision) when the pure
+// decision in machines/budget.ts says billed + running + this unit would pass the budget.
 
 import {
   type BudgetFigures,
   billedEstimate,
   decideBudget,
+  decideBudgetPause,
   jobCap,
   parseBytes,
   type RunEvent,
@@ -16,7 +17,10 @@ import { isBigQueryWarehouse, type UnitRef, unitParams, type WarehouseReads } fr
 const key = (step: string, partition: string) => `${step}\u0000${partition}`;
 
 export class BudgetGuard {
-  /** Set once a unit was refused: no unit starts, and the run pauses when the in-flight ones are done. */
+  /**
+   * Set once a unit was refused: no unit starts; when the in-flight ones are done, pauseEvent() decides again
+   * whether the run pauses.
+   */
   blocked?: BudgetFigures;
   private readonly running = new Map<string, number>();
   /** The largest estimate seen per step: used when a unit's own dry run cannot be had. */
@@ -64,20 +68,21 @@ export class BudgetGuard {
     if (event.type === 'BUDGET_CHANGED' || event.type === 'RESUMED') this.blocked = undefined;
   }
 
-  /** The PAUSED event once the refused unit's run has nothing in flight, with the figures as they stand. */
+  /**
+   * Once the refused unit's run has nothing in flight: the PAUSED event if that unit still would pass the
+   * budget with the figures as they stand (machines/budget.ts decides). Otherwise — a failed attempt freed its
+   * reservation, or units billed less than estimated — the guard unblocks and returns undefined: units start
+   * again, and the next refusal is decided afresh.
+   */
   pauseEvent(by: string): RunEvent | undefined {
     if (!this.blocked) return undefined;
-    const figures: BudgetFigures = {
-      ...this.blocked,
-      bytesBilled: this.billed(),
-      runningEstimate: this.runningEstimate,
-    };
-    return {
-      type: 'PAUSED',
+    const paused = decideBudgetPause(
+      { maxBytesBilled: this.budget(), bytesBilled: this.billed(), runningEstimate: this.runningEstimate },
+      this.blocked.next,
       by,
-      reason: 'budget',
-      budget: figures,
-    };
+    );
+    if (!paused) this.blocked = undefined;
+    return paused;
   }
 
   private async estimate(

@@ -229,12 +229,14 @@ export class Driver {
         continue;
       }
       if (this.ops.guard.blocked) {
-        // The budget refused a unit: none starts; once the in-flight ones are logged, the run pauses.
+        // The budget refused a unit: none starts; once the in-flight ones are logged, the run pauses if that
+        // unit still would pass the budget (else the guard unblocks and units start again).
         if (this.inflight.size > 0) {
           await this.wake();
           continue;
         }
-        await this.commit([this.ops.guard.pauseEvent(this.owner) as RunEvent]);
+        const paused = this.ops.guard.pauseEvent(this.owner);
+        if (paused) await this.commit([paused]);
         continue;
       }
       let progressed = false;
