@@ -49,7 +49,14 @@ export {
   type NotifyContext,
   notifyBody,
 } from './notify.js';
-export { budgetOf, initialOps, type OpsContext, opsAfter, type Usage } from './ops.js';
+export {
+  budgetOf,
+  initialOps,
+  type OpsContext,
+  opsAfter,
+  reservationKey,
+  type Usage,
+} from './ops.js';
 export type { BudgetFigures, OpsEvent } from './ops-events.js';
 export { compactPartitions, countPartitions, expandPartitions, isCalendarDate } from './partitions.js';
 export type {

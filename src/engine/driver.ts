@@ -340,14 +340,14 @@ export class Driver {
     };
   }
 
+  /**
+   * No unit may do anything more. A budget refusal is not a stop: the guard refuses every new attempt, while
+   * units in doubt from before a crash are still looked up, so their bytes are billed before the pause decides.
+   */
   private stopping(): boolean {
     const c = this.log.snapshot.context;
     return (
-      c.pauseRequested ||
-      c.cancelRequested ||
-      this.opts.stop?.aborted === true ||
-      this.fatal !== undefined ||
-      this.ops.guard.blocked !== undefined
+      c.pauseRequested || c.cancelRequested || this.opts.stop?.aborted === true || this.fatal !== undefined
     );
   }
 

@@ -2,7 +2,13 @@
 // running + its estimate still pass the budget; the PAUSED figures are those, so the budget they suggest
 // (budgetNeeded) is above the current one.
 import { describe, expect, it } from 'vitest';
-import { budgetNeeded, decideBudgetPause } from '../../machines/index.js';
+import {
+  budgetNeeded,
+  decideBudgetPause,
+  initialOps,
+  opsAfter,
+  reservationKey,
+} from '../../machines/index.js';
 
 const MIB = 2 ** 20;
 const next = { step: 'team', partition: '2024-03-04', estimatedBytes: 10 * MIB };
@@ -43,5 +49,51 @@ describe('budget pause decision', () => {
   it('does not pause a run whose budget was removed', () => {
     const now = { maxBytesBilled: undefined, bytesBilled: 90 * MIB, runningEstimate: 0 };
     expect(decideBudgetPause(now, next, 'driver')).toBeUndefined();
+  });
+
+  it('keeps the running reservations in the log: a unit started under the budget holds its estimate until it ends', () => {
+    const start = (partition: string) =>
+      ({
+        type: 'UNIT_STARTED',
+        step: 'team',
+        partition,
+        attempt: 1,
+        reason: 'first',
+        estimatedBytes: 10 * MIB,
+      }) as const;
+    let ops = initialOps();
+    for (const d of ['1', '2', '3']) ops = opsAfter(ops, start(d));
+    expect(ops.running).toEqual({
+      [reservationKey('team', '1')]: 10 * MIB,
+      [reservationKey('team', '2')]: 10 * MIB,
+      [reservationKey('team', '3')]: 10 * MIB,
+    });
+    ops = opsAfter(ops, {
+      type: 'UNIT_SUCCEEDED',
+      step: 'team',
+      partition: '1',
+      attempt: 1,
+      rows: 1,
+      ms: 1,
+      bytesBilled: 10 * MIB,
+    });
+    ops = opsAfter(ops, {
+      type: 'UNIT_FAILED',
+      step: 'team',
+      partition: '2',
+      attempt: 1,
+      error: { code: 'RATE_LIMIT', message: 'rateLimitExceeded', retryable: true },
+      final: false,
+    });
+    // A re-attach to an in-doubt job carries no estimate: the reservation stands.
+    ops = opsAfter(ops, {
+      type: 'UNIT_STARTED',
+      step: 'team',
+      partition: '3',
+      attempt: 1,
+      reason: 'in-doubt',
+    });
+    expect(ops.running).toEqual({ [reservationKey('team', '3')]: 10 * MIB });
+    expect(ops.usage.bytesBilled).toBe(10 * MIB);
   });
 });
