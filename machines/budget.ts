@@ -1,6 +1,7 @@
 // Budget decisions: what a unit will bill by BigQuery's on-demand rules, the cap its job carries, and whether
 // it may start given what was billed and what is running. Pure; the driver's budget guard asks before a start.
 
+import type { RunEvent } from './events.js';
 import type { BudgetFigures } from './ops-events.js';
 
 const MIB = 2 ** 20;
@@ -37,6 +38,28 @@ export function decideBudget(input: {
   const total = input.bytesBilled + input.runningEstimate + input.next.estimatedBytes;
   if (total <= input.maxBytesBilled) return { admit: true };
   return { admit: false, figures: { ...input } };
+}
+
+/**
+ * A unit was refused and nothing is in flight any more: pause only if it still would pass the budget with the
+ * figures as they stand now (a failed attempt frees its reservation, a unit may bill less than estimated, the
+ * budget may have been raised). The PAUSED event carries those figures, so billed + running + next > budget
+ * and budgetNeeded() is above it; undefined means the refused unit fits now and units start again.
+ */
+export function decideBudgetPause(
+  now: { maxBytesBilled: number | undefined; bytesBilled: number; runningEstimate: number },
+  refused: BudgetFigures['next'],
+  by: string,
+): Extract<RunEvent, { type: 'PAUSED' }> | undefined {
+  if (now.maxBytesBilled === undefined) return undefined;
+  const d = decideBudget({
+    maxBytesBilled: now.maxBytesBilled,
+    bytesBilled: now.bytesBilled,
+    runningEstimate: now.runningEstimate,
+    next: refused,
+  });
+  if (d.admit) return undefined;
+  return { type: 'PAUSED', by, reason: 'budget', budget: d.figures };
 }
 
 /** The least budget that admits the refused unit: billed + running estimates + its own estimate. */

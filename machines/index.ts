@@ -11,6 +11,7 @@ export {
   billedEstimate,
   budgetNeeded,
   decideBudget,
+  decideBudgetPause,
   JOB_CAP_FLOOR,
   JOB_CAP_MARGIN,
   jobCap,
@@ -48,7 +49,14 @@ export {
   type NotifyContext,
   notifyBody,
 } from './notify.js';
-export { budgetOf, initialOps, type OpsContext, opsAfter, type Usage } from './ops.js';
+export {
+  budgetOf,
+  initialOps,
+  type OpsContext,
+  opsAfter,
+  reservationKey,
+  type Usage,
+} from './ops.js';
 export type { BudgetFigures, OpsEvent } from './ops-events.js';
 export { compactPartitions, countPartitions, expandPartitions, isCalendarDate } from './partitions.js';
 export type {

@@ -17,6 +17,23 @@ export interface OpsContext {
   limits: Record<string, number>;
   /** Successes per step since its limit last changed. */
   streak: Record<string, number>;
+  /**
+   * The budget's reservations: estimated bytes billed of each unit started under a budget and not yet ended,
+   * by reservationKey(). In the log, so a driver that takes over counts jobs still running from before a crash.
+   */
+  running?: Record<string, number>;
+}
+
+/** A unit's key in OpsContext.running. */
+export function reservationKey(step: string, partition: string): string {
+  return `${step}\u0000${partition}`;
+}
+
+function release(cur: OpsContext, step: string, partition: string): OpsContext {
+  const k = reservationKey(step, partition);
+  if (cur.running === undefined || !(k in cur.running)) return cur;
+  const { [k]: _, ...running } = cur.running;
+  return { ...cur, running };
 }
 
 export function initialOps(): OpsContext {
@@ -27,10 +44,19 @@ export function initialOps(): OpsContext {
 export function opsAfter(ops: OpsContext | undefined, event: RunEvent): OpsContext {
   const cur = ops ?? initialOps();
   switch (event.type) {
-    case 'UNIT_SUCCEEDED': {
-      const u = cur.usage;
+    case 'UNIT_STARTED':
+      if (event.estimatedBytes === undefined) return cur;
       return {
         ...cur,
+        running: { ...cur.running, [reservationKey(event.step, event.partition)]: event.estimatedBytes },
+      };
+    case 'UNIT_FAILED':
+      return release(cur, event.step, event.partition);
+    case 'UNIT_SUCCEEDED': {
+      const rest = release(cur, event.step, event.partition);
+      const u = rest.usage;
+      return {
+        ...rest,
         usage: {
           bytesProcessed: u.bytesProcessed + (event.bytesProcessed ?? 0),
           bytesBilled: u.bytesBilled + (event.bytesBilled ?? 0),

@@ -171,8 +171,9 @@ export function createRunMachine(plan: Pick<ResolvedPlan, 'phases'>) {
         initial: 'prerequisites',
         on: {
           RUN_CREATED: { actions: 'created' },
+          UNIT_STARTED: { actions: 'ops' },
           UNIT_SUCCEEDED: { actions: ['counters', 'ops'] },
-          UNIT_FAILED: { actions: 'counters' },
+          UNIT_FAILED: { actions: ['counters', 'ops'] },
           BUDGET_CHANGED: { actions: 'ops' },
           CONCURRENCY_CHANGED: { actions: 'ops' },
           RETRY_REQUESTED: { actions: 'reopen' },

@@ -44,7 +44,11 @@ export interface CoverageProgress {
 }
 
 export interface Eta {
-  /** Units done per minute over the recent window; null when nothing finished yet. */
+  /** `status --json`'s eta.remaining: units left in the run. */
+  remaining: number;
+  /** `status --json`'s eta.run (EWMA of recent completions): seconds until they are done; null while unknown. */
+  seconds: number | null;
+  /** Units done per minute at the same smoothed rate; null when fewer than two finished. */
   unitsPerMinute: number | null;
   /** Estimated time left in ms; null while unknown, 0 when nothing is left. */
   remainingMs: number | null;

@@ -1,6 +1,6 @@
 // One run held in memory for the console: its plan (parsed once), a live actor restored from the latest snapshot
-// and advanced by the events appended since, the units still open (in flight, failed, waiting to retry) and the
-// recent pace for an ETA. Loading costs a snapshot and a short tail; each later read costs only the new events.
+// and advanced by the events appended since, the units still open (in flight, failed, waiting to retry), the
+// recent pace, and `status`'s ETA as of its seq. Loading costs a snapshot and a short tail; each later read costs only the new events.
 // It never writes and never rebuilds from the first event (time travel does, in time-travel.ts).
 
 import {
@@ -17,7 +17,7 @@ import {
 } from '../../machines/index.js';
 import type { EventStore, SnapshotRecord, StoredEvent, UnitRow } from '../../store/index.js';
 import { machineForRun } from '../engine/rebuild.js';
-import type { EtaView } from '../observe/eta.js';
+import { EtaTracker, type EtaView } from '../observe/eta.js';
 import { eventAt, eventPages } from '../observe/pages.js';
 import { etaOf } from '../observe/status.js';
 import type { RunStatus } from './api-types.js';
@@ -68,8 +68,8 @@ export interface Mark {
   event: RunEvent;
 }
 
-/** Unit outcomes kept for the pace (units per minute). */
-const PACE_WINDOW = 200;
+/** Recent events read on load for the retry times and the pace. */
+const RECENT_EVENTS = 400;
 /** Early events read to find RUN_CREATED, the first driver and the baseline without a scan. */
 const HEAD_EVENTS = 64;
 /** Events scanned per page while loading the marks. */
@@ -88,8 +88,8 @@ export class LiveRun {
   refill: 'missing' | 'all' = 'missing';
   baseline: Baseline | null = null;
   readonly open = new Map<string, OpenUnit>();
-  /** Times (ms) of recent unit outcomes, oldest first. */
-  private readonly pace: number[] = [];
+  /** The pace: `status`'s smoothing (EWMA of the spacing of unit outcomes), fed from recent events. */
+  private readonly pace = new EtaTracker();
   private marks: Mark[] | null = null;
   private eta?: { seq: number; view: EtaView };
   private marksLoading?: Promise<Mark[]>;
@@ -137,9 +137,9 @@ export class LiveRun {
       const e = await eventAt(store, runId, o.lastSeq);
       if (e?.type === 'UNIT_STARTED') o.estimatedBytes = JSON.parse(e.data).estimatedBytes ?? null;
     }
-    for (const e of (await store.views.lastEventsBefore(runId, base, PACE_WINDOW * 2)).reverse()) {
-      if (e.type === 'UNIT_SUCCEEDED' || (e.type === 'UNIT_FAILED' && JSON.parse(e.data).final)) {
-        this.addPace(Date.parse(e.at));
+    for (const e of (await store.views.lastEventsBefore(runId, base, RECENT_EVENTS)).reverse()) {
+      if (e.type === 'UNIT_SUCCEEDED' || e.type === 'UNIT_FAILED') {
+        this.pace.observe(eventFromRow(e.type, e.data), Date.parse(e.at));
       }
       if (e.type === 'UNIT_FAILED') {
         const d = JSON.parse(e.data) as { step: string; partition: string; retryInMs?: number };
@@ -216,11 +216,13 @@ export class LiveRun {
     return this.eta.view;
   }
 
-  /** Units finished per minute over the recent window, or null when fewer than two outcomes are known. */
+  /**
+   * Units finished per minute at the smoothed rate `status`'s ETA uses (observe/eta.ts), or null when fewer
+   * than two outcomes are known. The ETA itself is statusEta()'s.
+   */
   unitsPerMinute(): number | null {
-    if (this.pace.length < 2) return null;
-    const span = this.pace[this.pace.length - 1] - this.pace[0];
-    return span > 0 ? ((this.pace.length - 1) * 60_000) / span : null;
+    const perSecond = this.pace.rate();
+    return perSecond === undefined ? null : perSecond * 60;
   }
 
   private async applyTail(
@@ -240,9 +242,7 @@ export class LiveRun {
       if (e.seq > this.seq) this.cursor.apply(event);
       this.note(e, event);
       if (what.openUnits) this.foldOpen(e, event);
-      if (what.pace && (event.type === 'UNIT_SUCCEEDED' || (event.type === 'UNIT_FAILED' && event.final))) {
-        this.addPace(Date.parse(e.at));
-      }
+      if (what.pace) this.pace.observe(event, Date.parse(e.at));
       if (this.marks && MARKS.has(e.type) && e.seq > this.seq)
         this.marks.push({ seq: e.seq, at: e.at, event });
       if (e.seq > this.seq) this.seq = e.seq;
@@ -334,11 +334,6 @@ export class LiveRun {
       retryAt: null,
       estimatedBytes: null,
     });
-  }
-
-  private addPace(t: number): void {
-    this.pace.push(t);
-    if (this.pace.length > PACE_WINDOW) this.pace.shift();
   }
 
   /** Steps in plan order. */

@@ -53,7 +53,7 @@ export async function reportData(store: EventStore, runId: string, version: stri
       generatedAt: new Date().toISOString(),
       version,
       run,
-      list: listItem(row, live, owner),
+      list: listItem(row, live, owner, await live.statusEta()),
       machine: await machineDefinition(live.plan, row.planHash),
       coverage: coverageAtHead(live.plan, live.baseline, units, gates, head.seq),
       coverageBefore:

@@ -128,7 +128,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer>
     const row = await store.views.runSummary(runId);
     const live = await cache.get(runId, row?.headSeq);
     if (!row || !live) throw new HttpError(404, `run ${runId} not found`);
-    return streamHead(listItem(row, live, ownerOf(row)));
+    return streamHead(listItem(row, live, ownerOf(row), await live.statusEta()));
   };
   const hub = new StreamHub(store, headOf, opts.pollMs);
   let hosts: HostCheck | undefined;
@@ -183,9 +183,12 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleServer>
     if (path === '/api/runs') {
       const only = listParam(url, 'status');
       const now = Date.now();
-      const runs = (await cache.list())
-        .map(({ row, live, owner }) => listItem(row, live, owner, now))
-        .filter((r) => !only || only.includes(r.status));
+      const all = await Promise.all(
+        (await cache.list()).map(async ({ row, live, owner }) =>
+          listItem(row, live, owner, await live.statusEta(), now),
+        ),
+      );
+      const runs = all.filter((r) => !only || only.includes(r.status));
       const body: RunListResponse = runs;
       return send(res, 200, body);
     }

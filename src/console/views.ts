@@ -18,7 +18,7 @@ import type {
   StreamHead,
   UnitCounts,
 } from './api-types.js';
-import { budgetView, concurrencyLimit, runEta, stepEta } from './cost-view.js';
+import { budgetView, concurrencyLimit, paceEta, runEta, stepEta } from './cost-view.js';
 import type { LiveRun } from './live-run.js';
 import { activeStateIds } from './machine-graph.js';
 
@@ -59,23 +59,29 @@ export function coverageProgress(live: LiveRun): CoverageProgress {
   return { present, expected, ratio: live.baseline && expected > 0 ? present / expected : null };
 }
 
-export function eta(live: LiveRun, units: UnitCounts, now = Date.now()): Eta {
+/**
+ * The runs list's ETA: `status`'s (the EWMA of recent completions, observe/eta.ts) as of the run's seq, with
+ * the time it points at while the run is running.
+ */
+export function eta(live: LiveRun, units: UnitCounts, view: EtaView, now = Date.now()): Eta {
   const left = units.pending + units.running;
-  const status = live.status;
   const rate = live.unitsPerMinute();
+  const figures = { ...paceEta({ eta: view.run, remaining: view.remaining }), unitsPerMinute: rate };
   if (left === 0 && live.baseline) {
-    return { unitsPerMinute: rate, remainingMs: 0, at: live.lastAt ?? new Date(now).toISOString() };
+    return { ...figures, remainingMs: 0, at: live.lastAt ?? new Date(now).toISOString() };
   }
-  if (status !== 'running' || rate === null || rate <= 0)
-    return { unitsPerMinute: rate, remainingMs: null, at: null };
-  const remainingMs = Math.round((left / rate) * 60_000);
-  return { unitsPerMinute: rate, remainingMs, at: new Date(now + remainingMs).toISOString() };
+  if (live.status !== 'running' || figures.seconds === null)
+    return { ...figures, remainingMs: null, at: null };
+  const remainingMs = Math.round(figures.seconds * 1000);
+  return { ...figures, remainingMs, at: new Date(now + remainingMs).toISOString() };
 }
 
+/** One run of the list; `etaView` is `status`'s ETA as of the run's seq (LiveRun.statusEta()). */
 export function listItem(
   row: RunSummaryRow,
   live: LiveRun,
   owner: string | null,
+  etaView: EtaView,
   now = Date.now(),
 ): RunListItem {
   const units = unitCounts(live);
@@ -91,7 +97,7 @@ export function listItem(
     headSeq: live.seq,
     units,
     coverage: coverageProgress(live),
-    eta: eta(live, units, now),
+    eta: eta(live, units, etaView, now),
     owner,
     host: owner ? (owner.split('@')[1] ?? null) : live.host,
     createdAt: row.createdAt,
@@ -267,7 +273,7 @@ export function runDetail(
   let host = live.host;
   const marks = live.markList();
   for (const m of marks) if (m.event.type === 'DRIVER_ATTACHED') host = m.event.host;
-  const item = listItem(row, live, owner, now);
+  const item = listItem(row, live, owner, cost.eta, now);
   return {
     ...item,
     events: live.seq,

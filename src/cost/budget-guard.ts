@@ -1,22 +1,25 @@
 // The budget guard: before a BigQuery unit starts, dry-run its SQL, reserve its estimated bytes billed and
-// give its job a maximumBytesBilled; refuse (and hold the figures for PAUSED) when the pure decision in
-// machines/budget.ts says billed + running + this unit would pass the budget.
+// give its job a maximumBytesBilled; refuse (and hold the refused unit for the pause decision) when the pure
+// decision in machines/budget.ts says billed + running + this unit would pass the budget.
 
 import {
   type BudgetFigures,
   billedEstimate,
   decideBudget,
+  decideBudgetPause,
   jobCap,
   parseBytes,
   type RunEvent,
+  reservationKey,
 } from '../../machines/index.js';
 import type { Admission } from '../engine/unit-runner.js';
 import { isBigQueryWarehouse, type UnitRef, unitParams, type WarehouseReads } from '../warehouse/index.js';
 
-const key = (step: string, partition: string) => `${step}\u0000${partition}`;
-
 export class BudgetGuard {
-  /** Set once a unit was refused: no unit starts, and the run pauses when the in-flight ones are done. */
+  /**
+   * Set once a unit was refused: no unit starts; when the in-flight ones are done, pauseEvent() decides again
+   * whether the run pauses.
+   */
   blocked?: BudgetFigures;
   private readonly running = new Map<string, number>();
   /** The largest estimate seen per step: used when a unit's own dry run cannot be had. */
@@ -27,11 +30,26 @@ export class BudgetGuard {
     private readonly budget: () => number | undefined,
     private readonly billed: () => number,
     private readonly planCap?: number,
+    /** The log's reservations (units started under the budget, not ended), this process's and earlier ones'. */
+    private readonly logged: () => Record<string, number> | undefined = () => undefined,
   ) {}
 
+  /**
+   * Estimated bytes of the units running: those this process admitted (from the decision on, before their
+   * UNIT_STARTED is durable) and those the log holds as started and not ended, such as jobs still running from
+   * a driver killed before they finished; each unit counted once.
+   */
   get runningEstimate(): number {
+    return this.runningExcept(undefined);
+  }
+
+  /** runningEstimate without one unit's own reservation (a new attempt of it replaces it). */
+  private runningExcept(unitKey: string | undefined): number {
+    const all = new Map(Object.entries(this.logged() ?? {}));
+    for (const [k, v] of this.running) all.set(k, v);
+    if (unitKey !== undefined) all.delete(unitKey);
     let n = 0;
-    for (const v of this.running.values()) n += v;
+    for (const v of all.values()) n += v;
     return n;
   }
 
@@ -45,39 +63,40 @@ export class BudgetGuard {
     const d = decideBudget({
       maxBytesBilled: max,
       bytesBilled: this.billed(),
-      runningEstimate: this.runningEstimate,
+      runningEstimate: this.runningExcept(reservationKey(unit.step.id, unit.partition)),
       next: { step: unit.step.id, partition: unit.partition, estimatedBytes },
     });
     if (!d.admit) {
       this.blocked = d.figures;
       return 'refused';
     }
-    this.running.set(key(unit.step.id, unit.partition), estimatedBytes);
+    this.running.set(reservationKey(unit.step.id, unit.partition), estimatedBytes);
     return { estimatedBytes, maxBytesBilled: jobCap(estimatedBytes, this.planCap) };
   }
 
   /** A unit's attempt ended (its bytes are now billed, or it billed nothing): its reservation goes. */
   observe(event: RunEvent): void {
     if (event.type === 'UNIT_SUCCEEDED' || event.type === 'UNIT_FAILED') {
-      this.running.delete(key(event.step, event.partition));
+      this.running.delete(reservationKey(event.step, event.partition));
     }
     if (event.type === 'BUDGET_CHANGED' || event.type === 'RESUMED') this.blocked = undefined;
   }
 
-  /** The PAUSED event once the refused unit's run has nothing in flight, with the figures as they stand. */
+  /**
+   * Once the refused unit's run has nothing in flight: the PAUSED event if that unit still would pass the
+   * budget with the figures as they stand (machines/budget.ts decides). Otherwise — a failed attempt freed its
+   * reservation, or units billed less than estimated — the guard unblocks and returns undefined: units start
+   * again, and the next refusal is decided afresh.
+   */
   pauseEvent(by: string): RunEvent | undefined {
     if (!this.blocked) return undefined;
-    const figures: BudgetFigures = {
-      ...this.blocked,
-      bytesBilled: this.billed(),
-      runningEstimate: this.runningEstimate,
-    };
-    return {
-      type: 'PAUSED',
+    const paused = decideBudgetPause(
+      { maxBytesBilled: this.budget(), bytesBilled: this.billed(), runningEstimate: this.runningEstimate },
+      this.blocked.next,
       by,
-      reason: 'budget',
-      budget: figures,
-    };
+    );
+    if (!paused) this.blocked = undefined;
+    return paused;
   }
 
   private async estimate(

@@ -37,6 +37,7 @@ export class RunOps {
       () => budgetOf(log.snapshot.context.ops, plan),
       () => log.snapshot.context.ops?.usage.bytesBilled ?? 0,
       planCap,
+      () => log.snapshot.context.ops?.running,
     );
     this.limiter = new StepLimiter((step) =>
       stepLimit(log.snapshot.context.ops, step, this.configured.get(step) ?? 1),

@@ -236,12 +236,14 @@ export class Driver {
         continue;
       }
       if (this.ops.guard.blocked) {
-        // The budget refused a unit: none starts; once the in-flight ones are logged, the run pauses.
+        // The budget refused a unit: none starts; once the in-flight ones are logged, the run pauses if that
+        // unit still would pass the budget (else the guard unblocks and units start again).
         if (this.inflight.size > 0) {
           await this.wake();
           continue;
         }
-        await this.commit([this.ops.guard.pauseEvent(this.owner) as RunEvent]);
+        const paused = this.ops.guard.pauseEvent(this.owner);
+        if (paused) await this.commit([paused]);
         continue;
       }
       let progressed = false;
@@ -345,14 +347,14 @@ export class Driver {
     };
   }
 
+  /**
+   * No unit may do anything more. A budget refusal is not a stop: the guard refuses every new attempt, while
+   * units in doubt from before a crash are still looked up, so their bytes are billed before the pause decides.
+   */
   private stopping(): boolean {
     const c = this.log.snapshot.context;
     return (
-      c.pauseRequested ||
-      c.cancelRequested ||
-      this.opts.stop?.aborted === true ||
-      this.fatal !== undefined ||
-      this.ops.guard.blocked !== undefined
+      c.pauseRequested || c.cancelRequested || this.opts.stop?.aborted === true || this.fatal !== undefined
     );
   }
 

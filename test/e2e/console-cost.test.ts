@@ -4,7 +4,7 @@
 // equal `status --json`'s; the pause's figures are the PAUSED event's and its command raises the budget; the
 // estimate route's figures are `run --dry-run --json`'s for the steps a dry run can estimate before the run.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EstimateResponse, RunDetail } from '../../src/console/api-types.js';
+import type { EstimateResponse, RunDetail, RunListItem } from '../../src/console/api-types.js';
 import { expectedJobId, makeBqProject } from '../support/bq-e2e.js';
 import { type BqServer, startBqServer } from '../support/bq-server.js';
 import { readEvents, runCliAsync, startCli, tempDir, waitFor } from '../support/cli.js';
@@ -100,6 +100,12 @@ describe('console cost figures (BigQuery)', () => {
         const e = status.eta.steps[s.id];
         expect(s.eta, s.id).toEqual({ remaining: e.remaining, seconds: e.eta ?? null });
       }
+      // The runs list (and the live stream's head, built from the same item) shows status's ETA too, not a pace
+      // of its own; a paused run points at no end time.
+      const listed = (await get<RunListItem[]>('/api/runs')).find((r) => r.runId === 'm1');
+      expect(listed?.eta).toMatchObject({ remaining: status.eta.remaining, seconds: status.eta.run ?? null });
+      expect(listed?.eta.seconds).toBe(detail.runEta.seconds);
+      expect(listed?.eta).toMatchObject({ remainingMs: null, at: null });
 
       // Budget: maximum and billed as status shows them; nothing runs while paused, so remaining = max − billed.
       const figures = paused.data.budget as {
