@@ -2,6 +2,8 @@
 // `phased run --dry-run`): the adaptive concurrency and ETA per step, the budget, and the estimate route's body.
 // Pure types, re-exported by api-types.ts; additive only.
 
+import type { StepEstimate } from '../cost/estimate.js';
+
 /** Units left and the time they need at the recent pace (EWMA of completion spacing, as `status --json`). */
 export interface PaceEta {
   remaining: number;
@@ -33,20 +35,8 @@ export interface BudgetView {
   pause: { seq: number; figures: BudgetPauseFigures; message: string; command: string } | null;
 }
 
-/** One step of `GET /api/runs/:id/estimate` (as `phased run --dry-run --json` prints `estimate.steps`). */
-export interface StepEstimateView {
-  step: string;
-  units: number;
-  sample?: { size: number; of: number; partitions: string[] };
-  bytesPerUnit?: number;
-  bytes?: number;
-  cost?: number;
-  rowsPerUnit?: number;
-  rows?: number;
-  secondsPerUnit?: number;
-  seconds?: number;
-  basis: string;
-}
+/** One step of `GET /api/runs/:id/estimate`: what `phased run --dry-run --json` prints in `estimate.steps`. */
+export type StepEstimateView = StepEstimate;
 
 /**
  * `GET /api/runs/:id/estimate`: the cost estimate of the run's units (its logged baseline's partitions to run),

@@ -33,7 +33,7 @@ export const started = (step: string, partition: string): RunEvent => ({
   attempt: 1,
   reason: 'first',
 });
-const ok = (step: string, partition: string): RunEvent => ({
+export const ok = (step: string, partition: string): RunEvent => ({
   type: 'UNIT_SUCCEEDED',
   step,
   partition,

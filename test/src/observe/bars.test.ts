@@ -7,24 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { createRunMachine, RunCursor, type RunEvent, type RunSnapshot } from '../../../machines/index.js';
 import { progressBars } from '../../../src/observe/bars.js';
 import { type LoggedEvent, progressLine, reportProgress } from '../../../src/observe/index.js';
+import { ok, started } from '../../support/eta-log.js';
 import { FakeTty, visible } from '../../support/fake-tty.js';
 import { twoPhasePlan } from '../../support/plans.js';
-
-const started = (step: string, partition: string): RunEvent => ({
-  type: 'UNIT_STARTED',
-  step,
-  partition,
-  attempt: 1,
-  reason: 'first',
-});
-const ok = (step: string, partition: string): RunEvent => ({
-  type: 'UNIT_SUCCEEDED',
-  step,
-  partition,
-  attempt: 1,
-  rows: 1,
-  ms: 1,
-});
 
 /** Phase p1 of the two-phase plan: steps a and b, three partitions each, one already present for a. */
 function feed(emit: (event: RunEvent, snap: RunSnapshot) => void, stopAfterStarts = false): void {
