@@ -2,7 +2,7 @@
 // `phased run --dry-run`): the adaptive concurrency and ETA per step, the budget, and the estimate route's body.
 // Pure types, re-exported by api-types.ts; additive only.
 
-import type { StepEstimate } from '../cost/estimate.js';
+import type { Estimate } from '../cost/estimate.js';
 
 /** Units left and the time they need at the recent pace (EWMA of completion spacing, as `status --json`). */
 export interface PaceEta {
@@ -35,9 +35,6 @@ export interface BudgetView {
   pause: { seq: number; figures: BudgetPauseFigures; message: string; command: string } | null;
 }
 
-/** One step of `GET /api/runs/:id/estimate`: what `phased run --dry-run --json` prints in `estimate.steps`. */
-export type StepEstimateView = StepEstimate;
-
 /**
  * `GET /api/runs/:id/estimate`: the cost estimate of the run's units (its logged baseline's partitions to run),
  * computed by the same code as `phased run --dry-run` against the plan's warehouse as it stands now: BigQuery
@@ -49,17 +46,8 @@ export interface EstimateResponse {
   warehouse: string;
   /** bytes: BigQuery (bytes and money); measured: SQLite rows and seconds, not billed. */
   kind: 'bytes' | 'measured';
-  estimate: {
-    pricePerTiB: number;
-    steps: StepEstimateView[];
-    bytes?: number;
-    cost?: number;
-    rows?: number;
-    seconds?: number;
-    sampleSize: number;
-    sampled: boolean;
-    notEstimated: string[];
-  } | null;
+  /** `phased run --dry-run --json`'s `estimate`, step by step. */
+  estimate: Estimate | null;
   error: string | null;
   /** When it was computed (the server keeps one per run). */
   at: string;

@@ -5,6 +5,7 @@
 // estimate route's figures are `run --dry-run --json`'s for the steps a dry run can estimate before the run.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EstimateResponse, RunDetail, RunListItem } from '../../src/console/api-types.js';
+import type { Estimate } from '../../src/cost/index.js';
 import { expectedJobId, makeBqProject } from '../support/bq-e2e.js';
 import { type BqServer, startBqServer } from '../support/bq-server.js';
 import { readEvents, runCliAsync, startCli, tempDir, waitFor } from '../support/cli.js';
@@ -19,19 +20,8 @@ interface StatusJson {
   eta: { run?: number; remaining: number; steps: Record<string, { eta?: number; remaining: number }> };
 }
 
-interface DryRunEstimate {
-  pricePerTiB: number;
-  sampleSize: number;
-  notEstimated: string[];
-  steps: {
-    step: string;
-    units: number;
-    bytes?: number;
-    cost?: number;
-    bytesPerUnit?: number;
-    basis: string;
-  }[];
-}
+/** What `phased run --dry-run --json` prints as `estimate`: the estimate module's own shape. */
+type DryRunEstimate = Estimate;
 
 describe('console cost figures (BigQuery)', () => {
   let server: BqServer;

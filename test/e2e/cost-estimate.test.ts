@@ -2,6 +2,7 @@
 // size), their cost at the plan's price, what is not estimated; on SQLite rows and seconds, labelled.
 // Expected bytes are computed here from the source rows by BigQuery's data-size rules, not read from phased.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Estimate } from '../../src/cost/index.js';
 import { makeBqProject } from '../support/bq-e2e.js';
 import { type BqServer, startBqServer } from '../support/bq-server.js';
 import { runCli, runCliAsync, tempDir } from '../support/cli.js';
@@ -18,25 +19,8 @@ function rowBytes(row: Record<string, unknown>, types: Record<string, string>): 
   return n;
 }
 
-interface JsonEstimate {
-  pricePerTiB: number;
-  bytes: number;
-  cost: number;
-  sampleSize: number;
-  sampled: boolean;
-  notEstimated: string[];
-  steps: {
-    step: string;
-    units: number;
-    bytes?: number;
-    cost?: number;
-    bytesPerUnit?: number;
-    rows?: number;
-    seconds?: number;
-    sample?: { size: number; of: number; partitions: string[] };
-    basis: string;
-  }[];
-}
+/** What `phased run --dry-run --json` prints as `estimate`: the estimate module's own shape. */
+type JsonEstimate = Estimate;
 
 describe('cost estimate (run --dry-run)', () => {
   let server: BqServer;

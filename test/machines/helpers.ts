@@ -7,24 +7,12 @@ import {
   type RunState,
 } from '../../machines/index.js';
 import { twoPhasePlan } from '../support/plans.js';
+import { baselineEvent } from '../support/run-events.js';
 
 export const plan = twoPhasePlan();
 export const machine = createRunMachine(plan);
 
-/** The baseline of the two-phase plan with every partition to run in each step. */
-export function baselineEvent(partitions = ['1', '2']): RunEvent {
-  return {
-    type: 'BASELINE_RECORDED',
-    partitions: partitions.length,
-    steps: ['a', 'b', 'c', 'd'].map((step) => ({
-      step,
-      expected: partitions.length,
-      present: 0,
-      missing: partitions.length,
-      toRun: partitions,
-    })),
-  };
-}
+export { baselineEvent, unitOk as ok } from '../support/run-events.js';
 
 export function started(partitions = ['1', '2']): RunCursor {
   const c = new RunCursor(machine);
@@ -32,15 +20,6 @@ export function started(partitions = ['1', '2']): RunCursor {
   c.apply(baselineEvent(partitions));
   return c;
 }
-
-export const ok = (step: string, partition: string): RunEvent => ({
-  type: 'UNIT_SUCCEEDED',
-  step,
-  partition,
-  attempt: 1,
-  rows: 1,
-  ms: 1,
-});
 
 export const fail = (step: string, partition: string, final = true): RunEvent => ({
   type: 'UNIT_FAILED',

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Subject } from 'rxjs';
 import {
-  compactPartitions,
   createRunMachine,
   RunCursor,
   type RunEvent,
@@ -16,6 +15,7 @@ import { createRun } from '../../src/engine/index.js';
 import type { LoggedEvent } from '../../src/observe/index.js';
 import { type EventStore, openEventStore } from '../../store/index.js';
 import { twoPhasePlan } from './plans.js';
+import { unitOk as ok, openingEvents, unitStarted as started } from './run-events.js';
 
 export const T0 = Date.parse('2025-03-01T00:00:00.000Z');
 export const DATES = Array.from({ length: 12 }, (_, i) => `2024-01-${String(i + 1).padStart(2, '0')}`);
@@ -26,21 +26,7 @@ export const UNITS = DATES.flatMap((d) => [
   ['b', d],
 ]) as [string, string][];
 
-export const started = (step: string, partition: string): RunEvent => ({
-  type: 'UNIT_STARTED',
-  step,
-  partition,
-  attempt: 1,
-  reason: 'first',
-});
-export const ok = (step: string, partition: string): RunEvent => ({
-  type: 'UNIT_SUCCEEDED',
-  step,
-  partition,
-  attempt: 1,
-  rows: 1,
-  ms: 1,
-});
+export { unitOk as ok, unitStarted as started } from './run-events.js';
 
 export interface Log {
   db: string;
@@ -87,30 +73,7 @@ export async function steadyLog(): Promise<Log> {
       events$.next({ event: events[i] as RunEvent, snap: snaps[i] as RunSnapshot, stored: st });
     });
   };
-  await append(T0, [
-    {
-      type: 'RUN_CREATED',
-      runId,
-      planName: plan.name,
-      planHash: 'h',
-      range: plan.range,
-      machineVersion: '1',
-      refill: 'missing',
-    },
-    { type: 'DRIVER_ATTACHED', pid: 1, host: 'test', version: 'test' },
-    { type: 'PREREQS_PASSED', checks: [] },
-    {
-      type: 'BASELINE_RECORDED',
-      partitions: DATES.length,
-      steps: ['a', 'b', 'c', 'd'].map((step) => ({
-        step,
-        expected: DATES.length,
-        present: 0,
-        missing: DATES.length,
-        toRun: compactPartitions(DATES),
-      })),
-    },
-  ]);
+  await append(T0, openingEvents(runId, plan, DATES));
   for (const [s, p] of UNITS.slice(0, 4)) await append(T0, [started(s, p)]);
   return { db, store, runId, append, events$ };
 }

@@ -3,15 +3,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  compactPartitions,
-  createRunMachine,
-  RunCursor,
-  type RunEvent,
-  runStatus,
-} from '../../../machines/index.js';
+import { createRunMachine, RunCursor, type RunEvent, runStatus } from '../../../machines/index.js';
 import { type EventStore, openEventStore } from '../../../store/index.js';
 import { twoPhasePlan } from '../../support/plans.js';
+import { openingEvents } from '../../support/run-events.js';
 
 export const DATES = ['2024-01-01', '2024-01-02', '2024-01-03'];
 const T0 = Date.parse('2025-03-01T00:00:00.000Z');
@@ -71,30 +66,7 @@ export async function makeLiveFixture(): Promise<LiveFixture> {
     machineVersion: '1',
     createdAt: new Date(T0).toISOString(),
   });
-  await append([
-    {
-      type: 'RUN_CREATED',
-      runId,
-      planName: plan.name,
-      planHash: 'h',
-      range: plan.range,
-      machineVersion: '1',
-      refill: 'missing',
-    },
-    { type: 'DRIVER_ATTACHED', pid: 1, host: 'test', version: 'test' },
-    { type: 'PREREQS_PASSED', checks: [] },
-    {
-      type: 'BASELINE_RECORDED',
-      partitions: DATES.length,
-      steps: ['a', 'b'].map((step) => ({
-        step,
-        expected: DATES.length,
-        present: 0,
-        missing: DATES.length,
-        toRun: compactPartitions(DATES),
-      })),
-    },
-  ]);
+  await append(openingEvents(runId, plan, DATES, ['a', 'b']));
   return {
     store,
     runId,

@@ -6,18 +6,14 @@ import { budgetNeeded, type RunEvent } from '../../../machines/index.js';
 import { BudgetGuard } from '../../../src/cost/index.js';
 import { type BqServer, startBqServer } from '../../support/bq-server.js';
 import { openAgainst, seedTogs, togsStep, unit } from '../../support/bq-server-fixtures.js';
+import { unitOk } from '../../support/run-events.js';
 
 const MIB = 2 ** 20;
 const DAYS = ['2024-01-15', '2024-01-16', '2024-01-17', '2024-01-18'];
 const step = togsStep().id;
 
 const succeeded = (partition: string, bytesBilled: number): RunEvent => ({
-  type: 'UNIT_SUCCEEDED',
-  step,
-  partition,
-  attempt: 1,
-  rows: 1,
-  ms: 1,
+  ...unitOk(step, partition),
   bytesBilled,
 });
 const failed = (partition: string): RunEvent => ({
