@@ -1,7 +1,8 @@
 // The run page's cost estimate (GET /api/runs/:id/estimate): the units the run's logged baseline lists, estimated
 // by the code `phased run --dry-run` uses (cost/estimate.ts) against the plan's warehouse as this server reaches
 // it. Computed once per run and held (dry runs cost requests; `?refresh=1` computes again); beside it, the
-// per-unit estimates the log records as units start (read each time). Reads only.
+// per-unit estimates the log records as units start (read each time). Reads only. A warehouse that does not
+// answer within a deadline (no credentials, no network) gives an error, not a request left waiting.
 
 import { errorInfo, expandPartitions } from '../../machines/index.js';
 import type { EventStore } from '../../store/index.js';
@@ -10,7 +11,7 @@ import { openWarehouse } from '../warehouse/index.js';
 import type { EstimateResponse } from './api-cost-types.js';
 import type { LiveRun } from './live-run.js';
 
-type Computed = Omit<EstimateResponse, 'recorded'>;
+type Computed = Omit<EstimateResponse, 'recorded'> & { timedOut?: true };
 
 /** Per step, the units started with an estimate and the sum of each one's latest (as the log records them). */
 export async function recordedEstimates(
@@ -35,14 +36,20 @@ export async function recordedEstimates(
   return [...steps.values()];
 }
 
+/** How long the estimate waits for the warehouse (credential look-up included) before it answers with an error. */
+export const ESTIMATE_DEADLINE_MS = 30_000;
+
 export class RunEstimates {
   private readonly held = new Map<string, Promise<Computed>>();
 
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly deadlineMs = ESTIMATE_DEADLINE_MS,
+  ) {}
 
   /** The run's estimate (held unless `refresh`) and the estimates its log records up to its seq. */
   async get(live: LiveRun, refresh = false): Promise<EstimateResponse> {
-    const [computed, recorded] = await Promise.all([
+    const [{ timedOut: _, ...computed }, recorded] = await Promise.all([
       this.computed(live, refresh),
       recordedEstimates(this.store, live.runId, live.seq),
     ]);
@@ -52,13 +59,13 @@ export class RunEstimates {
   private computed(live: LiveRun, refresh: boolean): Promise<Computed> {
     const held = this.held.get(live.runId);
     if (held && !refresh) return held;
-    const next = estimateOf(live);
+    const next = estimateOf(live, this.deadlineMs);
     this.held.set(live.runId, next);
     // No baseline yet, or it threw: nothing to keep, the next request asks again (the caller gets the error).
     const forget = () => {
       if (this.held.get(live.runId) === next) this.held.delete(live.runId);
     };
-    next.then((r) => (r.estimate === null && !live.baseline ? forget() : undefined), forget);
+    next.then((r) => (r.estimate === null && (!live.baseline || r.timedOut) ? forget() : undefined), forget);
     return next;
   }
 
@@ -67,7 +74,7 @@ export class RunEstimates {
   }
 }
 
-async function estimateOf(live: LiveRun): Promise<Computed> {
+async function estimateOf(live: LiveRun, deadlineMs: number): Promise<Computed> {
   const plan = live.plan;
   const bq = plan.warehouse.kind === 'bigquery';
   const out = (estimate: EstimateResponse['estimate'], error: string | null): Computed => ({
@@ -88,13 +95,28 @@ async function estimateOf(live: LiveRun): Promise<Computed> {
     const run = new Set(toRun);
     return { step: b.step, toRun, present: dates.filter((d) => !run.has(d)) };
   });
-  let wh: Awaited<ReturnType<typeof openWarehouse>> | undefined;
+  const computing = (async () => {
+    let wh: Awaited<ReturnType<typeof openWarehouse>> | undefined;
+    try {
+      wh = await openWarehouse(plan.warehouse, { poolSize: 1 });
+      return out(await estimateRun(plan, wh, steps), null);
+    } catch (err) {
+      return out(null, `the warehouse could not be read from this server: ${errorInfo(err).message}`);
+    } finally {
+      await wh?.close().catch(() => undefined);
+    }
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<Computed>((resolve) => {
+    timer = setTimeout(() => {
+      const secs = Math.round(deadlineMs / 100) / 10;
+      const error = `the ${plan.warehouse.kind} warehouse did not answer this server within ${secs} s: check its credentials and network, then ask again; what the log records as units start is listed meanwhile`;
+      resolve({ ...out(null, error), timedOut: true });
+    }, deadlineMs);
+  });
   try {
-    wh = await openWarehouse(plan.warehouse, { poolSize: 1 });
-    return out(await estimateRun(plan, wh, steps), null);
-  } catch (err) {
-    return out(null, `the warehouse could not be read from this server: ${errorInfo(err).message}`);
+    return await Promise.race([computing, late]);
   } finally {
-    await wh?.close().catch(() => undefined);
+    clearTimeout(timer);
   }
 }

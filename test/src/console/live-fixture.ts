@@ -3,7 +3,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRunMachine, RunCursor, type RunEvent, runStatus } from '../../../machines/index.js';
+import {
+  createRunMachine,
+  type ResolvedPlan,
+  RunCursor,
+  type RunEvent,
+  runStatus,
+} from '../../../machines/index.js';
 import { type EventStore, openEventStore } from '../../../store/index.js';
 import { twoPhasePlan } from '../../support/plans.js';
 import { openingEvents } from '../../support/run-events.js';
@@ -34,9 +40,8 @@ export const unit = (step: string, partition: string, ok: boolean): RunEvent[] =
       },
 ];
 
-/** The run `r1`, created, attached, past its prerequisites and baseline (4 events). */
-export async function makeLiveFixture(): Promise<LiveFixture> {
-  const plan = twoPhasePlan();
+/** The run `r1` of `plan`, created, attached, past its prerequisites and baseline (4 events). */
+export async function makeLiveFixture(plan: ResolvedPlan = twoPhasePlan()): Promise<LiveFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'phased-console-'));
   const store = await openEventStore(join(dir, 'phased.db'));
   const cursor = new RunCursor(createRunMachine(plan));
