@@ -1,6 +1,7 @@
 // The data a report embeds: one run's console views as the server would answer them, so the offline page
 // and the live page render the same way. Pure types; report.ts fills them from the store.
 
+import type { EstimateResponse } from './api-cost-types.js';
 import type {
   CoverageMatrix,
   EventEntry,
@@ -32,4 +33,6 @@ export interface ReportData {
   verify: VerifyView;
   /** `phased status RUN --json` at the time of the report, for comparison. */
   status: unknown;
+  /** The estimate route's body without the warehouse's part: what the log records as units start. */
+  estimate: EstimateResponse;
 }

@@ -1,6 +1,7 @@
 // `phased report`: one run's console as a single self-contained HTML file — the built page with its CSS and
 // JS inlined and the run's views embedded as JSON (statechart, coverage before and after, timeline, gates,
-// failures, human actions, plan hash and changes, chain verification). It makes no network request.
+// failures, human actions, plan hash and changes, chain verification, the estimates the log records as units
+// start). It makes no network request.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import type { EventEntry, UnitView } from './api-types.js';
 import { consoleDir } from './build-paths.js';
 import { costInputs } from './cost-view.js';
 import { coverageAtHead, coverageAtSeq } from './coverage.js';
+import { recordedEstimates } from './estimate.js';
 import { eventEntry, timeline } from './events.js';
 import { machineDefinition } from './machine-layout.js';
 import { REPORT_DATA_ID, type ReportData } from './report-data.js';
@@ -70,6 +72,15 @@ export async function reportData(store: EventStore, runId: string, version: stri
         ...(chain.reason !== undefined ? { reason: chain.reason } : {}),
       },
       status: await runView(store, runId),
+      estimate: {
+        runId,
+        warehouse: live.plan.warehouse.kind,
+        kind: live.plan.warehouse.kind === 'bigquery' ? 'bytes' : 'measured',
+        estimate: null,
+        error: 'a report does not query the warehouse; the live console computes the estimate',
+        at: new Date().toISOString(),
+        recorded: await recordedEstimates(store, runId, head.seq),
+      },
     };
   } finally {
     cache.close();

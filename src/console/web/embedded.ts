@@ -56,7 +56,7 @@ export class EmbeddedSource implements DataSource {
     return this.d.timeline;
   }
   async estimate() {
-    return null;
+    return this.d.estimate;
   }
   async events(_id: string, q: EventQuery) {
     const types = q.type ? new Set(q.type.split(',')) : null;

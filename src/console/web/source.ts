@@ -48,7 +48,7 @@ export interface DataSource {
   /** Coverage before the run did anything (as of its baseline), when known. */
   coverageBefore(id: string): Promise<CoverageMatrix | null>;
   timeline(id: string): Promise<TimelineResponse>;
-  /** The run's cost estimate (the live server computes it; a report has none). */
+  /** The run's cost estimate (the live server computes it; a report has only what the log records). */
   estimate(id: string): Promise<EstimateResponse | null>;
   events(id: string, q: EventQuery): Promise<EventsPage>;
   units(id: string, q: { step?: string; partition?: string; status?: string }): Promise<UnitsResponse>;
