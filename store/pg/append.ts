@@ -28,8 +28,9 @@ const QUIET_TYPES: ReadonlySet<string> = new Set([
   'GATE_PASSED',
 ]);
 
-const APPEND_SQL = `SELECT append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
-  $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) AS head`;
+// The events go as one JSON array of the stored rows (json_to_recordset reads at, type, data, state, prevHash,
+// hash and ignores the rest), the unit operations as another (unit-ops.ts): two parameters instead of twenty arrays.
+const APPEND_SQL = `SELECT append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`;
 
 export interface PlanChange {
   planJson: string;
@@ -58,20 +59,22 @@ export class PgAppender {
     const rows = build(runId, expectedSeq, prev, events);
     const ops = new UnitOps();
     for (const [i, e] of events.entries()) ops.add(rows[i].seq, e.event);
-    const last = events[events.length - 1];
+    const unitOps = ops.json();
+    const last = rows[rows.length - 1];
     const values = [
       runId,
       expectedSeq,
       prev,
       lease?.owner ?? null,
       lease?.epoch ?? null,
-      rows.map((r) => r.at),
-      rows.map((r) => r.type),
-      rows.map((r) => r.data),
-      rows.map((r) => r.state),
-      rows.map((r) => r.hash),
-      last?.status ?? null,
-      ...ops.params(),
+      JSON.stringify(rows),
+      rows.length,
+      last?.hash ?? null,
+      last?.at ?? null,
+      last?.state ?? null,
+      events[events.length - 1]?.status ?? null,
+      unitOps.text,
+      unitOps.upsert,
       plan?.planJson ?? null,
       plan?.planHash ?? null,
       events.some((e) => !QUIET_TYPES.has(e.event.type)),

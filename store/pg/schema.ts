@@ -160,9 +160,105 @@ BEGIN
 END $$;
 `;
 
+// Version 2 of append_events: the same transaction in fewer statements and parameters. The events and the unit
+// operations come as two JSON arrays (one parameter each instead of twenty array parameters); one UPDATE of the
+// head both checks the expected seq and hash and moves the head (the failure's cause is looked up only when it
+// matched no row); and when each operation changes a different unit (every batch a driver appends while running
+// units) the projection is one set-based upsert, its columns chosen by the status as apply_unit_ops's statements
+// choose them. Other batches (a baseline's pending rows, a re-open, one unit twice) still go through apply_unit_ops.
+const appendEventsV2 = (channel: string) => `
+DROP FUNCTION append_events(text, bigint, text, text, bigint, text[], text[], text[], text[], text[], text,
+  text[], text[], text[], text[], int[], bigint[], text[], text[], bigint[], text[], text, text, boolean);
+CREATE FUNCTION append_events(p_run text, p_expected bigint, p_prev text, p_owner text, p_epoch bigint,
+  p_events json, p_n int, p_hash text, p_at text, p_state text, p_status text, p_ops json, p_upsert boolean,
+  p_plan_json text, p_plan_hash text, p_notify boolean) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  h record;
+  missed boolean := p_n = 0;
+  old_status text;
+  old_state text;
+  written int;
+BEGIN
+  IF p_n > 0 THEN
+    UPDATE run_heads AS r SET head_seq = p_expected + p_n, head_hash = p_hash, updated_at = p_at,
+      status = p_status, state_json = p_state
+    FROM run_heads AS o
+    WHERE r.run_id = p_run AND o.run_id = p_run AND r.head_seq = p_expected AND r.head_hash = p_prev
+    RETURNING o.status, o.state_json INTO old_status, old_state;
+    missed := NOT FOUND;
+  END IF;
+  IF missed THEN
+    SELECT head_seq, head_hash INTO h FROM run_heads WHERE run_id = p_run FOR UPDATE;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'run % not found', p_run USING ERRCODE = '${SQLSTATE.runNotFound}';
+    END IF;
+  END IF;
+  IF p_owner IS NOT NULL THEN
+    PERFORM 1 FROM runs WHERE run_id = p_run AND owner = p_owner AND lease_epoch = p_epoch FOR SHARE;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'lease lost' USING ERRCODE = '${SQLSTATE.leaseLost}';
+    END IF;
+  END IF;
+  IF missed THEN
+    -- No event to write, or the head did not match: say which way, as version 1 did.
+    IF h.head_seq <> p_expected THEN
+      RAISE EXCEPTION '%', h.head_seq USING ERRCODE = '${SQLSTATE.conflict}';
+    END IF;
+    IF h.head_hash <> p_prev THEN
+      RAISE EXCEPTION '%', h.head_seq USING ERRCODE = '${SQLSTATE.headMismatch}';
+    END IF;
+    IF p_n > 0 THEN
+      -- The head matches now but did not then (it moved in between): the caller reads it again.
+      RAISE EXCEPTION '%', h.head_seq USING ERRCODE = '${SQLSTATE.conflict}';
+    END IF;
+    RETURN h.head_seq;
+  END IF;
+  IF p_plan_json IS NOT NULL THEN
+    UPDATE runs SET plan_json = p_plan_json, plan_hash = p_plan_hash WHERE run_id = p_run;
+  END IF;
+  INSERT INTO events (run_id, seq, at, type, data, state, prev_hash, hash)
+  SELECT p_run, p_expected + e.i, e.at, e.type, e.data, e.state, e.prev_hash, e.hash
+  FROM ROWS FROM (json_to_recordset(p_events)
+    AS (at text, type text, data text, state text, "prevHash" text, hash text))
+    WITH ORDINALITY AS e(at, type, data, state, prev_hash, hash, i);
+  GET DIAGNOSTICS written = ROW_COUNT;
+  IF written <> p_n THEN
+    RAISE EXCEPTION 'append to run %: % events sent, % announced', p_run, written, p_n;
+  END IF;
+  IF p_ops IS NOT NULL AND p_upsert THEN
+    INSERT INTO units AS u (run_id, step, "partition", status, attempts, "rows", job_ref, error, last_seq)
+    SELECT p_run, o.st, o.pa, o.stat, o.att, o.rw, o.job, o.er, o.sq
+    FROM json_to_recordset(p_ops)
+      AS o(st text, pa text, stat text, att int, rw bigint, job text, er text, sq bigint)
+    ON CONFLICT (run_id, step, "partition") DO UPDATE SET status = excluded.status,
+      attempts = excluded.attempts,
+      "rows" = CASE WHEN excluded.status = 'succeeded' THEN excluded."rows" ELSE u."rows" END,
+      job_ref = CASE WHEN excluded.status = 'started' THEN excluded.job_ref ELSE u.job_ref END,
+      error = CASE WHEN excluded.status = 'started' THEN u.error ELSE excluded.error END,
+      last_seq = excluded.last_seq;
+  ELSIF p_ops IS NOT NULL THEN
+    PERFORM apply_unit_ops(p_run, array_agg(o.k ORDER BY o.i), array_agg(o.st ORDER BY o.i),
+      array_agg(o.pa ORDER BY o.i), array_agg(o.stat ORDER BY o.i), array_agg(o.att ORDER BY o.i),
+      array_agg(o.rw ORDER BY o.i), array_agg(o.job ORDER BY o.i), array_agg(o.er ORDER BY o.i),
+      array_agg(o.sq ORDER BY o.i), array_agg(o.parts ORDER BY o.i))
+    FROM ROWS FROM (json_to_recordset(p_ops) AS (k text, st text, pa text, stat text, att int, rw bigint,
+      job text, er text, sq bigint, parts text)) WITH ORDINALITY AS o(k, st, pa, stat, att, rw, job, er, sq, parts, i);
+  END IF;
+  -- The runs row (with its frozen plan) is rewritten only when its status or state changes.
+  IF p_status IS DISTINCT FROM old_status OR p_state IS DISTINCT FROM old_state THEN
+    UPDATE runs SET status = p_status, state_json = p_state WHERE run_id = p_run;
+  END IF;
+  IF p_notify OR p_status IS DISTINCT FROM old_status THEN
+    PERFORM pg_notify('${channel}', p_run);
+  END IF;
+  RETURN p_expected + p_n;
+END $$;
+`;
+
 /** Migration i (0-based) brings the schema from version i to i + 1. Never edit one that shipped: append. */
 export const PG_MIGRATIONS: readonly ((channel: string) => string)[] = [
   (channel) => TABLES + APPLY_UNIT_OPS + appendEvents(channel),
+  appendEventsV2,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

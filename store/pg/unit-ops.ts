@@ -8,38 +8,68 @@ import type { UnitStatus } from '../types.js';
 /** Applies a UnitOps (the run id, then params()) outside an append: rebuilds and imports. */
 export const APPLY_UNIT_OPS_SQL = 'SELECT apply_unit_ops($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)';
 
-/** Column arrays, one entry per operation (the shape apply_unit_ops takes). */
-export class UnitOps {
-  readonly kind: string[] = [];
-  readonly step: unknown[] = [];
-  readonly partition: unknown[] = [];
-  readonly status: (UnitStatus | null)[] = [];
-  readonly attempts: unknown[] = [];
-  readonly rows: unknown[] = [];
-  readonly jobRef: unknown[] = [];
-  readonly error: (string | null)[] = [];
-  readonly seq: number[] = [];
+/** One operation on one unit (apply_unit_ops's columns; the JSON keys append_events reads). */
+interface UnitOp {
+  k: string;
+  st: unknown;
+  pa: unknown;
+  stat: UnitStatus | null;
+  att: unknown;
+  rw: unknown;
+  job: unknown;
+  er: string | null;
+  sq: number;
   /** JSON array text of the partitions a reopen is limited to; null for all of the step's. */
-  readonly partitions: (string | null)[] = [];
+  parts: string | null;
+}
+
+/** The status an upsert leaves (set-based form): the kind's own, or a failure's pending/failed. */
+const UPSERT_STATUS: Record<string, UnitStatus | undefined> = { started: 'started', succeeded: 'succeeded' };
+
+/** The operations of a batch of events, in order. */
+export class UnitOps {
+  private readonly ops: UnitOp[] = [];
 
   get length(): number {
-    return this.kind.length;
+    return this.ops.length;
   }
 
-  /** The SQL parameters, in apply_unit_ops's order after the run id. */
+  /** The SQL parameters, in apply_unit_ops's order after the run id (one array per column). */
   params(): unknown[] {
+    const col = <K extends keyof UnitOp>(key: K) => this.ops.map((o) => o[key]);
     return [
-      this.kind,
-      this.step,
-      this.partition,
-      this.status,
-      this.attempts,
-      this.rows,
-      this.jobRef,
-      this.error,
-      this.seq,
-      this.partitions,
+      col('k'),
+      col('st'),
+      col('pa'),
+      col('stat'),
+      col('att'),
+      col('rw'),
+      col('job'),
+      col('er'),
+      col('sq'),
+      col('parts'),
     ];
+  }
+
+  /**
+   * The operations as append_events's JSON parameter, and whether they may be applied as one set-based upsert:
+   * only started, succeeded and failed operations, each on a different unit (an upsert cannot change a row twice).
+   */
+  json(): { text: string | null; upsert: boolean } {
+    if (this.ops.length === 0) return { text: null, upsert: false };
+    const seen = new Set<string>();
+    let upsert = true;
+    for (const o of this.ops) {
+      const key = `${o.st}\u0000${o.pa}`;
+      if (o.k === 'pending' || o.k === 'reopen' || seen.has(key)) {
+        upsert = false;
+        break;
+      }
+      seen.add(key);
+    }
+    if (!upsert) return { text: JSON.stringify(this.ops), upsert };
+    const rows = this.ops.map((o) => ({ ...o, stat: UPSERT_STATUS[o.k] ?? o.stat }));
+    return { text: JSON.stringify(rows), upsert };
   }
 
   /** Folds one event, at its seq. */
@@ -83,26 +113,17 @@ export class UnitOps {
   }
 
   private push(
-    kind: string,
-    seq: number,
-    step: unknown,
-    partition: unknown,
-    status: UnitStatus | null = null,
-    attempts: unknown = null,
-    rows: unknown = null,
-    jobRef: unknown = null,
-    error: string | null = null,
-    partitions: string | null = null,
+    k: string,
+    sq: number,
+    st: unknown,
+    pa: unknown,
+    stat: UnitStatus | null = null,
+    att: unknown = null,
+    rw: unknown = null,
+    job: unknown = null,
+    er: string | null = null,
+    parts: string | null = null,
   ): void {
-    this.kind.push(kind);
-    this.seq.push(seq);
-    this.step.push(step);
-    this.partition.push(partition);
-    this.status.push(status);
-    this.attempts.push(attempts);
-    this.rows.push(rows);
-    this.jobRef.push(jobRef);
-    this.error.push(error);
-    this.partitions.push(partitions);
+    this.ops.push({ k, st, pa, stat, att, rw, job, er, sq, parts });
   }
 }

@@ -1,9 +1,11 @@
 // Crash points on PostgreSQL: PHASED_CRASH_AT kills `phased run --db postgres://…` with SIGKILL inside a snapshot's
 // write, between an append and its effects, and after a unit's start; `phased resume` must end with the warehouse
 // of an uninterrupted run, a gapless log that verifies, each unit succeeded once, and the same final state.
+// Also: killed while its append waits at the server, so that append commits after the process is gone.
 import { join } from 'node:path';
+import pgClient from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readEvents, runCli, tempDir } from '../support/cli.js';
+import { exited, readEvents, runCli, startCli, tempDir, waitFor } from '../support/cli.js';
 import { startTestPg, type TestPg } from '../support/pg.js';
 import { makeSyntheticProject, warehouseDigest } from '../support/synthetic.js';
 
@@ -44,6 +46,33 @@ async function eventsOf(schema: string, runId: string): Promise<Row[]> {
   return rows.map((r) => ({ ...r, seq: Number(r.seq), data: JSON.parse(r.data) }));
 }
 
+/** `phased resume` finishes the run as an uninterrupted one would: same warehouse and state, a clean log. */
+async function expectResumedClean(schema: string, db: string, warehouse: string): Promise<void> {
+  const resumed = runCli(['--db', db, 'resume', 'x'], { env: ENV });
+  expect(resumed.code, resumed.stderr).toBe(0);
+
+  const events = await eventsOf(schema, 'x');
+  expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+  const succeeded = events
+    .filter((e) => e.type === 'UNIT_SUCCEEDED')
+    .map((e) => `${e.data.step}/${e.data.partition}`);
+  expect(new Set(succeeded).size).toBe(succeeded.length);
+  expect(events.filter((e) => e.type === 'RUN_SUCCEEDED')).toHaveLength(1);
+  expect(JSON.parse(events[events.length - 1].state)).toEqual(reference.state);
+  expect(warehouseDigest(warehouse)).toEqual(reference.digest);
+
+  // The chain and every snapshot verify, and a rebuild from what the kill left gives the final state.
+  const verify = runCli(['--db', db, 'replay', 'x', '--verify']);
+  expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+  const status = runCli(['--db', db, 'status', 'x', '--json']);
+  expect(JSON.parse(status.stdout).state).toEqual(reference.state);
+  const snapshots = await pg.sql<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ${schema}.snapshots WHERE run_id = 'x'`,
+  );
+  expect(snapshots[0].n).toBeGreaterThanOrEqual(1);
+  expect(snapshots[0].n).toBeLessThanOrEqual(3);
+}
+
 const cases: { point: string; n: number }[] = [
   { point: 'during-snapshot', n: 2 },
   { point: 'after-append-before-send', n: 30 },
@@ -62,29 +91,51 @@ describe('crash at named points on PostgreSQL, then resume', () => {
       expect(crashed.signal, `${crashed.stdout}\n${crashed.stderr}`).toBe('SIGKILL');
       expect((await eventsOf(schema, 'x')).some((e) => e.type === 'RUN_SUCCEEDED')).toBe(false);
 
-      const resumed = runCli(['--db', db, 'resume', 'x'], { env: ENV });
-      expect(resumed.code, resumed.stderr).toBe(0);
-
-      const events = await eventsOf(schema, 'x');
-      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
-      const succeeded = events
-        .filter((e) => e.type === 'UNIT_SUCCEEDED')
-        .map((e) => `${e.data.step}/${e.data.partition}`);
-      expect(new Set(succeeded).size).toBe(succeeded.length);
-      expect(events.filter((e) => e.type === 'RUN_SUCCEEDED')).toHaveLength(1);
-      expect(JSON.parse(events[events.length - 1].state)).toEqual(reference.state);
-      expect(warehouseDigest(p.warehouse)).toEqual(reference.digest);
-
-      // The chain and every snapshot verify, and a rebuild from what the kill left gives the final state.
-      const verify = runCli(['--db', db, 'replay', 'x', '--verify']);
-      expect(verify.code, verify.stdout + verify.stderr).toBe(0);
-      const status = runCli(['--db', db, 'status', 'x', '--json']);
-      expect(JSON.parse(status.stdout).state).toEqual(reference.state);
-      const snapshots = await pg.sql<{ n: number }>(
-        `SELECT count(*)::int AS n FROM ${schema}.snapshots WHERE run_id = 'x'`,
-      );
-      expect(snapshots[0].n).toBeGreaterThanOrEqual(1);
-      expect(snapshots[0].n).toBeLessThanOrEqual(3);
+      await expectResumedClean(schema, db, p.warehouse);
     });
   }
+
+  it('killed while its append waits at the server: that append commits after the kill, and resume goes on from it', async () => {
+    const p = makeSyntheticProject(tempDir('phased-pg-crash-'), OPTS);
+    const schema = pg.schema();
+    const db = `${pg.url}?schema=${schema}`;
+    const child = startCli(['--db', db, 'run', p.plan, '--run-id', 'x'], { env: ENV });
+    const blocker = new pgClient.Client({ connectionString: pg.url, options: `-c search_path=${schema}` });
+    await blocker.connect();
+    try {
+      await waitFor(
+        async () =>
+          (await eventsOf(schema, 'x').catch(() => [])).filter((e) => e.type === 'UNIT_SUCCEEDED').length >=
+          3,
+        'three units to succeed',
+      );
+      // Hold the run's head: the driver's next append waits on it inside its transaction.
+      await blocker.query('BEGIN');
+      await blocker.query(`SELECT 1 FROM run_heads WHERE run_id = 'x' FOR UPDATE`);
+      const waiting = `SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE wait_event_type = 'Lock' AND query LIKE '%append_events%' AND pid <> pg_backend_pid()`;
+      await waitFor(
+        async () => (await blocker.query<{ n: number }>(waiting)).rows[0].n === 1,
+        'an append to wait',
+      );
+      child.kill('SIGKILL');
+      expect((await exited(child)).signal).toBe('SIGKILL');
+      const before = (await eventsOf(schema, 'x')).length;
+      await blocker.query('COMMIT');
+      // The orphaned backend goes on once the head is free: its append commits although its client is dead.
+      const busy = `SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE state <> 'idle' AND query LIKE '%append_events%' AND pid <> pg_backend_pid()`;
+      await waitFor(
+        async () => (await blocker.query<{ n: number }>(busy)).rows[0].n === 0,
+        'the append to end',
+      );
+      const after = await eventsOf(schema, 'x');
+      expect(after.length).toBeGreaterThan(before);
+      expect(after.some((e) => e.type === 'RUN_SUCCEEDED')).toBe(false);
+    } finally {
+      child.kill('SIGKILL');
+      await blocker.end();
+    }
+    await expectResumedClean(schema, db, p.warehouse);
+  });
 });

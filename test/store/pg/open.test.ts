@@ -5,9 +5,10 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { exitCodeFor } from '../../../cli/exit-codes.js';
 import { PhasedError } from '../../../machines/index.js';
-import { openPgStore, PG_SCHEMA_VERSION } from '../../../store/pg/index.js';
+import { eventHash } from '../../../store/hash.js';
+import { channelFor, openPgStore, PG_MIGRATIONS, PG_SCHEMA_VERSION } from '../../../store/pg/index.js';
 import { freePort } from '../../support/pg.js';
-import { ev, started } from '../helpers.js';
+import { ev, started, succeeded } from '../helpers.js';
 import { createRun, usePg } from './helpers.js';
 
 const ctx = usePg();
@@ -39,6 +40,57 @@ describe('opening a PostgreSQL store', () => {
     // A second open of the same schema sees the run and migrates nothing.
     const again = await ctx.open({ schema: store.schema });
     expect((await again.listRuns()).map((r) => r.runId)).toEqual(['r1']);
+  });
+
+  it('upgrades a schema of version 1 holding a run: appends continue its chain, head and units projection', async () => {
+    const schema = ctx.pg.schema();
+    const { default: pg } = await import('pg');
+    const c = new pg.Client({ connectionString: ctx.pg.url, options: `-c search_path=${schema}` });
+    await c.connect();
+    try {
+      // Version 1 exactly as it shipped, with a run whose first events were appended by its append_events.
+      await c.query(`CREATE SCHEMA ${schema};
+        CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now());
+        ${PG_MIGRATIONS[0](channelFor(schema))}
+        INSERT INTO schema_migrations (version) VALUES (1);
+        INSERT INTO runs (run_id, plan_name, plan_hash, plan_json, machine_version, created_at)
+          VALUES ('old', 'p', 'h', '{}', '1', '2025-01-01T00:00:00.000Z');
+        INSERT INTO run_heads (run_id) VALUES ('old');`);
+      const data = JSON.stringify({ step: 'a', partition: 'p1', attempt: 1, reason: 'first' });
+      const hash = eventHash('', 'old', 1, 'UNIT_STARTED', data);
+      await c.query(
+        `SELECT append_events('old', 0, '', NULL, NULL, ARRAY['2025-01-01T00:00:00.000Z'], ARRAY['UNIT_STARTED'],
+           ARRAY[$1], ARRAY['"units"'], ARRAY[$2], 'running', ARRAY['started'], ARRAY['a'], ARRAY['p1'],
+           ARRAY[NULL], ARRAY[1], ARRAY[NULL]::bigint[], ARRAY[NULL], ARRAY[NULL], ARRAY[1], ARRAY[NULL], NULL, NULL,
+           false)`,
+        [data, hash],
+      );
+    } finally {
+      await c.end();
+    }
+    const store = await ctx.open({ schema });
+    const versions = await ctx.pg.sql(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`);
+    expect(versions.map((r) => r.version)).toEqual(
+      Array.from({ length: PG_SCHEMA_VERSION }, (_, i) => i + 1),
+    );
+    const out = await store.append('old', 1, [succeeded('a', 'p1', 7), started('a', 'p2')]);
+    expect(out.map((e) => e.seq)).toEqual([2, 3]);
+    expect(out[0].prevHash).toBe(
+      eventHash(
+        '',
+        'old',
+        1,
+        'UNIT_STARTED',
+        JSON.stringify({ step: 'a', partition: 'p1', attempt: 1, reason: 'first' }),
+      ),
+    );
+    expect(await store.verifyChain('old')).toEqual({ ok: true, count: 3 });
+    expect(await store.head('old')).toEqual({ seq: 3, hash: out[1].hash });
+    const units = await store.units('old');
+    expect(units.map((u) => [u.partition, u.status, u.rows ?? null])).toEqual([
+      ['p1', 'succeeded', 7],
+      ['p2', 'started', null],
+    ]);
   });
 
   it('migrates once when several processes open a new schema at the same moment', async () => {

@@ -42,6 +42,15 @@ function batches(): NewEvent[][] {
     succeeded('load', '_x', 5, 2),
     succeeded('load', 'a-side', 31, 3),
   ]);
+  // Different units started, failed and settled in one append, as a driver at concurrency > 1 appends them
+  // (one set-based upsert on PostgreSQL): job refs, rows and errors kept or replaced as each kind decides.
+  out.push([
+    started('Agg step', '2024-01-01', 2, 'job-agg'),
+    failed('load', '2024-01-03', false, 2),
+    started('load', 'B-side', 3),
+    succeeded('Agg step', '2024-01-02', 8, 2),
+    started('report', '2024-01-01..2024-01-03', 1, 'job-r'),
+  ]);
   out.push([
     ev('UNIT_FAILED', {
       step: 'report',
