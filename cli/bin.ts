@@ -1,4 +1,4 @@
-// The bundled CLI's entry (dist/bin/phased.cjs, which dist/bin/phased.js loads with its code cache): a command
+// The bundled CLI's entry (dist/bin/phased.cjs, which dist/bin/phased.js launches with its code cache): a command
 // that drives a run (run, resume) starts its spare SQLite warehouse worker before the CLI's modules are
 // evaluated, so the thread boots while they are (see src/warehouse/sqlite-spare.ts). Everything else is cli/main.ts.
 import { startSpareWorker } from '../src/warehouse/sqlite-spare.js';

@@ -1,7 +1,7 @@
 // Running a CommonJS bundle through V8's code cache, so a start-up compiles next to nothing. The cache is a file
 // beside the bundle that holds the bundle's SHA-256, so it only ever serves that exact text (V8's own check is the
-// text's length); a missing, stale, corrupted or refused cache is ignored (just slower) and written anew once the
-// command has run a while. PHASED_CODE_CACHE=0 turns it off. Owns nothing else.
+// text's length); a missing, stale, corrupted or refused cache is ignored (just slower) and written anew.
+// PHASED_CODE_CACHE=0 turns it off. Owns nothing else.
 
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
@@ -9,11 +9,18 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
 
-/** Cache files start with this, then the bundle's SHA-256 and the payload's SHA-256 (32 bytes each). */
-const MAGIC = Buffer.from('phased-code-cache/1\n');
-const HEADER = MAGIC.length + 64;
-/** Written this long after start (the run's code is compiled by then), or at exit when that comes first. */
-const WRITE_AFTER_MS = 1500;
+/**
+ * Cache files start with this, then one byte (1: settled, see launch()), the bundle's SHA-256 and the payload's
+ * SHA-256 (32 bytes each).
+ */
+const MAGIC = Buffer.from('phased-code-cache/2\n');
+const HASHES = MAGIC.length + 1;
+const HEADER = HASHES + 64;
+/**
+ * How long a process runs before its cache is settled: a run has compiled its driving code by then. Making a
+ * cache costs the process ~25 ms, once.
+ */
+const SETTLE_AFTER_MS = 500;
 
 /** CommonJS's module wrapper (Module.wrap), so the bundle runs as a CommonJS module would. */
 const wrap = (text: string): string =>
@@ -26,8 +33,14 @@ export function codeCachePath(bundle: string): string {
   return `${bundle}.${process.versions.v8}-${process.arch}.cache`;
 }
 
-/** The V8 payload of a cache file made for a bundle with hash `source`, or undefined when it is not one. */
-export function readCodeCache(file: string, source: Buffer): Buffer | undefined {
+export interface CodeCache {
+  payload: Buffer;
+  /** Written by a process that ran SETTLE_AFTER_MS (else at the exit of a shorter one, such as `status`). */
+  settled: boolean;
+}
+
+/** The cache file's V8 payload, when it was made for a bundle with hash `source` and arrived intact. */
+export function readCodeCache(file: string, source: Buffer): CodeCache | undefined {
   let data: Buffer;
   try {
     data = readFileSync(file);
@@ -35,18 +48,19 @@ export function readCodeCache(file: string, source: Buffer): Buffer | undefined 
     return undefined;
   }
   if (data.length <= HEADER || !data.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
-  if (!data.subarray(MAGIC.length, MAGIC.length + 32).equals(source)) return undefined;
+  if (!data.subarray(HASHES, HASHES + 32).equals(source)) return undefined;
   const payload = data.subarray(HEADER);
-  return data.subarray(MAGIC.length + 32, HEADER).equals(sha256(payload)) ? payload : undefined;
+  if (!data.subarray(HASHES + 32, HEADER).equals(sha256(payload))) return undefined;
+  return { payload, settled: data[MAGIC.length] === 1 };
 }
 
 /** Write the cache file atomically (a reader sees the old file or the new one); an unwritable place is skipped. */
-export function writeCodeCache(file: string, source: Buffer, payload: Buffer): void {
+export function writeCodeCache(file: string, source: Buffer, payload: Buffer, settled: boolean): void {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     const fd = openSync(tmp, 'w', 0o644);
     try {
-      writeSync(fd, Buffer.concat([MAGIC, source, sha256(payload), payload]));
+      writeSync(fd, Buffer.concat([MAGIC, Buffer.of(settled ? 1 : 0), source, sha256(payload), payload]));
     } finally {
       closeSync(fd);
     }
@@ -58,22 +72,29 @@ export function writeCodeCache(file: string, source: Buffer, payload: Buffer): v
   }
 }
 
-/** Run the CommonJS bundle `bundle` as this process's program, with the code cache unless `useCache` is false. */
+/**
+ * Run the CommonJS bundle `bundle` as this process's program, with the code cache unless `useCache` is false.
+ * Without a usable cache, one is written at exit, or SETTLE_AFTER_MS after start when the process lives that long
+ * (settled). A cache from a short command (`--help` compiles little of a run) is replaced once, by the first
+ * process that runs SETTLE_AFTER_MS: its cache holds what it loaded from the old one and what it compiled since.
+ * A settled cache is left as it is.
+ */
 export function launch(bundle: string, useCache = process.env.PHASED_CODE_CACHE !== '0'): void {
   const text = readFileSync(bundle);
   const hash = sha256(text);
   const cacheFile = codeCachePath(bundle);
-  const cachedData = useCache ? readCodeCache(cacheFile, hash) : undefined;
-  const script = new Script(wrap(text.toString('utf8')), { filename: bundle, cachedData });
-  if (useCache && (cachedData === undefined || script.cachedDataRejected)) {
+  const cache = useCache ? readCodeCache(cacheFile, hash) : undefined;
+  const script = new Script(wrap(text.toString('utf8')), { filename: bundle, cachedData: cache?.payload });
+  const usable = cache !== undefined && !script.cachedDataRejected;
+  if (useCache && !(usable && cache.settled)) {
     let written = false;
-    const write = () => {
+    const write = (settled: boolean) => {
       if (written) return;
       written = true;
-      writeCodeCache(cacheFile, hash, script.createCachedData());
+      writeCodeCache(cacheFile, hash, script.createCachedData(), settled);
     };
-    setTimeout(write, WRITE_AFTER_MS).unref();
-    process.once('exit', write);
+    setTimeout(() => write(true), SETTLE_AFTER_MS).unref();
+    if (!usable) process.once('exit', () => write(false));
   }
   const module = { exports: {} };
   const run = script.runInThisContext() as (...args: unknown[]) => void;

@@ -4,11 +4,13 @@
 //   modules stay lazy (a dynamically imported module is evaluated when first imported), and one classic script can
 //   be run from V8's code cache, which Node 20 offers for no ES module;
 // - phased.js: the executable package.json's `bin` names, which runs phased.cjs with that cache (cli/code-cache.ts);
+//   bench children are bundled the same way (bundleLaunched);
 // - sqlite-worker.js: the SQLite warehouse worker, found beside the bundle.
 // Owns nothing else.
 
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
 import { packageRoot } from '../demo/plan-dir.js';
 
@@ -22,6 +24,9 @@ const EXTERNAL = [
   'elkjs',
   'elkjs/*',
 ];
+
+/** launch() and the cache it keeps: the compiled cli/code-cache.js, from this module's place in dist/src/build. */
+const CODE_CACHE_MODULE = fileURLToPath(new URL('../../cli/code-cache.js', import.meta.url));
 
 /** The bundled CLI's entry point, which package.json's `bin` names. */
 export function cliBundlePath(root = packageRoot()): string {
@@ -46,15 +51,16 @@ const ESM_REQUIRE =
   "import { createRequire as __phasedRequire } from 'node:module';\nconst require = __phasedRequire(import.meta.url);";
 
 /**
- * Bundle `entry` (a compiled ES module) into one CommonJS file `outfile` for launch() (cli/code-cache.ts): its
- * import.meta is the bundle file's, and import() of a package becomes require() (a script run from a code cache
- * has no ES module loader for import()).
+ * Bundle `entry` (a compiled ES module that uses no top-level await) for launch() (cli/code-cache.ts) as
+ * `<outDir>/<name>.cjs`, one CommonJS file whose import.meta is the bundle file's (import() of a package becomes
+ * require(): a script run from a code cache has no ES module loader for import()), and `<outDir>/<name>.js`, the
+ * small ES module that launches it. Returns the bytes written.
  */
-export async function bundleCommonJs(entry: string, outfile: string): Promise<number> {
-  const result = await build({
+export async function bundleLaunched(entry: string, outDir: string, name: string): Promise<number> {
+  const cjs = await build({
     ...COMMON,
     entryPoints: [entry],
-    outfile,
+    outfile: join(outDir, `${name}.cjs`),
     format: 'cjs',
     supported: { 'dynamic-import': false },
     define: {
@@ -64,8 +70,26 @@ export async function bundleCommonJs(entry: string, outfile: string): Promise<nu
     },
     banner: { js: "var __phasedImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
-  return Object.values(result.metafile?.outputs ?? {}).reduce((n, o) => n + o.bytes, 0);
+  const launcher = await build({
+    ...COMMON,
+    stdin: {
+      contents: [
+        '#!/usr/bin/env node',
+        `import { fileURLToPath } from 'node:url';`,
+        `import { launch } from ${JSON.stringify(CODE_CACHE_MODULE)};`,
+        `launch(fileURLToPath(new URL(${JSON.stringify(`./${name}.cjs`)}, import.meta.url)));`,
+      ].join('\n'),
+      resolveDir: outDir,
+      sourcefile: `${name}-launcher.js`,
+    },
+    outfile: join(outDir, `${name}.js`),
+    format: 'esm',
+  });
+  return bytesOf(cjs) + bytesOf(launcher);
 }
+
+const bytesOf = (r: { metafile?: { outputs: Record<string, { bytes: number }> } }): number =>
+  Object.values(r.metafile?.outputs ?? {}).reduce((n, o) => n + o.bytes, 0);
 
 export async function buildCliBundle(root = packageRoot()): Promise<{ file: string; bytes: number }> {
   const dist = join(root, 'dist');
@@ -74,21 +98,15 @@ export async function buildCliBundle(root = packageRoot()): Promise<{ file: stri
   const out = join(dist, 'bin');
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  let bytes = await bundleCommonJs(entry, join(out, 'phased.cjs'));
-  for (const [name, from] of [
-    ['phased.js', join(dist, 'cli', 'launch.js')],
-    ['sqlite-worker.js', join(dist, 'src', 'warehouse', 'sqlite-worker.js')],
-  ]) {
-    const r = await build({
-      ...COMMON,
-      entryPoints: [from],
-      outfile: join(out, name),
-      format: 'esm',
-      banner: { js: ESM_REQUIRE },
-    });
-    bytes += Object.values(r.metafile?.outputs ?? {}).reduce((n, o) => n + o.bytes, 0);
-  }
-  return { file: cliBundlePath(root), bytes };
+  const cli = await bundleLaunched(entry, out, 'phased');
+  const worker = await build({
+    ...COMMON,
+    entryPoints: [join(dist, 'src', 'warehouse', 'sqlite-worker.js')],
+    outfile: join(out, 'sqlite-worker.js'),
+    format: 'esm',
+    banner: { js: ESM_REQUIRE },
+  });
+  return { file: cliBundlePath(root), bytes: cli + bytesOf(worker) };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {

@@ -2,7 +2,7 @@
 // made from, and a missing, stale, corrupted or refused cache file only makes a start slower: the command behaves
 // the same and the cache is written anew. The end-to-end cases run a copy of dist/bin, so the suite's own CLI and
 // its cache are left alone.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,8 +22,10 @@ describe('cache files', () => {
   it('reads back what was written for the same bundle text, and nothing for another text', () => {
     const file = join(dir, 'a.cache');
     const payload = Buffer.from('v8 code cache bytes');
-    writeCodeCache(file, sha('bundle one'), payload);
-    expect(readCodeCache(file, sha('bundle one'))).toEqual(payload);
+    writeCodeCache(file, sha('bundle one'), payload, false);
+    expect(readCodeCache(file, sha('bundle one'))).toEqual({ payload, settled: false });
+    writeCodeCache(file, sha('bundle one'), payload, true);
+    expect(readCodeCache(file, sha('bundle one'))).toEqual({ payload, settled: true });
     expect(readCodeCache(file, sha('bundle two'))).toBeUndefined();
     expect(readCodeCache(join(dir, 'missing.cache'), sha('bundle one'))).toBeUndefined();
   });
@@ -31,7 +33,7 @@ describe('cache files', () => {
   it('ignores a truncated file, a flipped payload byte and a file of something else', () => {
     const file = join(dir, 'b.cache');
     const payload = Buffer.alloc(4096, 7);
-    writeCodeCache(file, sha('bundle'), payload);
+    writeCodeCache(file, sha('bundle'), payload, true);
     const whole = readFileSync(file);
     writeFileSync(file, whole.subarray(0, whole.length - 1));
     expect(readCodeCache(file, sha('bundle'))).toBeUndefined();
@@ -68,10 +70,34 @@ describe('the bundled CLI with its cache', () => {
     const first = help();
     expect(first.status).toBe(0);
     expect(first.stdout).toContain('multi-phase data backfills');
-    expect(readCodeCache(cacheFile(), bundleHash())).toBeDefined();
+    // A short command's cache: not settled.
+    expect(readCodeCache(cacheFile(), bundleHash())?.settled).toBe(false);
+    const written = readFileSync(cacheFile());
     const second = help();
     expect(second.status).toBe(0);
     expect(second.stdout).toBe(first.stdout);
+    // Served, not written again by another short command.
+    expect(readFileSync(cacheFile()).equals(written)).toBe(true);
+  });
+
+  it('a process that keeps running settles the cache once, and a settled cache is left alone', async () => {
+    help();
+    expect(readCodeCache(cacheFile(), bundleHash())?.settled).toBe(false);
+    const db = join(bin, 'daemon.db');
+    const daemon = spawn(process.execPath, [join(bin, 'phased.js'), '--db', db, 'daemon'], {
+      stdio: 'ignore',
+    });
+    try {
+      await expect
+        .poll(() => readCodeCache(cacheFile(), bundleHash())?.settled, { timeout: 30_000, interval: 50 })
+        .toBe(true);
+    } finally {
+      daemon.kill('SIGKILL');
+    }
+    const settled = readFileSync(cacheFile());
+    const r = help();
+    expect(r.status).toBe(0);
+    expect(readFileSync(cacheFile()).equals(settled)).toBe(true);
   });
 
   it('an edited bundle of the same length is not served the old code (V8 itself only compares lengths)', () => {
@@ -108,12 +134,12 @@ describe('the bundled CLI with its cache', () => {
   });
 
   it('a cache V8 refuses (right bundle, payload not V8 code) is ignored and replaced', () => {
-    writeCodeCache(cacheFile(), bundleHash(), Buffer.alloc(64 * 1024, 0x42));
+    writeCodeCache(cacheFile(), bundleHash(), Buffer.alloc(64 * 1024, 0x42), true);
     const r = help();
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('multi-phase data backfills');
-    const payload = readCodeCache(cacheFile(), bundleHash());
-    expect(payload?.equals(Buffer.alloc(64 * 1024, 0x42))).toBe(false);
+    const cache = readCodeCache(cacheFile(), bundleHash());
+    expect(cache?.payload.equals(Buffer.alloc(64 * 1024, 0x42))).toBe(false);
   });
 
   it('PHASED_CODE_CACHE=0 neither reads nor writes it', () => {
