@@ -18,9 +18,14 @@ const HASHES = MAGIC.length + 1;
 const HEADER = HASHES + 64;
 /**
  * How long a process runs before its cache is settled: a run has compiled its driving code by then. Making a
- * cache costs the process ~25 ms, once.
+ * cache costs the process ~25 ms, once. PHASED_CODE_CACHE_SETTLE_MS sets another time (tests).
  */
 const SETTLE_AFTER_MS = 500;
+
+function settleAfterMs(): number {
+  const v = Number(process.env.PHASED_CODE_CACHE_SETTLE_MS);
+  return Number.isFinite(v) && v >= 0 ? v : SETTLE_AFTER_MS;
+}
 
 /** CommonJS's module wrapper (Module.wrap), so the bundle runs as a CommonJS module would. */
 const wrap = (text: string): string =>
@@ -75,7 +80,7 @@ export function writeCodeCache(file: string, source: Buffer, payload: Buffer, se
 /**
  * Run the CommonJS bundle `bundle` as this process's program, with the code cache unless `useCache` is false.
  * Without a usable cache, one is written at exit, or SETTLE_AFTER_MS after start when the process lives that long
- * (settled). A cache from a short command (`--help` compiles little of a run) is replaced once, by the first
+ * (settled; so is one written at the exit of a process that ran that long). A cache from a short command (`--help` compiles little of a run) is replaced once, by the first
  * process that runs SETTLE_AFTER_MS: its cache holds what it loaded from the old one and what it compiled since.
  * A settled cache is left as it is.
  */
@@ -93,8 +98,13 @@ export function launch(bundle: string, useCache = process.env.PHASED_CODE_CACHE 
       written = true;
       writeCodeCache(cacheFile, hash, script.createCachedData(), settled);
     };
-    setTimeout(() => write(true), SETTLE_AFTER_MS).unref();
-    if (!usable) process.once('exit', () => write(false));
+    const started = performance.now();
+    const settleMs = settleAfterMs();
+    setTimeout(() => write(true), settleMs).unref();
+    process.once('exit', () => {
+      const long = performance.now() - started >= settleMs;
+      if (long || !usable) write(long);
+    });
   }
   const module = { exports: {} };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
