@@ -60,8 +60,8 @@ describe('the bundled CLI with its cache', () => {
   beforeAll(() => {
     // Inside the project, so the bundle's packages (better-sqlite3 …) resolve as they do from dist/bin.
     bin = mkdtempSync(join(PROJECT_ROOT, 'dist', 'code-cache-e2e-'));
-    for (const f of ['phased.js', 'phased.cjs', 'sqlite-worker.js']) {
-      cpSync(join(PROJECT_ROOT, 'dist', 'bin', f), join(bin, f));
+    for (const f of readdirSync(join(PROJECT_ROOT, 'dist', 'bin'))) {
+      if (!f.endsWith('.cache')) cpSync(join(PROJECT_ROOT, 'dist', 'bin', f), join(bin, f));
     }
   });
   afterAll(() => rmSync(bin, { recursive: true, force: true }));
