@@ -80,9 +80,10 @@ export function writeCodeCache(file: string, source: Buffer, payload: Buffer, se
 /**
  * Run the CommonJS bundle `bundle` as this process's program, with the code cache unless `useCache` is false.
  * Without a usable cache, one is written at exit, or SETTLE_AFTER_MS after start when the process lives that long
- * (settled; so is one written at the exit of a process that ran that long). A cache from a short command (`--help` compiles little of a run) is replaced once, by the first
- * process that runs SETTLE_AFTER_MS: its cache holds what it loaded from the old one and what it compiled since.
- * A settled cache is left as it is.
+ * (settled; so is one written at the exit of a process that ran that long). A cache from a short command
+ * (`--help` compiles little of a run) is replaced once, by the first process that runs SETTLE_AFTER_MS: its cache
+ * holds what it loaded from the old one and what it compiled since. A settled cache is left as it is. Making or
+ * writing a cache never fails the command.
  */
 export function launch(bundle: string, useCache = process.env.PHASED_CODE_CACHE !== '0'): void {
   const text = readFileSync(bundle);
@@ -96,7 +97,9 @@ export function launch(bundle: string, useCache = process.env.PHASED_CODE_CACHE 
     const write = (settled: boolean) => {
       if (written) return;
       written = true;
-      writeCodeCache(cacheFile, hash, script.createCachedData(), settled);
+      try {
+        writeCodeCache(cacheFile, hash, script.createCachedData(), settled);
+      } catch {}
     };
     const started = performance.now();
     const settleMs = settleAfterMs();
