@@ -1,19 +1,99 @@
-// Bundles the compiled CLI (dist/cli/bin.js, which loads dist/cli/main.js) and the SQLite worker into dist/bin with esbuild, so `phased`
-// starts from a few files instead of resolving and compiling some 250 modules: start-up is most of a resume.
-// Commands stay lazy (code splitting keeps each command's imports in its own chunk). Owns nothing else.
+// Bundles the compiled CLI with esbuild into dist/bin, so `phased` starts from three files instead of resolving
+// and compiling some 250 modules (start-up is most of a resume):
+// - phased.cjs: the whole CLI (dist/cli/bin.js and everything it imports) as one CommonJS file. Each command's
+//   modules stay lazy (a dynamically imported module is evaluated when first imported), and one classic script can
+//   be run from V8's code cache, which Node 20 offers for no ES module;
+// - phased.js: the executable package.json's `bin` names, which runs phased.cjs with that cache (cli/code-cache.ts);
+//   bench children are bundled the same way (bundleLaunched);
+// - sqlite-worker.cjs: the SQLite warehouse worker, found beside the bundle (CommonJS: a worker thread starts
+//   faster from it than from an ES module).
+// Owns nothing else.
 
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { type BuildOptions, build } from 'esbuild';
 import { packageRoot } from '../demo/plan-dir.js';
 
-/** Loaded from node_modules at run time: a native addon, and packages that load files by name. */
-const EXTERNAL = ['better-sqlite3', '@google-cloud/bigquery', 'pino-pretty', 'esbuild', 'playwright-core'];
+/** Loaded from node_modules at run time: a native addon, packages that load files by name, and elkjs (1.6 MB). */
+const EXTERNAL = [
+  'better-sqlite3',
+  '@google-cloud/bigquery',
+  'pino-pretty',
+  'esbuild',
+  'playwright-core',
+  'elkjs',
+  'elkjs/*',
+];
+
+/** launch() and the cache it keeps: the compiled cli/code-cache.js, from this module's place in dist/src/build. */
+const CODE_CACHE_MODULE = fileURLToPath(new URL('../../cli/code-cache.js', import.meta.url));
 
 /** The bundled CLI's entry point, which package.json's `bin` names. */
 export function cliBundlePath(root = packageRoot()): string {
   return join(root, 'dist', 'bin', 'phased.js');
 }
+
+const COMMON: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  external: EXTERNAL,
+  // Whitespace and syntax only (names stay, so PHASED_DEBUG stack traces still read): less text to read and hash.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  sourcemap: false,
+  metafile: true,
+  logLevel: 'warning',
+};
+
+/**
+ * One CommonJS file whose import.meta is the file's own; import() of a package becomes require() (a script run
+ * from a code cache has no ES module loader for import()).
+ */
+const COMMON_JS: BuildOptions = {
+  format: 'cjs',
+  supported: { 'dynamic-import': false },
+  define: {
+    'import.meta.url': '__phasedImportMetaUrl',
+    'import.meta.filename': '__filename',
+    'import.meta.dirname': '__dirname',
+  },
+  banner: { js: "var __phasedImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+
+/**
+ * Bundle `entry` (a compiled ES module that uses no top-level await) for launch() (cli/code-cache.ts) as
+ * `<outDir>/<name>.cjs` (COMMON_JS) and `<outDir>/<name>.js`, the small ES module that launches it. Returns the
+ * bytes written.
+ */
+export async function bundleLaunched(entry: string, outDir: string, name: string): Promise<number> {
+  const cjs = await build({
+    ...COMMON,
+    ...COMMON_JS,
+    entryPoints: [entry],
+    outfile: join(outDir, `${name}.cjs`),
+  });
+  const launcher = await build({
+    ...COMMON,
+    stdin: {
+      contents: [
+        '#!/usr/bin/env node',
+        `import { fileURLToPath } from 'node:url';`,
+        `import { launch } from ${JSON.stringify(CODE_CACHE_MODULE)};`,
+        `launch(fileURLToPath(new URL(${JSON.stringify(`./${name}.cjs`)}, import.meta.url)));`,
+      ].join('\n'),
+      resolveDir: outDir,
+      sourcefile: `${name}-launcher.js`,
+    },
+    outfile: join(outDir, `${name}.js`),
+    format: 'esm',
+  });
+  return bytesOf(cjs) + bytesOf(launcher);
+}
+
+const bytesOf = (r: { metafile?: { outputs: Record<string, { bytes: number }> } }): number =>
+  Object.values(r.metafile?.outputs ?? {}).reduce((n, o) => n + o.bytes, 0);
 
 export async function buildCliBundle(root = packageRoot()): Promise<{ file: string; bytes: number }> {
   const dist = join(root, 'dist');
@@ -22,36 +102,14 @@ export async function buildCliBundle(root = packageRoot()): Promise<{ file: stri
   const out = join(dist, 'bin');
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  const result = await build({
-    // The worker beside the entry: the pool looks for ./sqlite-worker.js next to its own module.
-    entryPoints: {
-      phased: entry,
-      'sqlite-worker': join(dist, 'src', 'warehouse', 'sqlite-worker.js'),
-    },
-    outdir: out,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    external: EXTERNAL,
-    // CommonJS dependencies call require(); an ES module has none, so give every output file one.
-    banner: {
-      js: "import { createRequire as __phasedRequire } from 'node:module';\nconst require = __phasedRequire(import.meta.url);",
-    },
-    // Chunks stay beside the entry: the SQLite pool finds its worker relative to its own chunk.
-    chunkNames: '[name]-[hash]',
-    // Whitespace and syntax only (names stay, so PHASED_DEBUG stack traces still read): V8 parses every loaded
-    // chunk at start-up, and the smaller text saves ~4 % of a resume's time to its first unit.
-    minifyWhitespace: true,
-    minifySyntax: true,
-    sourcemap: false,
-    metafile: true,
-    logLevel: 'warning',
+  const cli = await bundleLaunched(entry, out, 'phased');
+  const worker = await build({
+    ...COMMON,
+    ...COMMON_JS,
+    entryPoints: [join(dist, 'src', 'warehouse', 'sqlite-worker.js')],
+    outfile: join(out, 'sqlite-worker.cjs'),
   });
-  let bytes = 0;
-  for (const o of Object.values(result.metafile.outputs)) bytes += o.bytes;
-  return { file: cliBundlePath(root), bytes };
+  return { file: cliBundlePath(root), bytes: cli + bytesOf(worker) };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {

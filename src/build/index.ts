@@ -1,2 +1,2 @@
 // Build steps run after tsc by `npm run build`.
-export { buildCliBundle, cliBundlePath } from './cli-bundle.js';
+export { buildCliBundle, bundleLaunched, cliBundlePath } from './cli-bundle.js';

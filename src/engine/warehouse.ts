@@ -14,7 +14,11 @@ export async function openPlanWarehouse(
   plan: ResolvedPlan,
   opts: { logDir: string },
 ): Promise<PlanWarehouse> {
-  return openWith(await import('../warehouse/index.js'), plan, opts);
+  const m = await import('../warehouse/index.js');
+  const opened = openWith(m, plan, opts);
+  // An SQLite pool took the spare worker `phased run` started as it began; any other warehouse did not.
+  m.discardSpareWorker();
+  return opened;
 }
 
 function openWith(m: WarehouseModule, plan: ResolvedPlan, opts: { logDir: string }): Promise<PlanWarehouse> {

@@ -27,10 +27,10 @@ interface Slot {
 export function workerScript(): URL {
   const found = findWorkerScript();
   if (found) return found;
-  const [beside, built] = workerScriptCandidates().map((u) => fileURLToPath(u));
+  const places = workerScriptCandidates().map((u) => fileURLToPath(u));
   throw new UnitError(
     'INTERNAL',
-    `SQLite worker module not found at ${beside} or ${built}; run \`npm run build\``,
+    `SQLite worker module not found at ${places.join(', ')}; run \`npm run build\``,
     false,
   );
 }

@@ -6,9 +6,13 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-/** The compiled worker module: beside this file when running from dist/, else the project's dist/ copy. */
+/**
+ * The compiled worker module: the bundled one beside the CLI bundle (dist/bin/sqlite-worker.cjs), the compiled one
+ * beside this file when running from dist/src, else the project's dist/ copy.
+ */
 export function workerScriptCandidates(): URL[] {
   return [
+    new URL('./sqlite-worker.cjs', import.meta.url),
     new URL('./sqlite-worker.js', import.meta.url),
     new URL('../../dist/src/warehouse/sqlite-worker.js', import.meta.url),
   ];

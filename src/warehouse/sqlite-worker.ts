@@ -26,14 +26,18 @@ class Refusal extends Error {
 // some 10 % of a worker's start (and a resume waits for its first worker).
 const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
 const port = parentPort!;
-// A spare worker (started before the warehouse was known, see sqlite-spare.ts) gets its settings as its first
-// message; the pool posts no request before the worker reports ready.
-const init = (workerData ?? (await new Promise((resolve) => port.once('message', resolve)))) as WorkerInit;
-const db = new Database(init.path, { fileMustExist: !init.create });
-// The busy timeout first: switching to WAL waits for the lock like any writer.
-db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(init.busyTimeoutMs))}`);
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = NORMAL');
+/** The connection, opened by start() before any request is taken. */
+let db!: BetterSqlite3.Database;
+
+function start(init: WorkerInit): void {
+  db = new Database(init.path, { fileMustExist: !init.create });
+  // The busy timeout first: switching to WAL waits for the lock like any writer.
+  db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(init.busyTimeoutMs))}`);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  port.on('message', onRequest);
+  port.postMessage({ id: 0, ready: true } satisfies WorkerResponse);
+}
 
 function query(sql: string, params: Record<string, unknown>): Record<string, unknown>[] {
   const stmt = db.prepare(sql);
@@ -195,7 +199,7 @@ function handle(req: WorkerRequest): unknown {
   }
 }
 
-port.on('message', (req: WorkerRequest) => {
+function onRequest(req: WorkerRequest): void {
   let reply: WorkerResponse;
   try {
     reply = { id: req.id, ok: true, result: handle(req) };
@@ -210,5 +214,10 @@ port.on('message', (req: WorkerRequest) => {
   }
   port.postMessage(reply);
   if (req.op === 'close') port.close();
-});
-port.postMessage({ id: 0, ready: true } satisfies WorkerResponse);
+}
+
+// A spare worker (started before the warehouse was known, see sqlite-spare.ts) gets its settings as its first
+// message; the pool posts no request before the worker reports ready. No top-level await: the bundled worker is
+// a CommonJS file (it starts faster than an ES module, and a resume's first unit waits for it).
+if (workerData) start(workerData as WorkerInit);
+else port.once('message', (init: WorkerInit) => start(init));
