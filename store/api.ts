@@ -1,6 +1,7 @@
 // The event store every backend offers (SQLite today, PostgreSQL for teams): asynchronous, so a networked
 // database fits behind it. Callers outside store/ hold this interface, never a backend's class.
 
+import { PhasedError } from '../machines/index.js';
 import type {
   ChainReport,
   FailureGroup,
@@ -70,6 +71,23 @@ export interface StoreViews {
 export interface SnapshotSaveOptions {
   /** Runs inside the snapshot's write, before it commits (crash tests kill the process there). */
   beforeCommit?: () => void;
+}
+
+/**
+ * Events between snapshots, for every backend. A resume folds the events after the latest snapshot through the
+ * statechart cold (about 0.2 ms each at start-up, before the JIT warms): at 64 that is ~10 ms at most; at 250 a
+ * CLI resume spent up to 60 ms there. A snapshot is one small row, written every 64 events (one extra commit
+ * per 32 units one at a time).
+ */
+export const DEFAULT_SNAPSHOT_EVERY = 64;
+
+/** The snapshot interval a store is opened with: the option, else the default; a bad one is refused. */
+export function snapshotInterval(option: number | undefined): number {
+  const every = option ?? DEFAULT_SNAPSHOT_EVERY;
+  if (!Number.isInteger(every) || every < 1) {
+    throw new PhasedError('BAD_ARGUMENT', `snapshotEvery must be a positive integer, got ${every}`);
+  }
+  return every;
 }
 
 export interface EventStore {

@@ -5,6 +5,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from '
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { PhasedError } from '../machines/index.js';
+import { snapshotInterval } from './api.js';
 import { APPLICATION_ID, migrate, SCHEMA_VERSION } from './schema.js';
 import { SqliteStore } from './store.js';
 import type { StoreOptions } from './types.js';
@@ -17,9 +18,6 @@ const BUSY_TIMEOUT_MS = 5000;
  * the OS cache serves, so 4 MiB loses nothing and keeps a long replay's memory down.
  */
 const PAGE_CACHE_KIB = 4096;
-// A resume replays at most this many events after the latest snapshot (about 10 ms cold); a snapshot costs
-// one small row, so writing one every 250 events costs far less than replaying 1000 on every resume.
-const DEFAULT_SNAPSHOT_EVERY = 250;
 /**
  * Checkpoint the WAL every 16 MiB instead of SQLite's 4 MiB: each append writes ~4 pages, and with
  * synchronous=NORMAL the checkpoints (two fsyncs each) were a quarter of single-append time.
@@ -30,10 +28,7 @@ const JOURNAL_SIZE_LIMIT = 32 * 1024 * 1024;
 
 /** Opens (creating when allowed) the event store in `file`. */
 export function openStore(file: string, opts: StoreOptions = {}): SqliteStore {
-  const snapshotEvery = opts.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
-  if (!Number.isInteger(snapshotEvery) || snapshotEvery < 1) {
-    throw new PhasedError('BAD_ARGUMENT', `snapshotEvery must be a positive integer, got ${snapshotEvery}`);
-  }
+  const snapshotEvery = snapshotInterval(opts.snapshotEvery);
   const db = openDatabase(file, opts);
   return new SqliteStore(db, file, snapshotEvery);
 }

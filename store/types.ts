@@ -114,6 +114,6 @@ export type LeaseResult = { ok: true } | { ok: false; owner: string; expiresAt: 
 export interface StoreOptions {
   synchronous?: 'NORMAL' | 'FULL';
   readonly?: boolean;
-  /** How often (in events) callers should save a snapshot; default 250. */
+  /** How often (in events) callers should save a snapshot; default DEFAULT_SNAPSHOT_EVERY (store/api.ts). */
   snapshotEvery?: number;
 }

@@ -4,6 +4,7 @@
 
 import type pg from 'pg';
 import { PhasedError } from '../../machines/index.js';
+import { snapshotInterval } from '../api.js';
 import { Db, type PgOptions } from './db.js';
 import { connectError } from './errors.js';
 import { ChangeMarks } from './notify.js';
@@ -11,23 +12,18 @@ import { channelFor, migratePg, PG_SCHEMA_VERSION, schemaVersion, tooNew } from 
 import { PgEventStore } from './store.js';
 import { parsePgUrl } from './url.js';
 
-const DEFAULT_SNAPSHOT_EVERY = 250;
-
 export interface PgStoreOptions extends PgOptions {
   /** The schema holding phased's tables; default `phased` (or the URL's ?schema=). */
   schema?: string;
   readonly?: boolean;
-  /** How often (in events) callers should save a snapshot; default 250. */
+  /** How often (in events) callers should save a snapshot; default DEFAULT_SNAPSHOT_EVERY (store/api.ts). */
   snapshotEvery?: number;
 }
 
 /** Opens (creating and migrating the schema unless read-only) the event store at `url`. */
 export async function openPgStore(url: string, opts: PgStoreOptions = {}): Promise<PgEventStore> {
   const target = parsePgUrl(url, opts.schema);
-  const snapshotEvery = opts.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
-  if (!Number.isInteger(snapshotEvery) || snapshotEvery < 1) {
-    throw new PhasedError('BAD_ARGUMENT', `snapshotEvery must be a positive integer, got ${snapshotEvery}`);
-  }
+  const snapshotEvery = snapshotInterval(opts.snapshotEvery);
   const readonly = opts.readonly ?? false;
   const db = new Db(target, opts, readonly);
   try {

@@ -60,9 +60,9 @@ describe('openStore', () => {
     expect(full).toEqual({ sync: 2, busy: 5000 });
   });
 
-  it('defaults snapshotEvery to 250 and rejects a bad one', () => {
+  it('defaults snapshotEvery to 64 and rejects a bad one', () => {
     const store = openStore(tempDbFile());
-    expect(store.snapshotEvery).toBe(250);
+    expect(store.snapshotEvery).toBe(64);
     store.close();
     expect(thrown(() => openStore(tempDbFile(), { snapshotEvery: 0 })).code).toBe('BAD_ARGUMENT');
   });
