@@ -4,7 +4,7 @@
 import { type AnyMachineSnapshot, createActor, type InspectionEvent, type Snapshot } from 'xstate';
 import type { RunContext } from './context.js';
 import { EVENT_TYPES, type RunEvent } from './events.js';
-import type { Effect, RunMachine } from './run-machine.js';
+import { type Effect, leavesSnapshot, type RunMachine } from './run-machine.js';
 
 export type RunStatus = 'created' | 'running' | 'paused' | 'blocked' | 'failed' | 'succeeded' | 'cancelled';
 
@@ -53,8 +53,10 @@ export function accepts(snap: RunSnapshot, event: RunEvent): boolean {
 /** A live actor over a run: restore a persisted snapshot (or start fresh), then apply events in log order. */
 export class RunCursor {
   private readonly actor;
-  /** Event types some state handles; others (UNIT_STARTED, DRIVER_*) cannot change the snapshot. */
+  /** Event types no state handles (DRIVER_*, NOTIFY_*): they cannot change the snapshot. */
   private readonly skip: ReadonlySet<string>;
+  /** Skip events that cannot change the snapshot (not with an inspector, which sees every event). */
+  private readonly fast: boolean;
   constructor(
     machine: RunMachine,
     persisted?: Snapshot<unknown>,
@@ -66,11 +68,16 @@ export class RunCursor {
     });
     // Skipping events no state handles saves a macrostep on the hot path; an inspector still sees them all.
     const handled = new Set<string>(machine.events);
-    this.skip = opts.inspect ? new Set() : new Set(EVENT_TYPES.filter((t) => !handled.has(t)));
+    this.fast = !opts.inspect;
+    this.skip = this.fast ? new Set(EVENT_TYPES.filter((t) => !handled.has(t))) : new Set();
     this.actor.start();
   }
   apply(event: RunEvent): RunSnapshot {
     if (this.skip.has(event.type)) return this.actor.getSnapshot() as RunSnapshot;
+    if (this.fast) {
+      const snap = this.actor.getSnapshot() as RunSnapshot;
+      if (leavesSnapshot(event, snap.context)) return snap;
+    }
     this.actor.send(event);
     return this.actor.getSnapshot() as RunSnapshot;
   }
