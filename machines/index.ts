@@ -93,10 +93,12 @@ export type { Effect, RunMachine } from './run-machine.js';
 export {
   createRunMachine,
   groupKey,
+  keepsStateValue,
   leavesSnapshot,
   MACHINE_VERSION,
   phaseKey,
   stepKey,
+  unitEventContext,
 } from './run-machine.js';
 export type { RunState } from './run-state.js';
 export { createdEvents, evolveRun, logIsEmpty, nextSnapshot } from './run-state.js';
