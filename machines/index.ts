@@ -90,7 +90,16 @@ export { isMeasured } from './report.js';
 export type { BackoffPolicies, BackoffPolicy, FailureHint, RetryClass } from './retry-policy.js';
 export { RETRY_POLICIES, retryClass, retryDelayMs, withDefaultWaits } from './retry-policy.js';
 export type { Effect, RunMachine } from './run-machine.js';
-export { createRunMachine, groupKey, MACHINE_VERSION, phaseKey, stepKey } from './run-machine.js';
+export {
+  createRunMachine,
+  groupKey,
+  keepsStateValue,
+  leavesSnapshot,
+  MACHINE_VERSION,
+  phaseKey,
+  stepKey,
+  unitEventContext,
+} from './run-machine.js';
 export type { RunState } from './run-state.js';
 export { createdEvents, evolveRun, logIsEmpty, nextSnapshot } from './run-state.js';
 export type { RunSnapshot, RunStatus } from './snapshot.js';

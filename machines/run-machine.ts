@@ -105,6 +105,17 @@ function phaseStates(plan: Pick<ResolvedPlan, 'phases'>): Record<string, StateCo
   return out;
 }
 
+/**
+ * The context after a unit event (or another event that moves only the ops counters) where `active` handles it:
+ * what the chart's `ops` and `outcome` actions assign. One definition, so a cursor that folds such an event without
+ * a macrostep (keepsStateValue) gets the context the chart would.
+ */
+export function unitEventContext(context: RunContext, event: RunEvent): RunContext {
+  const ops = opsAfter(context.ops, event);
+  if (event.type !== 'UNIT_SUCCEEDED' && event.type !== 'UNIT_FAILED') return { ...context, ops };
+  return { ...context, steps: stepsAfter(context, event), ops };
+}
+
 const base = setup({
   types: {} as { context: RunContext; events: RunEvent },
   guards: {
@@ -119,7 +130,9 @@ const base = setup({
   },
   actions: {
     counters: assign({ steps: ({ context, event }) => stepsAfter(context, event) }),
-    ops: assign({ ops: ({ context, event }) => opsAfter(context.ops, event) }),
+    ops: assign(({ context, event }) => unitEventContext(context, event)),
+    // A unit's outcome moves both counters; one assign clones the snapshot once (the hot path's commonest event).
+    outcome: assign(({ context, event }) => unitEventContext(context, event)),
     reopen: assign({ steps: ({ context, event }) => stepsAfter(context, event) }),
     enterGroup: assign((_, p: { phase: string; group: number }) => ({ phase: p.phase, group: p.group })),
     recordGate: assign({
@@ -172,8 +185,8 @@ export function createRunMachine(plan: Pick<ResolvedPlan, 'phases'>) {
         on: {
           RUN_CREATED: { actions: 'created' },
           UNIT_STARTED: { actions: 'ops' },
-          UNIT_SUCCEEDED: { actions: ['counters', 'ops'] },
-          UNIT_FAILED: { actions: ['counters', 'ops'] },
+          UNIT_SUCCEEDED: { actions: 'outcome' },
+          UNIT_FAILED: { actions: 'outcome' },
           BUDGET_CHANGED: { actions: 'ops' },
           CONCURRENCY_CHANGED: { actions: 'ops' },
           RETRY_REQUESTED: { actions: 'reopen' },
@@ -230,3 +243,26 @@ export function createRunMachine(plan: Pick<ResolvedPlan, 'phases'>) {
 }
 
 export type RunMachine = ReturnType<typeof createRunMachine>;
+
+/**
+ * Whether `event` cannot change a snapshot with this context, though some state handles its type: a UNIT_STARTED
+ * without a budget estimate runs only the `ops` action, which then returns the ops counters as they are (opsAfter),
+ * and no guard or target depends on it. A cursor may skip such events (half of a run's unit events).
+ */
+export function leavesSnapshot(event: RunEvent, context: RunContext): boolean {
+  return event.type === 'UNIT_STARTED' && event.estimatedBytes === undefined && context.ops !== undefined;
+}
+
+/**
+ * Whether `event` changes only the context of a snapshot in this state and context, to unitEventContext(): a unit
+ * event while the run is `active` (whose handler for it has actions and no target; no state below handles it),
+ * that leaves the step with pending units. The guards of the eventless transitions read only whether steps have
+ * pending units, so none of them changes its answer: the state value, tags and history stay as they are.
+ */
+export function keepsStateValue(event: RunEvent, value: unknown, context: RunContext): boolean {
+  if (typeof value !== 'object' || value === null || !('active' in value)) return false;
+  if (event.type === 'UNIT_STARTED') return true;
+  if (event.type !== 'UNIT_SUCCEEDED' && event.type !== 'UNIT_FAILED') return false;
+  const counters = context.steps[event.step];
+  return counters !== undefined && counters.pending > 1;
+}

@@ -4,7 +4,13 @@
 import { type AnyMachineSnapshot, createActor, type InspectionEvent, type Snapshot } from 'xstate';
 import type { RunContext } from './context.js';
 import { EVENT_TYPES, type RunEvent } from './events.js';
-import type { Effect, RunMachine } from './run-machine.js';
+import {
+  type Effect,
+  keepsStateValue,
+  leavesSnapshot,
+  type RunMachine,
+  unitEventContext,
+} from './run-machine.js';
 
 export type RunStatus = 'created' | 'running' | 'paused' | 'blocked' | 'failed' | 'succeeded' | 'cancelled';
 
@@ -50,13 +56,22 @@ export function accepts(snap: RunSnapshot, event: RunEvent): boolean {
   return snap.can(event);
 }
 
-/** A live actor over a run: restore a persisted snapshot (or start fresh), then apply events in log order. */
+/**
+ * A live actor over a run: restore a persisted snapshot (or start fresh), then apply events in log order. Without an
+ * inspector, events that cannot change the state value (most unit events) are folded into the context alone, with
+ * the chart's own assignment (unitEventContext), and the actor is restored from that snapshot before the next event
+ * that needs a macrostep.
+ */
 export class RunCursor {
-  private readonly actor;
-  /** Event types some state handles; others (UNIT_STARTED, DRIVER_*) cannot change the snapshot. */
+  private actor;
+  /** The snapshot when unit events were folded past the actor; undefined while the actor is current. */
+  private ahead: RunSnapshot | undefined;
+  /** Event types no state handles (DRIVER_*, NOTIFY_*): they cannot change the snapshot. */
   private readonly skip: ReadonlySet<string>;
+  /** Skip events that cannot change the snapshot (not with an inspector, which sees every event). */
+  private readonly fast: boolean;
   constructor(
-    machine: RunMachine,
+    private readonly machine: RunMachine,
     persisted?: Snapshot<unknown>,
     opts: { inspect?: (e: InspectionEvent) => void } = {},
   ) {
@@ -66,21 +81,40 @@ export class RunCursor {
     });
     // Skipping events no state handles saves a macrostep on the hot path; an inspector still sees them all.
     const handled = new Set<string>(machine.events);
-    this.skip = opts.inspect ? new Set() : new Set(EVENT_TYPES.filter((t) => !handled.has(t)));
+    this.fast = !opts.inspect;
+    this.skip = this.fast ? new Set(EVENT_TYPES.filter((t) => !handled.has(t))) : new Set();
     this.actor.start();
   }
   apply(event: RunEvent): RunSnapshot {
-    if (this.skip.has(event.type)) return this.actor.getSnapshot() as RunSnapshot;
+    if (this.skip.has(event.type)) return this.snapshot;
+    if (this.fast) {
+      const snap = this.snapshot;
+      if (leavesSnapshot(event, snap.context)) return snap;
+      if (keepsStateValue(event, snap.value, snap.context)) {
+        this.ahead = { ...snap, context: unitEventContext(snap.context, event) };
+        return this.ahead;
+      }
+      if (this.ahead) this.catchUp(this.ahead);
+    }
     this.actor.send(event);
     return this.actor.getSnapshot() as RunSnapshot;
   }
   get snapshot(): RunSnapshot {
-    return this.actor.getSnapshot() as RunSnapshot;
+    return this.ahead ?? (this.actor.getSnapshot() as RunSnapshot);
   }
   persisted(): Snapshot<unknown> {
+    if (this.ahead) return this.machine.getPersistedSnapshot(this.ahead as never);
     return this.actor.getPersistedSnapshot();
   }
   stop(): void {
     this.actor.stop();
+  }
+  /** Restore the actor from the snapshot the cursor ran ahead to. */
+  private catchUp(ahead: RunSnapshot): void {
+    const persisted = this.machine.getPersistedSnapshot(ahead as never);
+    this.actor.stop();
+    this.actor = createActor(this.machine, { snapshot: persisted });
+    this.actor.start();
+    this.ahead = undefined;
   }
 }

@@ -1,10 +1,30 @@
-// Group commit for the driver: events that arrive in the same event-loop turn share one append, one append is in
-// flight at a time, and the events that arrive meanwhile form the next batch.
+// Group commit for the driver: events that arrive in the same event-loop turn share one append (split when long
+// units' results pile up, see nextBatch), one append is in flight at a time, and the events that arrive meanwhile
+// form the next batch.
 // It owns ordering and batching only; what to append and when work may start is the caller's business.
 
 import type { RunEvent } from '../../machines/index.js';
 import type { LeaseToken, StoredEvent } from '../../store/index.js';
 import type { RunLog } from './run-log.js';
+
+/**
+ * Units that ran at least this long (ms) end out of step with the appends: what delays their successors is the
+ * append they wait for, and the CPU is idle most of the time.
+ */
+export const LONG_UNIT_MS = 2;
+/**
+ * Events per append while the queue holds the results of long units: the successors of the first units to end
+ * start while the rest are appended, and the units' ends spread out instead of landing in one append every wave.
+ * Short units (the throughput case) keep one append per turn.
+ */
+export const SPLIT_EVENTS = 8;
+
+/** The events to append next: the whole queue, or its first SPLIT_EVENTS when it holds long units' results. */
+export function nextBatch<T extends { event: RunEvent }>(queue: T[]): number {
+  if (queue.length <= SPLIT_EVENTS) return queue.length;
+  const long = queue.some((p) => p.event.type === 'UNIT_SUCCEEDED' && p.event.ms >= LONG_UNIT_MS);
+  return long ? SPLIT_EVENTS : queue.length;
+}
 
 /** Events that record a unit's progress; on their own they give the driver's loop nothing new to do. */
 const UNIT_PROGRESS: ReadonlySet<string> = new Set(['UNIT_STARTED', 'UNIT_SUCCEEDED', 'UNIT_FAILED']);
@@ -85,8 +105,8 @@ export class CommitQueue {
 
   private kick(): void {
     if (this.current || this.queue.length === 0) return;
-    const batch = this.queue;
-    this.queue = [];
+    // In queue order: what is left is appended next, before anything queued later.
+    const batch = this.queue.splice(0, nextBatch(this.queue));
     this.current = this.append(batch).finally(() => {
       this.current = undefined;
       if (this.queue.length > 0) this.schedule();

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../machines/index.js';
+import { LONG_UNIT_MS, nextBatch, SPLIT_EVENTS } from '../../../src/engine/commit-queue.js';
 import { CommitQueue, createRun, RunLog, wakesLoop } from '../../../src/engine/index.js';
 import { openEventStore, type StoredEvent } from '../../../store/index.js';
 import { tempDir } from '../../support/cli.js';
@@ -24,6 +25,23 @@ describe('wakesLoop', () => {
     expect(wakesLoop(s, [row('PAUSE_REQUESTED', s)])).toBe(true);
     expect(wakesLoop(s, [row('UNIT_STARTED', s), row('RETRY_REQUESTED', s)])).toBe(true);
     expect(wakesLoop(s, undefined)).toBe(true);
+  });
+});
+
+describe('nextBatch', () => {
+  const pair = (i: number, ms: number): { event: RunEvent }[] => [
+    { event: { type: 'UNIT_SUCCEEDED', step: 'a', partition: `p${i}`, attempt: 1, rows: 1, ms } },
+    { event: { type: 'UNIT_STARTED', step: 'a', partition: `q${i}`, attempt: 1, reason: 'first' } },
+  ];
+  const queue = (n: number, ms: number) => Array.from({ length: n }, (_, i) => pair(i, ms)).flat();
+  it('appends the first SPLIT_EVENTS of a queue that holds results of long units', () => {
+    expect(nextBatch(queue(8, LONG_UNIT_MS))).toBe(SPLIT_EVENTS);
+    expect(nextBatch([...queue(7, 0), ...queue(1, 10_000)])).toBe(SPLIT_EVENTS);
+  });
+  it('appends the whole queue for short units, and a queue no longer than SPLIT_EVENTS', () => {
+    expect(nextBatch(queue(8, LONG_UNIT_MS - 1))).toBe(16);
+    expect(nextBatch(queue(SPLIT_EVENTS / 2, 10_000))).toBe(SPLIT_EVENTS);
+    expect(nextBatch(queue(1, 10_000))).toBe(2);
   });
 });
 
