@@ -1,12 +1,8 @@
 // The level-triggered reconciler: take the lease, rebuild the run, do what the active states declare,
 // log every result before acting on it. The same code drives a fresh run and a resumed one.
 
-import type { Subscription } from 'rxjs';
-// rxjs's package root loads its whole CommonJS bundle (~150 ms); these documented subpath exports load only
-// what the driver uses, which keeps a resume's start-up short. `innerFrom` is `from` without the scheduler
-// variants (which `from` loads but an array source never uses).
-import { innerFrom } from 'rxjs/internal/observable/innerFrom';
-import { mergeMap } from 'rxjs/internal/operators/mergeMap';
+// rxjs's package root loads its whole CommonJS bundle (~150 ms); this documented subpath export loads only the
+// Subject, which keeps a resume's start-up short.
 import { Subject } from 'rxjs/internal/Subject';
 import {
   type AttachReason,
@@ -102,7 +98,8 @@ export class Driver {
   readonly owner = ownerId();
   log!: RunLog;
   private wh!: PlanWarehouse;
-  private readonly dispatchers = new Map<string, Subscription>();
+  /** Each step being run: stopping it lets its units in flight finish and starts no more. */
+  private readonly dispatchers = new Map<string, { stop(): void }>();
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly cancel = new AbortController();
   private waiters: (() => void)[] = [];
@@ -299,33 +296,44 @@ export class Driver {
         await this.ops.limiter.acquire(stepId);
       },
     };
-    const sub = innerFrom(units)
-      .pipe(
-        mergeMap(async (u) => {
-          await this.ops.limiter.acquire(stepId);
-          await this.cap.acquire();
-          const p = runUnit(host, step, u);
-          this.inflight.add(p);
-          try {
-            return await p;
-          } finally {
-            this.inflight.delete(p);
-            this.cap.release();
-            this.ops.limiter.release(stepId);
-          }
-        }, step.concurrency),
-      )
-      .subscribe({
-        error: (err) => {
-          this.fatal = err;
-          this.poke();
-        },
-        complete: () => {
-          this.dispatchers.delete(stepId);
-          this.poke();
-        },
-      });
-    if (!sub.closed) this.dispatchers.set(stepId, sub);
+    // step.concurrency workers take the units in order; each waits for room under the step's (adaptive) limit
+    // and the run's cap before it runs one. A unit that throws is fatal: no worker takes another.
+    let next = 0;
+    let stopped = false;
+    const worker = async () => {
+      while (!stopped && next < units.length) {
+        const u = units[next++];
+        await this.ops.limiter.acquire(stepId);
+        await this.cap.acquire();
+        const p = runUnit(host, step, u);
+        this.inflight.add(p);
+        try {
+          await p;
+        } finally {
+          this.inflight.delete(p);
+          this.cap.release();
+          this.ops.limiter.release(stepId);
+        }
+      }
+    };
+    this.dispatchers.set(stepId, {
+      stop: () => {
+        stopped = true;
+      },
+    });
+    const workers = Array.from({ length: Math.min(step.concurrency, units.length) }, worker);
+    Promise.all(workers).then(
+      () => {
+        if (stopped) return;
+        this.dispatchers.delete(stepId);
+        this.poke();
+      },
+      (err) => {
+        stopped = true;
+        this.fatal = err;
+        this.poke();
+      },
+    );
   }
 
   private unitHost(step: StepSpec): UnitHost {
@@ -364,7 +372,7 @@ export class Driver {
   }
 
   private async detach(result: DriveResult, reason: string): Promise<DriveResult> {
-    for (const s of this.dispatchers.values()) s.unsubscribe();
+    for (const s of this.dispatchers.values()) s.stop();
     const failed = await this.queue.flush();
     if (failed !== undefined) throw failed;
     await this.commit(decideFinish({ type: 'detach', ...this.self(), reason }, runState(this.log)));
