@@ -1,5 +1,5 @@
 // A counting semaphore: the global cap on units in flight across all steps.
-// Per-step concurrency is rxjs mergeMap's job; this bounds their sum.
+// Per-step concurrency is the driver's step workers' job (step.concurrency of them); this bounds their sum.
 
 export class Semaphore {
   private free: number;
