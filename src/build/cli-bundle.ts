@@ -3,13 +3,13 @@
 // - phased.cjs: the whole CLI (dist/cli/bin.js and everything it imports) as one CommonJS file. Each command's
 //   modules stay lazy (a dynamically imported module is evaluated when first imported), and one classic script can
 //   be run from V8's code cache, which Node 20 offers for no ES module;
-// - phased.js: the executable package.json's `bin` names, which runs phased.cjs with that cache (cli/code-cache.ts);
-//   bench children are bundled the same way (bundleLaunched);
+// - phased.js: the executable package.json's `bin` names (CommonJS, by the package.json written beside it), which
+//   runs phased.cjs with that cache (cli/code-cache.ts); bench children are bundled the same way (bundleLaunched);
 // - sqlite-worker.cjs: the SQLite warehouse worker, found beside the bundle (CommonJS: a worker thread starts
 //   faster from it than from an ES module).
 // Owns nothing else.
 
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
@@ -64,8 +64,8 @@ const COMMON_JS: BuildOptions = {
 
 /**
  * Bundle `entry` (a compiled ES module that uses no top-level await) for launch() (cli/code-cache.ts) as
- * `<outDir>/<name>.cjs` (COMMON_JS) and `<outDir>/<name>.js`, the small ES module that launches it. Returns the
- * bytes written.
+ * `<outDir>/<name>.cjs` (COMMON_JS) and `<outDir>/<name>.js`, the small CommonJS file that launches it (with a
+ * package.json beside them that makes it CommonJS). Returns the bytes written.
  */
 export async function bundleLaunched(entry: string, outDir: string, name: string): Promise<number> {
   const cjs = await build({
@@ -74,20 +74,22 @@ export async function bundleLaunched(entry: string, outDir: string, name: string
     entryPoints: [entry],
     outfile: join(outDir, `${name}.cjs`),
   });
+  // The launcher is CommonJS too: an ES module entry costs Node its ES module loader's start (~12 ms here). The
+  // package.json beside it makes `<name>.js` CommonJS whatever the package's own type.
+  writeFileSync(join(outDir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
   const launcher = await build({
     ...COMMON,
+    ...COMMON_JS,
     stdin: {
       contents: [
         '#!/usr/bin/env node',
-        `import { fileURLToPath } from 'node:url';`,
         `import { launch } from ${JSON.stringify(CODE_CACHE_MODULE)};`,
-        `launch(fileURLToPath(new URL(${JSON.stringify(`./${name}.cjs`)}, import.meta.url)));`,
+        `launch(require('node:path').join(__dirname, ${JSON.stringify(`${name}.cjs`)}));`,
       ].join('\n'),
       resolveDir: outDir,
       sourcefile: `${name}-launcher.js`,
     },
     outfile: join(outDir, `${name}.js`),
-    format: 'esm',
   });
   return bytesOf(cjs) + bytesOf(launcher);
 }

@@ -151,4 +151,20 @@ describe('the bundled CLI with its cache', () => {
     expect(r.stdout).toContain('multi-phase data backfills');
     expect(existsSync(cacheFile())).toBe(false);
   });
+
+  it('is started as CommonJS, so Node does not start its ES module loader for it', () => {
+    expect(JSON.parse(readFileSync(join(bin, 'package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
+    // A preloaded hook sees the launcher loaded by the CommonJS loader, as the main module.
+    const hook = join(bin, 'main-hook.cjs');
+    writeFileSync(
+      hook,
+      "process.on('exit', () => process.stderr.write('main=' + (process.mainModule ? process.mainModule.filename : 'none') + '\\n'));",
+    );
+    const r = spawnSync(process.execPath, ['--require', hook, join(bin, 'phased.js'), '--help'], {
+      encoding: 'utf8',
+      env: { ...process.env, PHASED_CODE_CACHE_SETTLE_MS: '3600000' },
+    });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`main=${join(bin, 'phased.js')}`);
+  });
 });
