@@ -3,8 +3,9 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../demo/plan-dir.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -22,14 +23,12 @@ const TYPES: Record<string, string> = {
 export const NOT_BUILT_HTML =
   '<!DOCTYPE html><html><head><meta charset="utf-8"><title>phased</title></head><body>The console assets are not built: run <code>npm run build</code>.</body></html>';
 
-/** dist/console/ of the package this module belongs to (found from the nearest package.json upwards). */
+/** dist/console/ of the package this module belongs to (its root: packageRoot), else of the working directory. */
 export function defaultAssetsDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return join(dir, 'dist', 'console');
-    const up = dirname(dir);
-    if (up === dir) return resolve('dist', 'console');
-    dir = up;
+  try {
+    return join(packageRoot(fileURLToPath(import.meta.url)), 'dist', 'console');
+  } catch {
+    return resolve('dist', 'console');
   }
 }
 

@@ -196,4 +196,23 @@ describe('skipping events that cannot change the snapshot', () => {
     expect(events).toBeGreaterThan(2000);
     expect(folded).toBeGreaterThan(500);
   });
+
+  it('rests on the chart as it is: unit events are handled by `active` alone, with actions and no target', () => {
+    // keepsStateValue and leavesSnapshot assume this shape; a chart that handles a unit event anywhere else, or
+    // moves on one, must fail here before a cursor could fold such an event past it.
+    const handlers: { state: string; type: string; targets: unknown; actions: unknown }[] = [];
+    const visit = (node: { id: string; config: { on?: Record<string, unknown> }; states: object }) => {
+      for (const type of ['UNIT_STARTED', 'UNIT_SUCCEEDED', 'UNIT_FAILED']) {
+        const on = node.config.on?.[type] as { target?: unknown; actions?: unknown } | undefined;
+        if (on) handlers.push({ state: node.id, type, targets: on.target, actions: on.actions });
+      }
+      for (const child of Object.values(node.states)) visit(child);
+    };
+    visit(machine.root as never);
+    expect(handlers).toEqual([
+      { state: 'run.active', type: 'UNIT_STARTED', targets: undefined, actions: 'ops' },
+      { state: 'run.active', type: 'UNIT_SUCCEEDED', targets: undefined, actions: 'outcome' },
+      { state: 'run.active', type: 'UNIT_FAILED', targets: undefined, actions: 'outcome' },
+    ]);
+  });
 });

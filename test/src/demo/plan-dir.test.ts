@@ -14,9 +14,18 @@ describe('planDirectory', () => {
 
   it('walks up from a compiled module in dist/src/demo to the directory with package.json', () => {
     const root = tempDir();
-    writeFileSync(join(root, 'package.json'), '{}');
+    writeFileSync(join(root, 'package.json'), '{"name":"phased"}');
     const compiled = join(root, 'dist', 'src', 'demo');
     mkdirSync(compiled, { recursive: true });
     expect(packageRoot(join(compiled, 'plan-dir.js'))).toBe(root);
+  });
+
+  it('passes over a package.json that only sets its folder’s module type (dist/bin, beside the bundle)', () => {
+    const root = tempDir();
+    writeFileSync(join(root, 'package.json'), '{"name":"phased"}');
+    const bin = join(root, 'dist', 'bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'package.json'), '{"type":"commonjs"}');
+    expect(packageRoot(join(bin, 'phased.cjs'))).toBe(root);
   });
 });
