@@ -104,6 +104,14 @@ BEGIN
 END $$;
 `;
 
+/** Both append functions' fencing check: the appender still holds the run's lease at its epoch (read-locked). */
+const LEASE_CHECK = `  IF p_owner IS NOT NULL THEN
+    PERFORM 1 FROM runs WHERE run_id = p_run AND owner = p_owner AND lease_epoch = p_epoch FOR SHARE;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'lease lost' USING ERRCODE = '${SQLSTATE.leaseLost}';
+    END IF;
+  END IF;`;
+
 // One append in one statement (so one round trip and one commit): lock the head, check the lease's epoch and the
 // expected seq, insert the hash-chained rows (hashed by the caller), fold the projection, move the head. It
 // notifies only when asked (events other processes act on) or when the run's status changes: a transaction that
@@ -121,12 +129,7 @@ BEGIN
   IF NOT FOUND THEN
     RAISE EXCEPTION 'run % not found', p_run USING ERRCODE = '${SQLSTATE.runNotFound}';
   END IF;
-  IF p_owner IS NOT NULL THEN
-    PERFORM 1 FROM runs WHERE run_id = p_run AND owner = p_owner AND lease_epoch = p_epoch FOR SHARE;
-    IF NOT FOUND THEN
-      RAISE EXCEPTION 'lease lost' USING ERRCODE = '${SQLSTATE.leaseLost}';
-    END IF;
-  END IF;
+${LEASE_CHECK}
   IF h.head_seq <> p_expected THEN
     RAISE EXCEPTION '%', h.head_seq USING ERRCODE = '${SQLSTATE.conflict}';
   END IF;
@@ -193,12 +196,7 @@ BEGIN
       RAISE EXCEPTION 'run % not found', p_run USING ERRCODE = '${SQLSTATE.runNotFound}';
     END IF;
   END IF;
-  IF p_owner IS NOT NULL THEN
-    PERFORM 1 FROM runs WHERE run_id = p_run AND owner = p_owner AND lease_epoch = p_epoch FOR SHARE;
-    IF NOT FOUND THEN
-      RAISE EXCEPTION 'lease lost' USING ERRCODE = '${SQLSTATE.leaseLost}';
-    END IF;
-  END IF;
+${LEASE_CHECK}
   IF missed THEN
     -- No event to write, or the head did not match: say which way, as version 1 did.
     IF h.head_seq <> p_expected THEN
