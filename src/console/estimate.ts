@@ -41,6 +41,8 @@ export const ESTIMATE_DEADLINE_MS = 30_000;
 
 export class RunEstimates {
   private readonly held = new Map<string, Promise<Computed>>();
+  /** Computations still waiting on the warehouse, past a deadline or not: one per run at a time. */
+  private readonly asking = new Map<string, Promise<Computed>>();
 
   constructor(
     private readonly store: EventStore,
@@ -57,13 +59,26 @@ export class RunEstimates {
   }
 
   private computed(live: LiveRun, refresh: boolean): Promise<Computed> {
-    const held = this.held.get(live.runId);
+    const id = live.runId;
+    const held = this.held.get(id);
     if (held && !refresh) return held;
-    const next = estimateOf(live, this.deadlineMs);
-    this.held.set(live.runId, next);
-    // No baseline yet, or it threw: nothing to keep, the next request asks again (the caller gets the error).
+    // A warehouse that has not answered an earlier request is waited on again, not asked a second time: requests
+    // to a hung warehouse do not pile up clients and sockets.
+    let asking = this.asking.get(id);
+    if (!asking) {
+      const started = estimateOf(live);
+      const done = () => {
+        if (this.asking.get(id) === started) this.asking.delete(id);
+      };
+      started.then(done, done);
+      this.asking.set(id, started);
+      asking = started;
+    }
+    const next = withDeadline(live, asking, this.deadlineMs);
+    this.held.set(id, next);
+    // No baseline yet, past the deadline, or it threw: nothing to keep, the next request asks again.
     const forget = () => {
-      if (this.held.get(live.runId) === next) this.held.delete(live.runId);
+      if (this.held.get(id) === next) this.held.delete(id);
     };
     next.then((r) => (r.estimate === null && (!live.baseline || r.timedOut) ? forget() : undefined), forget);
     return next;
@@ -74,20 +89,49 @@ export class RunEstimates {
   }
 }
 
-async function estimateOf(live: LiveRun, deadlineMs: number): Promise<Computed> {
-  const plan = live.plan;
-  const bq = plan.warehouse.kind === 'bigquery';
-  const out = (estimate: EstimateResponse['estimate'], error: string | null): Computed => ({
+/** The body's fields for `live`'s run, with `estimate` or the `error` that says why there is none. */
+function response(live: LiveRun, estimate: EstimateResponse['estimate'], error: string | null): Computed {
+  const kind = live.plan.warehouse.kind;
+  return {
     runId: live.runId,
-    warehouse: plan.warehouse.kind,
-    kind: bq ? 'bytes' : 'measured',
+    warehouse: kind,
+    kind: kind === 'bigquery' ? 'bytes' : 'measured',
     estimate,
     error,
     at: new Date().toISOString(),
+  };
+}
+
+/** `computing`, or after `deadlineMs` an error saying the warehouse did not answer (the computation goes on). */
+async function withDeadline(
+  live: LiveRun,
+  computing: Promise<Computed>,
+  deadlineMs: number,
+): Promise<Computed> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<Computed>((resolve) => {
+    timer = setTimeout(() => {
+      const secs = Math.round(deadlineMs / 100) / 10;
+      const error = `the ${live.plan.warehouse.kind} warehouse did not answer this server within ${secs} s: check its credentials and network, then ask again; what the log records as units start is listed meanwhile`;
+      resolve({ ...response(live, null, error), timedOut: true });
+    }, deadlineMs);
   });
+  try {
+    return await Promise.race([computing, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function estimateOf(live: LiveRun): Promise<Computed> {
+  const plan = live.plan;
   const baseline = live.baseline;
   if (!baseline) {
-    return out(null, 'no baseline recorded yet: the estimate covers the units the baseline lists to run');
+    return response(
+      live,
+      null,
+      'no baseline recorded yet: the estimate covers the units the baseline lists to run',
+    );
   }
   const dates = baseline.dates ? [...expandPartitions(baseline.dates)] : [];
   const steps = [...baseline.steps.values()].map((b) => {
@@ -95,28 +139,17 @@ async function estimateOf(live: LiveRun, deadlineMs: number): Promise<Computed> 
     const run = new Set(toRun);
     return { step: b.step, toRun, present: dates.filter((d) => !run.has(d)) };
   });
-  const computing = (async () => {
-    let wh: Awaited<ReturnType<typeof openWarehouse>> | undefined;
-    try {
-      wh = await openWarehouse(plan.warehouse, { poolSize: 1 });
-      return out(await estimateRun(plan, wh, steps), null);
-    } catch (err) {
-      return out(null, `the warehouse could not be read from this server: ${errorInfo(err).message}`);
-    } finally {
-      await wh?.close().catch(() => undefined);
-    }
-  })();
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<Computed>((resolve) => {
-    timer = setTimeout(() => {
-      const secs = Math.round(deadlineMs / 100) / 10;
-      const error = `the ${plan.warehouse.kind} warehouse did not answer this server within ${secs} s: check its credentials and network, then ask again; what the log records as units start is listed meanwhile`;
-      resolve({ ...out(null, error), timedOut: true });
-    }, deadlineMs);
-  });
+  let wh: Awaited<ReturnType<typeof openWarehouse>> | undefined;
   try {
-    return await Promise.race([computing, late]);
+    wh = await openWarehouse(plan.warehouse, { poolSize: 1 });
+    return response(live, await estimateRun(plan, wh, steps), null);
+  } catch (err) {
+    return response(
+      live,
+      null,
+      `the warehouse could not be read from this server: ${errorInfo(err).message}`,
+    );
   } finally {
-    clearTimeout(timer);
+    await wh?.close().catch(() => undefined);
   }
 }

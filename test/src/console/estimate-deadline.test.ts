@@ -1,7 +1,7 @@
 // The console's estimate against a BigQuery endpoint that accepts connections and never answers (as a network
 // that drops replies, or a credential look-up that never returns, leaves it): the request ends with an error
-// naming the warehouse and what to check, the log's recorded estimates still listed, and the next request asks
-// the warehouse again instead of holding the failure.
+// naming the warehouse and what to check, the log's recorded estimates still listed; a request meanwhile waits on
+// the same attempt, and once that attempt ends the next request asks the warehouse again.
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RunEstimates } from '../../../src/console/estimate.js';
@@ -39,7 +39,7 @@ afterEach(async () => {
 });
 
 describe('the console estimate with a warehouse that never answers', () => {
-  it('answers with an error after its deadline, keeps the recorded estimates and asks again next time', async () => {
+  it('answers with an error after its deadline, keeps the recorded estimates, and asks again once the attempt ends', async () => {
     await fx.append([
       {
         type: 'UNIT_STARTED',
@@ -63,8 +63,20 @@ describe('the console estimate with a warehouse that never answers', () => {
     // The client reached the endpoint: the wait was the warehouse's (its request goes on in the background).
     await vi.waitFor(() => expect(accepted).toBeGreaterThan(0), { timeout: 20_000 });
     const before = accepted;
+    // While the first request still waits on the warehouse, another one waits on it too instead of opening a
+    // second client: requests to a hung warehouse do not pile up connections.
     const second = await estimates.get(live);
     expect(second.error).toMatch(/did not answer/);
-    await vi.waitFor(() => expect(accepted).toBeGreaterThan(before), { timeout: 20_000 });
+    expect(accepted).toBe(before);
+    // The warehouse drops the connection: that attempt ends (with an error), and a request after it asks anew.
+    for (const s of sockets) s.destroy();
+    sockets.clear();
+    await vi.waitFor(
+      async () => {
+        expect((await estimates.get(live, true)).estimate).toBeNull();
+        expect(accepted).toBeGreaterThan(before);
+      },
+      { timeout: 20_000, interval: 50 },
+    );
   });
 });
