@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { PhasedError } from '../machines/index.js';
 import { snapshotInterval } from './api.js';
+import { WalCheckpointer } from './checkpointer.js';
 import { APPLICATION_ID, migrate, SCHEMA_VERSION } from './schema.js';
 import { SqliteStore } from './store.js';
 import type { StoreOptions } from './types.js';
@@ -20,7 +21,9 @@ const BUSY_TIMEOUT_MS = 5000;
 const PAGE_CACHE_KIB = 4096;
 /**
  * Checkpoint the WAL every 16 MiB instead of SQLite's 4 MiB: each append writes ~4 pages, and with
- * synchronous=NORMAL the checkpoints (two fsyncs each) were a quarter of single-append time.
+ * synchronous=NORMAL the checkpoints (two fsyncs each) were a quarter of single-append time. This is the writer's
+ * own threshold when no checkpoint worker runs (checkpointer.ts); while one does, the writer's is 4× this, a safety
+ * net for a worker that falls behind.
  */
 const WAL_AUTOCHECKPOINT_PAGES = 4096;
 /** After a checkpoint, truncate the WAL file back to this size so it does not stay at its peak. */
@@ -30,7 +33,15 @@ const JOURNAL_SIZE_LIMIT = 32 * 1024 * 1024;
 export function openStore(file: string, opts: StoreOptions = {}): SqliteStore {
   const snapshotEvery = snapshotInterval(opts.snapshotEvery);
   const db = openDatabase(file, opts);
-  return new SqliteStore(db, file, snapshotEvery);
+  const checkpointer =
+    db.readonly || db.memory || opts.checkpoint === false
+      ? undefined
+      : new WalCheckpointer(db, resolve(file), {
+          policy: opts.checkpoint,
+          normalPages: WAL_AUTOCHECKPOINT_PAGES,
+          safetyNetPages: 4 * WAL_AUTOCHECKPOINT_PAGES,
+        });
+  return new SqliteStore(db, file, snapshotEvery, checkpointer);
 }
 
 function invalid(file: string, what: string, cause?: unknown): PhasedError {

@@ -163,6 +163,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    // The worker's connection closes first, so this one is the last and folds the WAL back into the file.
+    await this.sync.checkpointer?.stop();
     this.sync.close();
   }
 }

@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import { PhasedError } from '../machines/index.js';
 import type { LeaseGrant, LeaseToken } from './api.js';
 import { Appender } from './append.js';
+import type { WalCheckpointer } from './checkpointer.js';
 import { Leases } from './lease.js';
 import { UnitsProjection } from './projection.js';
 import { Reader } from './read.js';
@@ -44,7 +45,13 @@ export class SqliteStore {
   readonly views: ConsoleReads;
 
   /** Use openStore(); this takes an already opened and migrated connection. */
-  constructor(db: Database.Database, file: string, snapshotEvery: number) {
+  constructor(
+    db: Database.Database,
+    file: string,
+    snapshotEvery: number,
+    /** Checkpoints the WAL off this thread (writable files only). */
+    readonly checkpointer?: WalCheckpointer,
+  ) {
     this.db = db;
     this.file = file;
     this.snapshotEvery = snapshotEvery;
@@ -75,12 +82,14 @@ export class SqliteStore {
     lease?: LeaseToken,
   ): StoredEvent[] {
     this.writable("change a run's plan");
-    return this.db
+    const out = this.db
       .transaction(() => {
         this.runsOps.replacePlan(runId, planJson, planHash);
         return this.appender.append(runId, expectedSeq, events, lease);
       })
       .immediate();
+    this.checkpointer?.committed(out.length);
+    return out;
   }
 
   getRun(runId: string): RunRow | undefined {
@@ -106,7 +115,9 @@ export class SqliteStore {
    */
   append(runId: string, expectedSeq: number, events: NewEvent[], lease?: LeaseToken): StoredEvent[] {
     this.writable('append events');
-    return this.appender.append(runId, expectedSeq, events, lease);
+    const out = this.appender.append(runId, expectedSeq, events, lease);
+    this.checkpointer?.committed(out.length);
+    return out;
   }
 
   /** At most `limit` events from `fromSeq` on, in seq order. */
@@ -211,7 +222,9 @@ export class SqliteStore {
     return this.dataVersionStmt.get() as number;
   }
 
+  /** Closes the connection; a checkpoint worker is stopped without waiting (EventStore.close waits for it). */
   close(): void {
+    this.checkpointer?.stopNow();
     if (this.db.open) this.db.close();
   }
 

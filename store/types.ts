@@ -2,6 +2,7 @@
 // Pure types: the SQL that reads and writes them lives in the operation modules beside this one.
 
 import type { RunEvent } from '../machines/index.js';
+import type { CheckpointPolicy } from './checkpointer.js';
 
 export type RunStatus = 'created' | 'running' | 'paused' | 'blocked' | 'failed' | 'succeeded' | 'cancelled';
 
@@ -116,4 +117,9 @@ export interface StoreOptions {
   readonly?: boolean;
   /** How often (in events) callers should save a snapshot; default DEFAULT_SNAPSHOT_EVERY (store/api.ts). */
   snapshotEvery?: number;
+  /**
+   * When a worker thread checkpoints the WAL (store/checkpointer.ts); default DEFAULT_CHECKPOINT_POLICY. false: the
+   * writing connection checkpoints for itself, inside its commits, as SQLite does by default.
+   */
+  checkpoint?: CheckpointPolicy | false;
 }
