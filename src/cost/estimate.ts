@@ -15,6 +15,8 @@ import { isBigQueryWarehouse, type WarehouseReads } from '../warehouse/index.js'
 
 /** Partitions dry-run per step at most; more are sampled evenly. */
 export const BQ_SAMPLE = 12;
+/** BigQuery dry runs in flight at once for one estimate. */
+export const DRY_RUNS_AT_ONCE = 4;
 /** Partitions whose SELECT is timed per step on SQLite. */
 export const SQLITE_SAMPLE = 3;
 
@@ -206,7 +208,7 @@ export async function estimateRun(
   const bq = plan.warehouse.kind === 'bigquery';
   const sampleSize = opts.sample ?? (bq ? BQ_SAMPLE : SQLITE_SAMPLE);
   const specs = new Map(allSteps(plan).map((s) => [s.id, s]));
-  const gate = new Semaphore(4);
+  const gate = new Semaphore(DRY_RUNS_AT_ONCE);
   const steps: StepEstimate[] = [];
   // SQLite steps one at a time: their timings must not share the machine with each other.
   if (bq) {

@@ -6,6 +6,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RunEstimates } from '../../../src/console/estimate.js';
 import { RunCache } from '../../../src/console/index.js';
+import { DRY_RUNS_AT_ONCE } from '../../../src/cost/estimate.js';
 import { twoPhasePlan } from '../../support/plans.js';
 import { DATES, type LiveFixture, makeLiveFixture } from './live-fixture.js';
 
@@ -60,8 +61,9 @@ describe('the console estimate with a warehouse that never answers', () => {
     expect(first.error).toMatch(/credentials and network/);
     expect(first).not.toHaveProperty('timedOut');
     expect(first.recorded).toEqual([{ step: 'a', units: 1, estimatedBytes: 300 }]);
-    // The client reached the endpoint: the wait was the warehouse's (its request goes on in the background).
-    await vi.waitFor(() => expect(accepted).toBeGreaterThan(0), { timeout: 20_000 });
+    // The client reached the endpoint: the wait was the warehouse's (its requests go on in the background). The
+    // attempt has more dry runs than it sends at once, so once all its connections are open it holds that many.
+    await vi.waitFor(() => expect(accepted).toBe(DRY_RUNS_AT_ONCE), { timeout: 20_000 });
     const before = accepted;
     // While the first request still waits on the warehouse, another one waits on it too instead of opening a
     // second client: requests to a hung warehouse do not pile up connections.
