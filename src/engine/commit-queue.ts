@@ -15,9 +15,11 @@ export const LONG_UNIT_MS = 2;
 /**
  * Events per append while the queue holds the results of long units: the successors of the first units to end
  * start while the rest are appended, and the units' ends spread out instead of landing in one append every wave.
- * Short units (the throughput case) keep one append per turn.
+ * Short units (the throughput case) keep one append per turn. Measured on 2,000 × 10 ms units at concurrency 16,
+ * eight runs each: makespan efficiency median 0.869 at 4 events (two units) against 0.849 at 8, 0.82 at 16 and
+ * 0.80 unsplit; 2 events did no better than 4 with twice the commits.
  */
-export const SPLIT_EVENTS = 8;
+export const SPLIT_EVENTS = 4;
 
 /** The events to append next: the whole queue, or its first SPLIT_EVENTS when it holds long units' results. */
 export function nextBatch<T extends { event: RunEvent }>(queue: T[]): number {
