@@ -154,6 +154,8 @@ export class Driver {
       return await this.loop();
     } finally {
       for (const t of timers) clearInterval(t);
+      // A snapshot still being written finishes before the lease is let go (a failed one only costs a longer fold).
+      await this.log?.idle();
       if (ownWarehouse) await this.wh.close().catch(() => undefined);
       await store.releaseLease(runId, this.lease).catch(() => undefined);
       this.events$.complete();

@@ -75,6 +75,9 @@ export class RunLog {
   /** The state column of the latest event, once known (computed on demand after a rebuild). */
   private stateNow: string | undefined;
   private busy: Promise<void> = Promise.resolve();
+  /** The snapshot being written, if one is (saveSnapshot). */
+  private snapshotting: Promise<void> | undefined;
+  private snapshotError: unknown;
   /**
    * Events decided from each of this process's own events as it is applied (adaptive concurrency,
    * notifications), appended in the same transaction: a decision is never durable without its cause, or lost.
@@ -173,7 +176,7 @@ export class RunLog {
       }
       this.seqNow = stored[stored.length - 1].seq;
       this.stateNow = stored[stored.length - 1].state;
-      if (this.crossesSnapshot(stored)) await this.saveSnapshot(stored[stored.length - 1].seq);
+      if (this.crossesSnapshot(stored)) this.saveSnapshot(stored[stored.length - 1].seq);
       if (opts.crash) failpoint(opts.crash);
       const on = this.onEvent;
       if (on) for (let i = 0; i < stored.length; i++) on(stored[i], queue[i], snaps[i]);
@@ -235,9 +238,33 @@ export class RunLog {
     return Math.floor(last / every) !== Math.floor((first - 1) / every);
   }
 
-  private saveSnapshot(seq: number): Promise<void> {
-    return this.store.saveSnapshot(this.runId, seq, this.cursor.persisted(), {
-      beforeCommit: () => failpoint('during-snapshot'),
-    });
+  /**
+   * Save the snapshot at `seq` without holding up the next append: a networked store writes it on another
+   * connection meanwhile (SQLite's is written before this returns). One at a time; a crossing met while one is
+   * being written is skipped, the next one saves. A snapshot is a cache of the log: a save that fails (or is cut by a
+   * crash) only means a longer fold on the next rebuild, so its error is kept for idle() to report, not thrown into
+   * the commit whose events are durable.
+   */
+  private saveSnapshot(seq: number): void {
+    if (this.snapshotting) return;
+    const saving = this.store
+      .saveSnapshot(this.runId, seq, this.cursor.persisted(), {
+        beforeCommit: () => failpoint('during-snapshot'),
+      })
+      .catch((err: unknown) => {
+        this.snapshotError = err;
+      })
+      .finally(() => {
+        if (this.snapshotting === saving) this.snapshotting = undefined;
+      });
+    this.snapshotting = saving;
+  }
+
+  /** Resolves once no snapshot is being written; the error of the last save that failed, if one did. */
+  async idle(): Promise<unknown> {
+    while (this.snapshotting) await this.snapshotting;
+    const err = this.snapshotError;
+    this.snapshotError = undefined;
+    return err;
   }
 }
