@@ -22,11 +22,14 @@ export const DEFAULT_CHECKPOINT_POLICY: CheckpointPolicy = { commits: 128, event
 
 /**
  * The worker: a CommonJS script run from source (nothing to find beside a bundle), loading better-sqlite3 by the
- * path the parent resolved. It answers each 'checkpoint' with SQLite's [busy, log, checkpointed] figures.
+ * path the parent resolved. It counts each finished 'checkpoint' in shared memory, which the writer reads without
+ * waiting for its event loop to turn (a caller appending in a loop of resolved promises never lets it), and posts
+ * a message for whoever awaits idle().
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
+const done = new Int32Array(workerData.done);
 const db = new Database(workerData.file, { fileMustExist: true });
 parentPort.on('message', (m) => {
   if (m === 'stop') {
@@ -34,8 +37,17 @@ parentPort.on('message', (m) => {
     parentPort.close();
     return;
   }
-  const [r] = db.pragma('wal_checkpoint(PASSIVE)');
-  parentPort.postMessage({ busy: r.busy, log: r.log, checkpointed: r.checkpointed });
+  try {
+    // The writer goes on meanwhile: a few more passes copy what it added, so the log is caught up at some moment,
+    // and the writer's next transaction then starts the WAL file over instead of growing it.
+    for (let pass = 0; pass < 4; pass++) {
+      const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+      if (r.busy || r.checkpointed >= r.log) break;
+    }
+  } finally {
+    Atomics.add(done, 0, 1);
+    parentPort.postMessage('done');
+  }
 });
 `;
 
@@ -53,12 +65,12 @@ export class WalCheckpointer {
   private worker: Worker | undefined;
   /** Failed or stopped: the writer checkpoints for itself from then on. */
   private off = false;
-  private busy = false;
+  /** Checkpoints asked for; the worker counts those it finished in `done`. */
+  private asked = 0;
+  private readonly done = new Int32Array(new SharedArrayBuffer(4));
   private commits = 0;
   private events = 0;
   private waiters: (() => void)[] = [];
-  /** Checkpoints the worker finished (for tests and diagnostics). */
-  completed = 0;
 
   constructor(
     private readonly db: Database.Database,
@@ -72,14 +84,24 @@ export class WalCheckpointer {
   committed(events: number): void {
     this.commits++;
     this.events += events;
-    if (this.busy || this.off) return;
+    if (this.off || this.busy) return;
     if (this.commits < this.policy.commits && this.events < this.policy.events) return;
     this.commits = 0;
     this.events = 0;
     const w = this.worker ?? this.start();
     if (!w) return;
-    this.busy = true;
+    this.asked++;
     w.postMessage('checkpoint');
+  }
+
+  /** Checkpoints the worker finished (for tests and diagnostics). */
+  get completed(): number {
+    return Atomics.load(this.done, 0);
+  }
+
+  /** Whether a checkpoint asked for is not finished yet. */
+  private get busy(): boolean {
+    return this.worker !== undefined && this.completed < this.asked;
   }
 
   /** Whether the worker is running and the writer's own checkpoints are only the safety net. */
@@ -118,15 +140,12 @@ export class WalCheckpointer {
       const driver = this.opts.driver ?? createRequire(import.meta.url).resolve('better-sqlite3');
       const w = new Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { driver, file: this.file },
+        workerData: { driver, file: this.file, done: this.done.buffer },
         execArgv: [],
         resourceLimits: { maxOldGenerationSizeMb: 32 },
       });
       w.unref();
-      w.on('message', () => {
-        this.completed++;
-        this.settle();
-      });
+      w.on('message', () => this.settle());
       // A worker that fails is not retried: the writer checkpoints for itself again, as without one.
       w.on('error', () => this.fail(w));
       w.on('exit', () => this.fail(w));
@@ -152,7 +171,7 @@ export class WalCheckpointer {
   }
 
   private settle(): void {
-    this.busy = false;
+    if (this.busy) return;
     const ws = this.waiters;
     this.waiters = [];
     for (const r of ws) r();

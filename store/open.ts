@@ -22,8 +22,9 @@ const PAGE_CACHE_KIB = 4096;
 /**
  * Checkpoint the WAL every 16 MiB instead of SQLite's 4 MiB: each append writes ~4 pages, and with
  * synchronous=NORMAL the checkpoints (two fsyncs each) were a quarter of single-append time. This is the writer's
- * own threshold when no checkpoint worker runs (checkpointer.ts); while one does, the writer's is 4× this, a safety
- * net for a worker that falls behind.
+ * own threshold when no checkpoint worker runs (checkpointer.ts); while one does, the writer's is 2× this, a safety
+ * net for a worker that falls behind a writer that never pauses (its checkpoint then copies what the worker has
+ * not, and the WAL file starts over).
  */
 const WAL_AUTOCHECKPOINT_PAGES = 4096;
 /** After a checkpoint, truncate the WAL file back to this size so it does not stay at its peak. */
@@ -39,7 +40,7 @@ export function openStore(file: string, opts: StoreOptions = {}): SqliteStore {
       : new WalCheckpointer(db, resolve(file), {
           policy: opts.checkpoint,
           normalPages: WAL_AUTOCHECKPOINT_PAGES,
-          safetyNetPages: 4 * WAL_AUTOCHECKPOINT_PAGES,
+          safetyNetPages: 2 * WAL_AUTOCHECKPOINT_PAGES,
         });
   return new SqliteStore(db, file, snapshotEvery, checkpointer);
 }

@@ -50,6 +50,21 @@ describe('WAL checkpoint worker', () => {
     expect(existsSync(`${file}-wal`)).toBe(false);
   });
 
+  it('keeps checkpointing for a writer whose loop never turns (each append a resolved promise)', async () => {
+    const file = tempDbFile();
+    const store = await openEventStore(file, { checkpoint: POLICY });
+    if (!(store instanceof SqliteEventStore)) throw new Error('expected the SQLite store');
+    const run = createRun(store.sync);
+    const ck = store.sync.checkpointer;
+    let seq = 0;
+    // No timer, no I/O callback runs in this loop: the worker's finished checkpoints are seen all the same.
+    for (let i = 0; i < 20_000 && (ck?.completed ?? 0) < 3; i++) {
+      seq = (await store.append(run, seq, [started('s', `p${i}`)])).at(-1)?.seq ?? seq;
+    }
+    expect(ck?.completed).toBeGreaterThanOrEqual(3);
+    await store.close();
+  });
+
   it('hands checkpoints back to the writer when the worker cannot start', async () => {
     const file = tempDbFile();
     openStore(file).close();
