@@ -1,12 +1,13 @@
 // Running a CommonJS bundle through V8's code cache, so a start-up compiles next to nothing. The cache is a file
-// beside the bundle that holds the bundle's SHA-256, so it only ever serves that exact text (V8's own check is the
-// text's length); a missing, stale, corrupted or refused cache is ignored (just slower) and written anew.
-// PHASED_CODE_CACHE=0 turns it off. Owns nothing else.
+// beside the bundle (or, where its user cannot write, in the user's cache folder) that holds the bundle's SHA-256,
+// so it only ever serves that exact text (V8's own check is the text's length); a missing, stale, corrupted or
+// refused cache is ignored (just slower) and written anew. PHASED_CODE_CACHE=0 turns it off. Owns nothing else.
 
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
 /**
@@ -33,9 +34,26 @@ const wrap = (text: string): string =>
 
 const sha256 = (b: Buffer): Buffer => createHash('sha256').update(b).digest();
 
-/** The cache file for this bundle under this Node (V8 refuses another version's cache anyway). */
+/** The cache file beside this bundle, for this Node (V8 refuses another version's cache anyway). */
 export function codeCachePath(bundle: string): string {
   return `${bundle}.${process.versions.v8}-${process.arch}.cache`;
+}
+
+/**
+ * Where the cache goes when the bundle's folder is not writable (a package installed by root, run by a user):
+ * $XDG_CACHE_HOME/phased, else ~/.cache/phased, one file per bundle path and Node.
+ */
+export function userCodeCachePath(bundle: string): string | undefined {
+  let base = process.env.XDG_CACHE_HOME;
+  if (!base) {
+    try {
+      base = join(homedir(), '.cache');
+    } catch {
+      return undefined;
+    }
+  }
+  const key = createHash('sha256').update(bundle).digest('hex').slice(0, 16);
+  return join(base, 'phased', `code-${key}.${process.versions.v8}-${process.arch}.cache`);
 }
 
 export interface CodeCache {
@@ -59,8 +77,11 @@ export function readCodeCache(file: string, source: Buffer): CodeCache | undefin
   return { payload, settled: data[MAGIC.length] === 1 };
 }
 
-/** Write the cache file atomically (a reader sees the old file or the new one); an unwritable place is skipped. */
-export function writeCodeCache(file: string, source: Buffer, payload: Buffer, settled: boolean): void {
+/**
+ * Write the cache file atomically (a reader sees the old file or the new one); false when the place is not
+ * writable (nothing is left behind).
+ */
+export function writeCodeCache(file: string, source: Buffer, payload: Buffer, settled: boolean): boolean {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     const fd = openSync(tmp, 'w', 0o644);
@@ -70,10 +91,12 @@ export function writeCodeCache(file: string, source: Buffer, payload: Buffer, se
       closeSync(fd);
     }
     renameSync(tmp, file);
+    return true;
   } catch {
     try {
       unlinkSync(tmp);
     } catch {}
+    return false;
   }
 }
 
@@ -88,17 +111,22 @@ export function writeCodeCache(file: string, source: Buffer, payload: Buffer, se
 export function launch(bundle: string, useCache = process.env.PHASED_CODE_CACHE !== '0'): void {
   const text = readFileSync(bundle);
   const hash = sha256(text);
-  const cacheFile = codeCachePath(bundle);
-  const cache = useCache ? readCodeCache(cacheFile, hash) : undefined;
+  const beside = codeCachePath(bundle);
+  let cache = useCache ? readCodeCache(beside, hash) : undefined;
+  const userFile = useCache && !cache ? userCodeCachePath(bundle) : undefined;
+  if (userFile) cache = readCodeCache(userFile, hash);
   const script = new Script(wrap(text.toString('utf8')), { filename: bundle, cachedData: cache?.payload });
   const usable = cache !== undefined && !script.cachedDataRejected;
-  if (useCache && !(usable && cache.settled)) {
+  if (useCache && !(usable && cache?.settled)) {
     let written = false;
     const write = (settled: boolean) => {
       if (written) return;
       written = true;
       try {
-        writeCodeCache(cacheFile, hash, script.createCachedData(), settled);
+        const payload = script.createCachedData();
+        if (writeCodeCache(beside, hash, payload, settled) || !userFile) return;
+        mkdirSync(dirname(userFile), { recursive: true });
+        writeCodeCache(userFile, hash, payload, settled);
       } catch {}
     };
     const started = performance.now();

@@ -4,10 +4,19 @@
 // its cache are left alone.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeCachePath, readCodeCache, writeCodeCache } from '../../cli/code-cache.js';
+import { codeCachePath, readCodeCache, userCodeCachePath, writeCodeCache } from '../../cli/code-cache.js';
 import { PROJECT_ROOT } from '../support/synthetic.js';
 
 const sha = (text: string | Buffer) => createHash('sha256').update(text).digest();
@@ -142,6 +151,35 @@ describe('the bundled CLI with its cache', () => {
     expect(r.stdout).toContain('multi-phase data backfills');
     const cache = readCodeCache(cacheFile(), bundleHash());
     expect(cache?.payload.equals(Buffer.alloc(64 * 1024, 0x42))).toBe(false);
+  });
+
+  it("goes to the user's cache folder when it cannot be written beside the bundle, and is served from there", () => {
+    for (const f of readdirSync(bin)) if (f.endsWith('.cache')) rmSync(join(bin, f), { recursive: true });
+    // What stands in for a folder the user cannot write (the tests run as root, whom permissions do not stop): a
+    // directory where the cache file would go.
+    mkdirSync(cacheFile());
+    const home = mkdtempSync(join(bin, 'xdg-'));
+    const env = { XDG_CACHE_HOME: home };
+    const saved = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = home;
+    const file = userCodeCachePath(join(bin, 'phased.cjs')) as string;
+    if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = saved;
+    const userFile = () => file;
+    try {
+      expect(file.startsWith(join(home, 'phased'))).toBe(true);
+      const first = help(env);
+      expect(first.status).toBe(0);
+      expect(readCodeCache(userFile(), bundleHash())?.settled).toBe(false);
+      const written = readFileSync(userFile());
+      const second = help(env);
+      expect(second.status).toBe(0);
+      expect(second.stdout).toBe(first.stdout);
+      // Served from there: another short command does not write it again.
+      expect(readFileSync(userFile()).equals(written)).toBe(true);
+    } finally {
+      rmSync(cacheFile(), { recursive: true, force: true });
+    }
   });
 
   it('PHASED_CODE_CACHE=0 neither reads nor writes it', () => {
