@@ -12,6 +12,7 @@ import {
   loadInspector,
   loadProgressBars,
   logEvents,
+  logSnapshotError,
   reportProgress,
   runLogPath,
 } from '../src/observe/index.js';
@@ -108,6 +109,7 @@ async function drive(
     attachReason: o.attachReason,
     lease: o.lease,
     maxBytesBilled: o.maxBytesBilled,
+    onSnapshotError: logSnapshotError(logger),
   });
   logEvents(logger, driver.events$);
   let budgetPause: BudgetFigures | undefined;

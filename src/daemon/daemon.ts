@@ -14,7 +14,7 @@ import {
   ownerId,
   ownerIsDead,
 } from '../engine/index.js';
-import { createRunLogger, logEvents } from '../observe/index.js';
+import { createRunLogger, logEvents, logSnapshotError } from '../observe/index.js';
 import { Metrics } from './metrics.js';
 
 export interface DaemonOptions {
@@ -156,6 +156,7 @@ export class Daemon {
       attachReason: 'daemon',
       inspect: this.opts.inspect,
       onLeaseRenewed: (ok) => this.metrics.leaseRenewed(ok),
+      onSnapshotError: logSnapshotError(logger),
     });
     logEvents(logger, driver.events$);
     this.metrics.observe(driver.events$, () => driver.log?.plan);

@@ -60,6 +60,8 @@ export interface DriverOptions {
   inspect?: OpenOptions['inspect'];
   /** Told of every lease renewal and whether it held (the daemon's metrics). */
   onLeaseRenewed?: (ok: boolean) => void;
+  /** A snapshot of the run could not be saved (the run goes on): the CLI and the daemon log a warning. */
+  onSnapshotError?: (seq: number, err: unknown) => void;
   /**
    * Why this driver attaches, as DRIVER_ATTACHED records it: `daemon` for the daemon; by default `new` for a run
    * without events and `resume` otherwise. A lease taken from a driver that never detached records `takeover`.
@@ -122,6 +124,7 @@ export class Driver {
     try {
       this.log = await RunLog.open(store, runId, { verify: true, inspect: this.opts.inspect });
       this.log.onEvent = (stored, event, snap) => this.events$.next({ stored, event, snap });
+      this.log.onSnapshotError = this.opts.onSnapshotError;
       this.cap = new Semaphore(this.log.plan.maxConcurrency);
       this.queue = new CommitQueue(this.log, () => this.poke(), this.lease);
       if (this.opts.warehouse) this.wh = this.opts.warehouse;

@@ -85,6 +85,8 @@ export class RunLog {
   followUps?: (event: RunEvent, snap: RunSnapshot, seq: number) => RunEvent[];
   /** Called with every event the log gains (own and other processes'), after it is durable. */
   onEvent?: (stored: StoredEvent, event: RunEvent, snap: RunSnapshot) => void;
+  /** Told when a snapshot could not be saved (the run goes on; its next rebuild folds more events). */
+  onSnapshotError?: (seq: number, err: unknown) => void;
 
   private constructor(
     readonly store: EventStore,
@@ -253,6 +255,7 @@ export class RunLog {
       })
       .catch((err: unknown) => {
         this.snapshotError = err;
+        this.onSnapshotError?.(seq, err);
       })
       .finally(() => {
         if (this.snapshotting === saving) this.snapshotting = undefined;

@@ -41,3 +41,15 @@ export function logEvents(
     logger[level]({ seq: stored.seq, step, partition, event: type, data }, type);
   });
 }
+
+/**
+ * A snapshot the run could not save, as a warning in its log: the run goes on (a snapshot is a cache of the log),
+ * and its next rebuild folds the events since the snapshot before.
+ */
+export function logSnapshotError(logger: Logger): (seq: number, err: unknown) => void {
+  return (seq, err) =>
+    logger.warn(
+      { seq, error: err instanceof Error ? err.message : String(err) },
+      `snapshot at seq ${seq} not saved: the run goes on; a resume folds the events since the one before`,
+    );
+}

@@ -1,7 +1,7 @@
 // A snapshot being written does not hold up the run's appends. On a real PostgreSQL, another session holds a lock on
 // the snapshots table: the run's save waits on it while the run appends on, and once the lock goes the snapshot
 // lands, tied to its seq. A save that fails (here: its statement times out on that lock) leaves the commits alone,
-// whose events are durable, and idle() reports it.
+// whose events are durable; the log's onSnapshotError is told, and idle() reports it.
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createRun, RunLog } from '../../../src/engine/index.js';
@@ -60,9 +60,13 @@ describe('snapshots saved beside the appends', () => {
     const store = await ctx.open({ schema, snapshotEvery: 4, statementTimeoutMs: 300 });
     const runId = await createRun(store, twoPhasePlan(), { runId: 'snap' });
     const log = await RunLog.open(store, runId);
+    const told: number[] = [];
+    log.onSnapshotError = (seq) => told.push(seq);
     const lock = await lockSnapshots(schema);
     await drive(log, runId);
     const failed = await log.idle();
+    // Told as it failed (the driver passes it to the run's log as a warning).
+    expect(told).toContain(4);
     await lock.release();
     expect(String(failed)).toMatch(/statement timeout/);
     expect(await store.latestSnapshot(runId)).toBeUndefined();
