@@ -75,8 +75,9 @@ export class RunLog {
   /** The state column of the latest event, once known (computed on demand after a rebuild). */
   private stateNow: string | undefined;
   private busy: Promise<void> = Promise.resolve();
-  /** The snapshot being written, if one is (saveSnapshot). */
+  /** The snapshot being written, if one is, and the newest crossing waiting for it (saveSnapshot). */
   private snapshotting: Promise<void> | undefined;
+  private nextSnapshot: { seq: number; snapshot: unknown } | undefined;
   private snapshotError: unknown;
   /**
    * Events decided from each of this process's own events as it is applied (adaptive concurrency,
@@ -242,23 +243,29 @@ export class RunLog {
 
   /**
    * Save the snapshot at `seq` without holding up the next append: a networked store writes it on another
-   * connection meanwhile (SQLite's is written before this returns). One at a time; a crossing met while one is
-   * being written is skipped, the next one saves. A snapshot is a cache of the log: a save that fails (or is cut by a
-   * crash) only means a longer fold on the next rebuild, so its error is kept for idle() to report, not thrown into
-   * the commit whose events are durable.
+   * connection meanwhile (SQLite's is written before this returns). One at a time: a crossing met while one is
+   * being written waits for it, and a newer crossing replaces a waiting one, so the newest is always saved. A
+   * snapshot is a cache of the log: a save that fails (or is cut by a crash) only means a longer fold on the next
+   * rebuild, so its error goes to onSnapshotError and idle(), not into the commit whose events are durable.
    */
   private saveSnapshot(seq: number): void {
-    if (this.snapshotting) return;
+    const snapshot = this.cursor.persisted();
+    if (this.snapshotting) this.nextSnapshot = { seq, snapshot };
+    else this.startSave(seq, snapshot);
+  }
+
+  private startSave(seq: number, snapshot: unknown): void {
     const saving = this.store
-      .saveSnapshot(this.runId, seq, this.cursor.persisted(), {
-        beforeCommit: () => failpoint('during-snapshot'),
-      })
+      .saveSnapshot(this.runId, seq, snapshot, { beforeCommit: () => failpoint('during-snapshot') })
       .catch((err: unknown) => {
         this.snapshotError = err;
         this.onSnapshotError?.(seq, err);
       })
       .finally(() => {
-        if (this.snapshotting === saving) this.snapshotting = undefined;
+        this.snapshotting = undefined;
+        const next = this.nextSnapshot;
+        this.nextSnapshot = undefined;
+        if (next) this.startSave(next.seq, next.snapshot);
       });
     this.snapshotting = saving;
   }

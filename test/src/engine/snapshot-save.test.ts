@@ -1,6 +1,6 @@
 // A snapshot being written does not hold up the run's appends. On a real PostgreSQL, another session holds a lock on
 // the snapshots table: the run's save waits on it while the run appends on, and once the lock goes the snapshot
-// lands, tied to its seq. A save that fails (here: its statement times out on that lock) leaves the commits alone,
+// lands, tied to its seq, and so does the newest crossing met meanwhile. A save that fails (here: its statement times out on that lock) leaves the commits alone,
 // whose events are durable; the log's onSnapshotError is told, and idle() reports it.
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -49,10 +49,12 @@ describe('snapshots saved beside the appends', () => {
     expect(await store.latestSnapshot(runId)).toBeUndefined();
     await lock.release();
     expect(await log.idle()).toBeUndefined();
-    const snap = await store.latestSnapshot(runId);
+    // The crossing at seq 4 lands, tied to its event; the one at seq 8, met while it waited, is saved after it.
+    const snap = await store.latestSnapshot(runId, 7);
     expect(snap?.seq).toBe(4);
     const [at4] = await store.readEvents(runId, 4, 1);
     expect(snap?.hash).toBe(at4.hash);
+    expect((await store.latestSnapshot(runId))?.seq).toBe(8);
   });
 
   it('keeps the commits when the save fails, and idle() reports the failure', async () => {
