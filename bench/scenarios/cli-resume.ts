@@ -2,14 +2,15 @@
 // warehouse start, lease, rebuild) on a 455-unit SQLite run killed with SIGKILL mid-way, until its first
 // UNIT_STARTED is durable. The resumed process is armed with PHASED_CRASH_AT=after-unit-started:1, so it kills
 // itself the moment that event is committed: spawn → exit is the figure, and the log is checked to hold it.
-// The CLI runs from its settled code cache, as it does once installed and used.
+// The CLI runs from its settled code cache, as it does once installed and used. cli_resume_naive_ratio divides it
+// by resume_naive_ms on the same log (support/resume-naive-child.cts: no phased code), measured interleaved.
 
 import { spawn } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { CLI_MAIN } from '../support/child.js';
+import { CLI_MAIN, resumeNaiveMs } from '../support/child.js';
 import { writeCliProject } from '../support/cli-project.js';
-import { type BenchContext, repeat, result, type Scenario, tempDir } from '../support/measure.js';
+import { type BenchContext, repeat, result, type Scenario, stats, tempDir } from '../support/measure.js';
 
 interface Exit {
   signal: NodeJS.Signals | null;
@@ -48,7 +49,7 @@ function startedCount(file: string): number {
 
 export const cliResume: Scenario = {
   id: 'cli-resume',
-  names: ['cli_resume_to_first_unit_ms'],
+  names: ['cli_resume_to_first_unit_ms', 'cli_resume_naive_ratio'],
   async run(ctx: BenchContext) {
     const tmp = tempDir();
     try {
@@ -68,7 +69,11 @@ export const cliResume: Scenario = {
       copyFileSync(base, warm);
       const settled = await cli(['--db', warm, 'resume', runId], tmp.dir, {});
       if (settled.code !== 0) throw new Error(`the warm-up resume ended ${settled.code}: ${settled.stderr}`);
+      const naives: number[] = [];
+      const resumes: number[] = [];
       const s = await repeat(ctx.runs, async (i) => {
+        const naive = await resumeNaiveMs(base, tmp.file(`naive${i + 1}.db`), runId);
+        if (i >= 0) naives.push(naive);
         const file = tmp.file(`resume${i + 1}.db`);
         copyFileSync(base, file);
         const r = await cli(['--db', file, 'resume', runId], tmp.dir, {
@@ -77,6 +82,7 @@ export const cliResume: Scenario = {
         if (r.signal !== 'SIGKILL' || startedCount(file) <= before) {
           throw new Error(`resume did not reach its first unit (exit ${r.code ?? r.signal}): ${r.stderr}`);
         }
+        if (i >= 0) resumes.push(r.ms);
         return r.ms;
       });
       return [
@@ -86,6 +92,13 @@ export const cliResume: Scenario = {
           s,
           { atMost: 250 },
           `phased resume after kill -9, ${project.units}-unit SQLite plan`,
+        ),
+        result(
+          'cli_resume_naive_ratio',
+          'ratio',
+          stats(resumes.map((v, i) => v / naives[i])),
+          undefined,
+          'cli_resume_to_first_unit_ms ÷ resume_naive_ms on the same log, measured interleaved',
         ),
       ];
     } finally {

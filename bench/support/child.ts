@@ -2,6 +2,7 @@
 // stdout, failing with stderr when the child does.
 
 import { spawn } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -52,4 +53,14 @@ export function lastJson<T>(stdout: string): T {
     } catch {}
   }
   throw new Error(`no JSON line in child output: ${stdout.slice(-500)}`);
+}
+
+/**
+ * resume_naive_ms once: copies the log `from` to `file` and spawns support/resume-naive-child.cjs on it (no phased
+ * code); ms from spawn to its one committed event.
+ */
+export async function resumeNaiveMs(from: string, file: string, runId: string): Promise<number> {
+  copyFileSync(from, file);
+  const r = await runNode(join(HERE, 'resume-naive-child.cjs'), [file, runId]);
+  return lastJson<{ firstUnitAt: number }>(r.stdout).firstUnitAt - r.spawnedAt;
 }
