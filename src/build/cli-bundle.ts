@@ -4,7 +4,9 @@
 //   modules stay lazy (a dynamically imported module is evaluated when first imported), and one classic script can
 //   be run from V8's code cache, which Node 20 offers for no ES module;
 // - phased.js: the executable package.json's `bin` names (CommonJS, by the package.json written beside it), which
-//   runs phased.cjs with that cache (cli/code-cache.ts); bench children are bundled the same way (bundleLaunched);
+//   first runs cli/early.ts (a driving command's spare SQLite worker starts booting before the 1.3 MB bundle is
+//   read, hashed and deserialized), then runs phased.cjs with that cache (cli/code-cache.ts); bench children are
+//   bundled the same way (bundleLaunched), without the prelude;
 // - sqlite-worker.cjs: the SQLite warehouse worker, found beside the bundle (CommonJS: a worker thread starts
 //   faster from it than from an ES module).
 // Owns nothing else.
@@ -28,6 +30,8 @@ const EXTERNAL = [
 
 /** launch() and the cache it keeps: the compiled cli/code-cache.js, from this module's place in dist/src/build. */
 const CODE_CACHE_MODULE = fileURLToPath(new URL('../../cli/code-cache.js', import.meta.url));
+/** The CLI launcher's prelude: the compiled cli/early.js (startEarly). */
+const EARLY_MODULE = fileURLToPath(new URL('../../cli/early.js', import.meta.url));
 
 /** The bundled CLI's entry point, which package.json's `bin` names. */
 export function cliBundlePath(root = packageRoot()): string {
@@ -65,9 +69,15 @@ const COMMON_JS: BuildOptions = {
 /**
  * Bundle `entry` (a compiled ES module that uses no top-level await) for launch() (cli/code-cache.ts) as
  * `<outDir>/<name>.cjs` (COMMON_JS) and `<outDir>/<name>.js`, the small CommonJS file that launches it (with a
- * package.json beside them that makes it CommonJS). Returns the bytes written.
+ * package.json beside them that makes it CommonJS). With `early`, the launcher calls that compiled module's
+ * startEarly() before it reads the bundle. Returns the bytes written.
  */
-export async function bundleLaunched(entry: string, outDir: string, name: string): Promise<number> {
+export async function bundleLaunched(
+  entry: string,
+  outDir: string,
+  name: string,
+  early?: string,
+): Promise<number> {
   const cjs = await build({
     ...COMMON,
     ...COMMON_JS,
@@ -83,6 +93,7 @@ export async function bundleLaunched(entry: string, outDir: string, name: string
     stdin: {
       contents: [
         '#!/usr/bin/env node',
+        ...(early ? [`import { startEarly } from ${JSON.stringify(early)};`, 'startEarly();'] : []),
         `import { launch } from ${JSON.stringify(CODE_CACHE_MODULE)};`,
         `launch(require('node:path').join(__dirname, ${JSON.stringify(`${name}.cjs`)}));`,
       ].join('\n'),
@@ -104,7 +115,7 @@ export async function buildCliBundle(root = packageRoot()): Promise<{ file: stri
   const out = join(dist, 'bin');
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  const cli = await bundleLaunched(entry, out, 'phased');
+  const cli = await bundleLaunched(entry, out, 'phased', EARLY_MODULE);
   const worker = await build({
     ...COMMON,
     ...COMMON_JS,

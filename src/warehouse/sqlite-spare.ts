@@ -1,6 +1,7 @@
 // A spare SQLite warehouse worker, started before the warehouse is known. `phased resume` starts one as it
-// begins, so the thread boots while the CLI loads and the run is checked and rebuilt; the warehouse's pool then
-// adopts it (posting its settings) instead of starting its first worker at that point. Owns nothing else.
+// begins (its launcher does, before it even reads the CLI bundle), so the thread boots while the CLI loads and the
+// run is checked and rebuilt; the warehouse's pool then adopts it (posting its settings) instead of starting its
+// first worker at that point. Owns nothing else.
 
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -28,36 +29,52 @@ export function workerExecArgv(): string[] {
   return process.execArgv.filter((a) => !a.startsWith('--input-type'));
 }
 
-let spare: { worker: Worker; script: string } | undefined;
+interface Spare {
+  worker: Worker;
+  script: string;
+}
+
+/**
+ * The one spare of the process, kept on the global object rather than in this module: the launcher
+ * (dist/bin/phased.js) and the CLI bundle it runs each carry their own copy of this module, and the bundle's pool
+ * must find the spare the launcher started.
+ */
+const SLOT = Symbol.for('phased.sqlite-spare-worker');
+const holder = globalThis as { [SLOT]?: Spare };
+const current = (): Spare | undefined => holder[SLOT];
+const set = (s: Spare | undefined): void => {
+  holder[SLOT] = s;
+};
 
 /** Start the spare worker (once; returns it). It waits for its settings and never keeps the process alive. */
 export function startSpareWorker(): Worker | undefined {
-  if (spare) return spare.worker;
+  const started = current();
+  if (started) return started.worker;
   const script = findWorkerScript();
   if (!script) return undefined;
   const worker = new Worker(script, { execArgv: workerExecArgv() });
   worker.unref();
   const gone = () => {
-    if (spare?.worker === worker) spare = undefined;
+    if (current()?.worker === worker) set(undefined);
   };
   // A spare that fails is simply not there: a pool starts its own worker and reports that one's failure.
   worker.on('error', gone);
   worker.on('exit', gone);
-  spare = { worker, script: script.href };
+  set({ worker, script: script.href });
   return worker;
 }
 
 /** The spare worker, for a pool running `script` (once): the caller posts its WorkerInit as the first message. */
 export function takeSpareWorker(script: URL): Worker | undefined {
+  const spare = current();
   if (!spare || spare.script !== script.href) return undefined;
-  const { worker } = spare;
-  spare = undefined;
-  return worker;
+  set(undefined);
+  return spare.worker;
 }
 
 /** Stop a spare no pool took (the plan's warehouse is not SQLite). */
 export function discardSpareWorker(): void {
-  const w = spare?.worker;
-  spare = undefined;
+  const w = current()?.worker;
+  set(undefined);
   void w?.terminate();
 }
