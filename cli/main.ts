@@ -45,7 +45,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     const name = commandName(argv.slice(2));
     // A driven run's first unit waits for its SQLite warehouse's first worker (a thread boot): start one now, so
     // it boots while the command loads and the run is checked and rebuilt (a plan on another warehouse stops it).
-    // The bundled executable (cli/bin.ts) started it already, before these modules loaded.
+    // The bundled executable's launcher (cli/early.ts) started it already, before the bundle was even read.
     if (name && DRIVING_COMMANDS.has(name)) startSpareWorker();
     // An unknown or missing command loads them all, so help and "did you mean" see every command.
     const loaders = name && COMMANDS[name] ? [COMMANDS[name]] : Object.values(COMMANDS);
