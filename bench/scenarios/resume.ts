@@ -42,8 +42,10 @@ export const resume: Scenario = {
       await repeat(ctx.runs, async (i) => {
         const naive = await resumeNaiveMs(run.file, tmp.file(`naive${i}.db`), run.runId);
         const ms = await once(tmp.file(`resume${i}.db`));
-        if (i >= 0) naives.push(naive);
-        if (i >= 0) resumes.push(ms);
+        if (i >= 0) {
+          naives.push(naive);
+          resumes.push(ms);
+        }
         return ms;
       });
       const resumeStats = stats(resumes);
