@@ -10,7 +10,7 @@
 // two commits; no target (it is what a caller that does not batch pays).
 // pg_store_units_per_s_c16: those units on 16 runs at once through one store (its pool).
 // pg_units_per_s_c16: the driver's no-op units at concurrency 16 on this store; pg_batch_floor_units_per_s the
-// bare appends of 16 units' batches, the most one run can give; pg_c16_floor_ratio divides them (proposed ≥ 0.75).
+// bare appends of 16 units' batches sent one at a time, as the driver sends a run's; pg_c16_floor_ratio divides them (proposed ≥ 0.75).
 
 import pg from 'pg';
 import type { EventStore } from '../../store/api.js';
@@ -212,7 +212,7 @@ export function pgScenario(drive: DriveUnits): Scenario {
             'units/s',
             stats(batchFloor),
             undefined,
-            `${Math.ceil(n / 4)} bare append_events calls of 16 units each (32 events), c1: the most one run could give`,
+            `${Math.ceil(n / 4)} bare append_events calls of 16 units each (32 events), one at a time`,
           ),
           result(
             'pg_units_per_s_c16',

@@ -2,7 +2,7 @@
 // moved under the lease's check, in one transaction), or of a batch of `width` units, sent as the schema's
 // append_events statement from a bare pg client, prepared, with hand-built parameters: no machine, no driver, no
 // hashing, no phased client code. pg_unit_contract_ratio divides the driver's unit by it; pg_append_floor_ratio
-// divides it by a raw commit; pg_batch_floor_units_per_s is the most one run's batches of 16 could give.
+// divides it by a raw commit; pg_batch_floor_units_per_s is what one run's batches of 16 give sent one at a time.
 
 import pg from 'pg';
 import type { EventStore } from '../../store/api.js';
