@@ -10,7 +10,8 @@
 // two commits; no target (it is what a caller that does not batch pays).
 // pg_store_units_per_s_c16: those units on 16 runs at once through one store (its pool).
 // pg_units_per_s_c16: the driver's no-op units at concurrency 16 on this store; pg_batch_floor_units_per_s the
-// bare appends of 16 units' batches sent one at a time, as the driver sends a run's; pg_c16_floor_ratio divides them (proposed ≥ 0.75).
+// bare appends of 16 units' batches sent one at a time, as the driver sends a run's; pg_c16_floor_ratio divides
+// them (proposed ≥ 0.75).
 
 import pg from 'pg';
 import type { EventStore } from '../../store/api.js';
@@ -148,7 +149,7 @@ export function pgScenario(drive: DriveUnits): Scenario {
           await store.close();
           if (i >= 0) c16.push((16 * per) / s);
         }
-        // The driver at 16 against its ceiling: batches of 16 units' appends (32 events) from a bare client.
+        // The driver at 16 against bare batches of 16 units' appends (32 events), sent one at a time as it sends them.
         const drivenC16: number[] = [];
         const batchFloor: number[] = [];
         for (let i = 0; i < ctx.runs; i++) {
