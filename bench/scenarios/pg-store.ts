@@ -123,11 +123,7 @@ export function pgScenario(drive: DriveUnits): Scenario {
         const storeOnly: number[] = [];
         for (let i = -1; i < ctx.runs; i++) {
           const raw = await rawCommitUs(url, `${tag}_raw${++k}`, n);
-          const floor = await pgAppendFloorUs(
-            await openPgStore(url, { schema: `${tag}_floor_${++k}`, max: 2 }),
-            url,
-            n,
-          );
+          const floor = await pgAppendFloorUs(url, `${tag}_floor_${++k}`, n);
           const us = await drive(make, n, 1);
           const store = await make('u');
           const ms = await units(store, 'run', n);
@@ -153,8 +149,8 @@ export function pgScenario(drive: DriveUnits): Scenario {
         const drivenC16: number[] = [];
         const batchFloor: number[] = [];
         for (let i = 0; i < ctx.runs; i++) {
-          const floorStore = await openPgStore(url, { schema: `${tag}_bfloor_${++k}`, max: 2 });
-          batchFloor.push((16 * 1_000_000) / (await pgAppendFloorUs(floorStore, url, Math.ceil(n / 4), 16)));
+          const floorUs = await pgAppendFloorUs(url, `${tag}_bfloor_${++k}`, Math.ceil(n / 4), 16);
+          batchFloor.push((16 * 1_000_000) / floorUs);
           drivenC16.push(1_000_000 / (await drive(make, n * 4, 16)));
         }
         return [

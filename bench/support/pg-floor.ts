@@ -5,7 +5,8 @@
 // divides it by a raw commit; pg_batch_floor_units_per_s is what one run's batches of 16 give sent one at a time.
 
 import pg from 'pg';
-import type { EventStore } from '../../store/api.js';
+import type { LeaseToken } from '../../store/api.js';
+import { openPgStore } from '../../store/pg/index.js';
 
 const AT = '2025-01-01T00:00:00.000Z';
 const STATE = JSON.stringify({ running: 'units' });
@@ -80,30 +81,35 @@ function unitAppend(
   ];
 }
 
+/** The floor's run in a new `schema` (the store creates and migrates it), with a lease: the token its appends carry. */
+async function floorRun(url: string, schema: string, runId: string, owner: string): Promise<LeaseToken> {
+  const store = await openPgStore(url, { schema, max: 2 });
+  try {
+    await store.createRun({
+      runId,
+      planName: 'floor',
+      planHash: 'h',
+      planJson: '{}',
+      machineVersion: '1',
+      createdAt: AT,
+    });
+    const grant = await store.acquireLease(runId, owner, 3_600_000);
+    if (!grant.ok) throw new Error('bench: the floor run has no lease');
+    return grant.token;
+  } finally {
+    await store.close();
+  }
+}
+
 /**
- * µs per append of `n` appends in a row, each for `width` units, on one run of `store`'s schema (created there;
- * the store is closed before timing), sent from a client of its own.
+ * µs per append of `n` appends in a row, each for `width` units, on one run in a new `schema`, sent from a client
+ * of its own (the store that sets the run up is closed before timing).
  */
-export async function pgAppendFloorUs(
-  store: EventStore & { schema: string },
-  url: string,
-  n: number,
-  width = 1,
-): Promise<number> {
+export async function pgAppendFloorUs(url: string, schema: string, n: number, width = 1): Promise<number> {
   const runId = 'floor';
   const owner = 'bench-floor';
-  await store.createRun({
-    runId,
-    planName: 'floor',
-    planHash: 'h',
-    planJson: '{}',
-    machineVersion: '1',
-    createdAt: AT,
-  });
-  const grant = await store.acquireLease(runId, owner, 3_600_000);
-  await store.close();
-  if (!grant.ok) throw new Error('bench: the floor run has no lease');
-  const c = new pg.Client({ connectionString: url, options: `-c search_path=${store.schema}` });
+  const lease = await floorRun(url, schema, runId, owner);
+  const c = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
   await c.connect();
   try {
     let seq = 0;
@@ -111,7 +117,7 @@ export async function pgAppendFloorUs(
       await c.query({
         name: 'floor_append',
         text: APPEND,
-        values: unitAppend(runId, seq, b, width, [owner, grant.token.epoch]),
+        values: unitAppend(runId, seq, b, width, [owner, lease.epoch]),
       });
       seq += 2 * width;
     };
