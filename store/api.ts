@@ -96,6 +96,12 @@ export interface EventStore {
   readonly location: string;
   /** How often (in events) callers should save a snapshot. */
   readonly snapshotEvery: number;
+  /**
+   * How many of one run's appends a caller may keep in flight. Appends to a run are applied in the order they were
+   * called, so the next may expect the head the one before it will leave; it fails with CONFLICT when that one does
+   * not land. 1 where an append gains nothing from company (SQLite's completes before it returns).
+   */
+  readonly pipelineDepth: number;
   readonly readonly: boolean;
   readonly views: StoreViews;
 

@@ -34,6 +34,7 @@ export class SqliteEventStore implements EventStore {
   readonly backend = 'sqlite' as const;
   readonly location: string;
   readonly snapshotEvery: number;
+  readonly pipelineDepth = 1;
   readonly readonly: boolean;
   readonly views: StoreViews;
 

@@ -1,14 +1,18 @@
 // The hot path on PostgreSQL: one statement (append_events) per append, so one round trip and one commit. The
-// hashes are computed here (store/hash.ts) from the head's hash, which is cached per run. A lost connection
-// leaves the commit in doubt: the rows at expectedSeq+1… are read back, and the append is retried only when
-// they are absent (it is conditional on the expected seq, so a late commit of the first try cannot double it).
+// hashes are computed here (store/hash.ts) from the head's hash, which is cached per run. A run's appends go out in
+// the order they were called on one pipelined connection (lane.ts), so a caller may send the next before the last
+// is back. A lost connection leaves the commit in doubt: the rows at expectedSeq+1… are read back, and the append
+// is retried only when they are absent (it is conditional on the expected seq, so a late commit of the first try
+// cannot double it).
 
+import type pg from 'pg';
 import { EVENT_TYPES, eventData, PhasedError } from '../../machines/index.js';
 import type { LeaseToken } from '../api.js';
 import { eventHash } from '../hash.js';
 import { type NewEvent, RUN_STATUSES, type StoredEvent } from '../types.js';
 import { type Db, pause } from './db.js';
 import { isConnectionLost, SQLSTATE, sqlState, unavailable } from './errors.js';
+import { Lanes, type Turn } from './lane.js';
 import type { PgRuns } from './runs.js';
 import { UnitOps } from './unit-ops.js';
 
@@ -37,14 +41,26 @@ export interface PlanChange {
   planHash: string;
 }
 
+/** An append's statement and rows, once prepared. */
+interface Sent {
+  rows?: StoredEvent[];
+  query?: pg.QueryConfig;
+}
+
 export class PgAppender {
-  /** run → a seq and the hash of the event at it (immutable once written, so never stale for that seq). */
+  /**
+   * run → a seq and the hash of the event at it: written, or sent and not yet failed (an append that does not land
+   * forgets it), so an append chained right behind another finds its predecessor's last hash.
+   */
   private readonly hashes = new Map<string, { seq: number; hash: string }>();
+  private readonly lanes: Lanes;
 
   constructor(
     private readonly db: Db,
     private readonly runs: PgRuns,
-  ) {}
+  ) {
+    this.lanes = new Lanes(db.pool);
+  }
 
   async append(
     runId: string,
@@ -53,6 +69,37 @@ export class PgAppender {
     lease?: LeaseToken,
     plan?: PlanChange,
   ): Promise<StoredEvent[]> {
+    // The turn is taken now, so appends to one run go out in the order they were called (see lane.ts).
+    const turn = this.lanes.enter(runId);
+    let rows: StoredEvent[] | undefined;
+    let landed = false;
+    try {
+      const sent: Sent = {};
+      await this.commit(turn, runId, expectedSeq, sent, async () => {
+        const q = await this.prepare(runId, expectedSeq, events, lease, plan);
+        Object.assign(sent, q);
+        return q.query;
+      });
+      rows = sent.rows as StoredEvent[];
+      landed = true;
+      return rows;
+    } finally {
+      if (!landed) this.forget(runId, expectedSeq);
+      turn.settle(landed);
+    }
+  }
+
+  /**
+   * The append's statement. The hash of its last row is remembered before it is sent, so an append sent right
+   * behind it (pipelined) chains onto it; forgotten again if it does not land.
+   */
+  private async prepare(
+    runId: string,
+    expectedSeq: number,
+    events: NewEvent[],
+    lease: LeaseToken | undefined,
+    plan: PlanChange | undefined,
+  ): Promise<Required<Sent>> {
     if (!Number.isInteger(expectedSeq) || expectedSeq < 0) throw await this.conflict(runId, expectedSeq);
     check(runId, events);
     const prev = await this.hashAt(runId, expectedSeq);
@@ -79,25 +126,42 @@ export class PgAppender {
       plan?.planHash ?? null,
       events.some((e) => !QUIET_TYPES.has(e.event.type)),
     ];
-    await this.commit(runId, expectedSeq, rows, values);
-    if (rows.length > 0) this.remember(runId, rows[rows.length - 1]);
-    return rows;
+    if (last) this.remember(runId, last);
+    return { rows, query: { name: 'phased_append', text: APPEND_SQL, values } };
   }
 
-  /** Sends the append; resolves a lost connection by reading the seqs back (see the module comment). */
-  private async commit(runId: string, expectedSeq: number, rows: StoredEvent[], values: unknown[]) {
+  /**
+   * Sends the append on its run's lane; resolves a lost connection by reading the seqs back (see the module
+   * comment), once the append sent before it on the lane has been resolved. An append sent behind one that did not
+   * land cannot have landed (its expected seq and hash are that one's head): it fails with CONFLICT.
+   */
+  private async commit(
+    turn: Turn,
+    runId: string,
+    expectedSeq: number,
+    sent: Sent,
+    prepare: () => Promise<pg.QueryConfig>,
+  ): Promise<void> {
     const deadline = Date.now() + this.db.retryForMs;
     let inDoubt = false;
     for (let attempt = 0; ; attempt++) {
       try {
+        if (attempt === 0) {
+          await turn.send(prepare);
+          return;
+        }
+        const rows = sent.rows as StoredEvent[];
         if (inDoubt && rows.length > 0) {
           const landed = await this.landed(runId, expectedSeq, rows);
           if (landed === 'ours') return;
           if (landed === 'theirs') throw await this.conflict(runId, expectedSeq);
         }
-        await this.db.once({ name: 'phased_append', text: APPEND_SQL, values });
+        await this.db.once(sent.query as pg.QueryConfig);
         return;
       } catch (err) {
+        // Failed before it was sent (a bad argument, an unknown run, a head already moved): nothing to resolve.
+        if (!sent.query || err instanceof PhasedError) throw err;
+        if (!(await turn.predecessor)) throw await this.conflict(runId, expectedSeq);
         if (isConnectionLost(err)) {
           inDoubt = true;
           if (Date.now() >= deadline) throw unavailable(this.db.target, `append to run ${runId}`, err);
@@ -107,6 +171,7 @@ export class PgAppender {
         const code = sqlState(err);
         // After a lost connection, CONFLICT may be our own first try having committed late: read back again.
         if (inDoubt && code === SQLSTATE.conflict) continue;
+        const values = (sent.query as pg.QueryConfig).values as unknown[];
         throw await this.translate(err, runId, expectedSeq, values[3] as string | null, values[4]);
       }
     }
@@ -181,6 +246,12 @@ export class PgAppender {
   knownHash(runId: string, seq: number): string | undefined {
     const known = this.hashes.get(runId);
     return known?.seq === seq ? known.hash : undefined;
+  }
+
+  /** Drops the remembered hash at the head an append that did not land would have left. */
+  private forget(runId: string, expectedSeq: number): void {
+    const known = this.hashes.get(runId);
+    if (known && known.seq > expectedSeq) this.hashes.delete(runId);
   }
 
   private remember(runId: string, e: StoredEvent): void {

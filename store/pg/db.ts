@@ -37,7 +37,9 @@ export class Db {
     readonly: boolean,
   ) {
     this.retryForMs = opts.retryForMs ?? 60_000;
-    this.pool = new pg.Pool(this.clientConfig(opts, readonly, opts.max ?? 10));
+    // Pipelining lets one run's appends follow each other on a connection without waiting (lane.ts); a client
+    // used one query at a time behaves as before.
+    this.pool = new pg.Pool({ ...this.clientConfig(opts, readonly, opts.max ?? 10), pipeline: true });
     // An idle client whose server went away emits 'error'; the pool drops it and the next query reconnects.
     this.pool.on('error', () => {});
   }

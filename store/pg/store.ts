@@ -40,6 +40,8 @@ export class PgEventStore implements EventStore {
   readonly backend = 'postgres' as const;
   readonly location: string;
   readonly schema: string;
+  /** Two of a run's appends in flight: one on the server while the next is sent (append.ts, lane.ts). */
+  readonly pipelineDepth = 2;
   readonly views: PgViews;
   private readonly runs: PgRuns;
   private readonly reader: PgReader;
