@@ -1,5 +1,7 @@
 // One run's log as a live statechart: rebuilt through rebuildRun, then kept current by committing decisions
-// with an expected seq (decide → append → evolve; on CONFLICT fold the new events and decide again).
+// with an expected seq (decide → append → evolve; on CONFLICT fold the new events and decide again). Where the
+// store pipelines (pipelineDepth 2), the next decision is taken and sent while the last append is on the server;
+// results are handled in the order sent, and a failure sends the commits behind it round again after a refold.
 // Shared by the driver and by control commands from other processes; owns no scheduling.
 
 import type { InspectionEvent } from 'xstate';
@@ -19,6 +21,7 @@ import { type CrashPoint, failpoint } from './failpoints.js';
 import { frozenPlanTampered } from './frozen-plan.js';
 import { type RebuildRefused, type RebuiltRun, rebuildRun } from './rebuild.js';
 import { runState } from './run-state.js';
+import { SnapshotSaver } from './snapshot-saver.js';
 
 export interface OpenOptions {
   /** Check the hash chain from the latest snapshot to the head and the frozen plan (resume does). */
@@ -41,10 +44,42 @@ export interface CommitOptions {
   onConflict?: (err: PhasedError) => void;
   /** Append some other way than store.append (a plan change replaces the frozen plan in the same transaction). */
   via?: (expectedSeq: number, events: NewEvent[]) => Promise<StoredEvent[]>;
+  /**
+   * The decision reads nothing but the snapshot it is given (or is fixed), so it may be taken and sent while
+   * earlier appends are still in flight, where the store pipelines. Without it, a commit waits until every earlier
+   * one is durable: a decision that reads the store (the units projection) sees the log as it stands.
+   */
+  pipeline?: boolean;
 }
 
 /** Rounds of fold-and-decide-again before a commit gives up with CONFLICT (each round means another writer won). */
 const MAX_ROUNDS = 20;
+
+/** A commit: the caller's decision, how many rounds it has taken, and how its caller is told. */
+interface Job {
+  decide: Decide;
+  opts: CommitOptions;
+  round: number;
+  resolve: (stored: StoredEvent[]) => void;
+  reject: (err: unknown) => void;
+}
+
+/** One round of a job: what it appended after `expected`, sent and not yet handled. */
+interface Attempt {
+  job: Job;
+  expected: number;
+  /** The events decided, follow-ups included, and the snapshot after each. */
+  events: RunEvent[];
+  snaps: RunSnapshot[];
+  /** The machine as of the last event, when the events pass a multiple of the snapshot interval. */
+  snapshot?: unknown;
+  appended: Promise<StoredEvent[]>;
+  /** Settles once the attempt is handled; attempts are handled in the order they were sent. */
+  handled?: Promise<void>;
+}
+
+const isConflict = (err: unknown): err is PhasedError =>
+  err instanceof PhasedError && err.code === 'CONFLICT';
 
 /** Throws LOG_TAMPERED with the words resume has always used for each kind of problem. */
 function assertRebuilt(runId: string, r: RebuiltRun | RebuildRefused, machineVersion: string): RebuiltRun {
@@ -71,14 +106,19 @@ export class RunLog {
   readonly plan: ResolvedPlan;
   readonly machine: RunMachine;
   private cursor: RunCursor;
+  /** The durable head: the seq of the last event known to be in the log. */
   private seqNow: number;
-  /** The state column of the latest event, once known (computed on demand after a rebuild). */
+  /** The head as decided: the durable head plus the events of the appends in flight. */
+  private aheadSeq: number;
+  /** The state column of the latest durable event, once known (computed on demand after a rebuild). */
   private stateNow: string | undefined;
   private busy: Promise<void> = Promise.resolve();
-  /** The snapshot being written, if one is, and the newest crossing waiting for it (saveSnapshot). */
-  private snapshotting: Promise<void> | undefined;
-  private nextSnapshot: { seq: number; snapshot: unknown } | undefined;
-  private snapshotError: unknown;
+  /** Appends sent and not yet handled, oldest first; at most the store's pipelineDepth. */
+  private readonly inflight: Attempt[] = [];
+  private lastHandled: Promise<void> = Promise.resolve();
+  /** Jobs whose append failed, in the order sent, waiting for recover(). */
+  private readonly failed: { job: Job; err: unknown }[] = [];
+  private readonly snapshots: SnapshotSaver;
   /**
    * Events decided from each of this process's own events as it is applied (adaptive concurrency,
    * notifications), appended in the same transaction: a decision is never durable without its cause, or lost.
@@ -86,8 +126,6 @@ export class RunLog {
   followUps?: (event: RunEvent, snap: RunSnapshot, seq: number) => RunEvent[];
   /** Called with every event the log gains (own and other processes'), after it is durable. */
   onEvent?: (stored: StoredEvent, event: RunEvent, snap: RunSnapshot) => void;
-  /** Told when a snapshot could not be saved (the run goes on; its next rebuild folds more events). */
-  onSnapshotError?: (seq: number, err: unknown) => void;
 
   private constructor(
     readonly store: EventStore,
@@ -99,7 +137,9 @@ export class RunLog {
     this.machine = r.machine;
     this.cursor = r.cursor;
     this.seqNow = r.seq;
+    this.aheadSeq = r.seq;
     this.stateNow = r.stateText;
+    this.snapshots = new SnapshotSaver(store, r.run.runId);
   }
 
   static async open(store: EventStore, runId: string, opts: OpenOptions = {}): Promise<RunLog> {
@@ -120,83 +160,51 @@ export class RunLog {
   get runId(): string {
     return this.run.runId;
   }
+  /** The durable head's seq. */
   get seq(): number {
     return this.seqNow;
   }
+  /** The machine as decided: every durable event folded in, and the events of the appends in flight. */
   get snapshot(): RunSnapshot {
     return this.cursor.snapshot;
   }
-  /** The run's state value as JSON, as the latest event recorded it. */
+  /** The run's state value as JSON, as the latest durable event recorded it. */
   get stateText(): string {
     this.stateNow ??= JSON.stringify(this.cursor.snapshot.value);
     return this.stateNow;
   }
 
+  /** Told when a snapshot could not be saved (the run goes on; its next rebuild folds more events). */
+  set onSnapshotError(f: ((seq: number, err: unknown) => void) | undefined) {
+    this.snapshots.onError = f;
+  }
+
   /**
    * Decide on the current snapshot, append with our head as the expected seq, then evolve. When another writer
    * appended first (CONFLICT), its events are folded in and `decide` runs again on the new snapshot. `decide` may
-   * return no event (nothing is appended) or throw (nothing is appended).
+   * return no event (nothing is appended) or throw (nothing is appended). Resolves once the events are durable;
+   * where the store pipelines, the next commit is decided and sent before that.
    */
   commitWith(decide: Decide, opts: CommitOptions = {}): Promise<StoredEvent[]> {
-    return this.exclusive(() => this.decideAndAppend(decide, opts));
-  }
-
-  private async decideAndAppend(decide: Decide, opts: CommitOptions): Promise<StoredEvent[]> {
-    for (let round = 1; ; round++) {
-      let decided = decide(this.cursor.snapshot);
-      if (decided instanceof Promise) decided = await decided;
-      if (decided.length === 0) return [];
-      const expected = this.seqNow;
-      const at = new Date().toISOString();
-      const snaps: RunSnapshot[] = [];
-      const out: NewEvent[] = [];
-      const queue = [...decided];
-      for (let i = 0; i < queue.length; i++) {
-        const event = queue[i];
-        const snap = this.cursor.apply(event);
-        snaps.push(snap);
-        out.push({ event, at, state: snap.value, status: runStatus(snap) });
-        // Right after their cause: the next event is decided on a state that includes them.
-        const seq = expected + out.length;
-        if (this.followUps) queue.splice(i + 1, 0, ...this.followUps(event, snap, seq));
-      }
-      let stored: StoredEvent[];
-      try {
-        stored = opts.via
-          ? await opts.via(expected, out)
-          : opts.lease === undefined
-            ? await this.store.append(this.runId, expected, out)
-            : await this.store.append(this.runId, expected, out, opts.lease);
-      } catch (err) {
-        // The cursor ran ahead with events that were not appended: it is rebuilt from the log either way.
-        if (!(err instanceof PhasedError && err.code === 'CONFLICT') || round >= MAX_ROUNDS) {
-          await this.refold(expected).catch(() => undefined);
-          throw err;
-        }
-        opts.onConflict?.(err);
-        await this.refold(expected);
-        continue;
-      }
-      this.seqNow = stored[stored.length - 1].seq;
-      this.stateNow = stored[stored.length - 1].state;
-      if (this.crossesSnapshot(stored)) this.saveSnapshot(stored[stored.length - 1].seq);
-      if (opts.crash) failpoint(opts.crash);
-      const on = this.onEvent;
-      if (on) for (let i = 0; i < stored.length; i++) on(stored[i], queue[i], snaps[i]);
-      return stored;
-    }
+    return new Promise((resolve, reject) => {
+      const job: Job = { decide, opts, round: 1, resolve, reject };
+      void this.exclusive(() => this.dispatch(job));
+    });
   }
 
   commit(events: RunEvent[], opts?: CommitOptions): Promise<StoredEvent[]> {
     return this.commitWith(() => events, opts);
   }
 
-  /** Fold the events other processes appended since our head. Returns how many. */
+  /** Fold the events other processes appended since our head (once our own in flight are handled). Returns how many. */
   sync(): Promise<number> {
-    return this.exclusive(() => this.foldTail());
+    return this.exclusive(async () => {
+      await this.settle();
+      return this.foldTail();
+    });
   }
 
-  /** One commit or sync at a time: each starts from the head the previous one left. */
+  /** One decision at a time: each is taken on the head the previous one left (durable or in flight). */
   private exclusive<T>(f: () => Promise<T>): Promise<T> {
     const run = this.busy.then(f);
     this.busy = run.then(
@@ -206,12 +214,158 @@ export class RunLog {
     return run;
   }
 
+  /** Sends `job` once the pipeline has room and no failure is waiting to be recovered. */
+  private async dispatch(job: Job): Promise<void> {
+    try {
+      const depth = job.opts.pipeline ? this.store.pipelineDepth : 1;
+      while (this.inflight.length >= depth) await this.inflight[0].handled;
+      if (this.failed.length > 0) await this.recover();
+      const a = await this.start(job);
+      if (!a) return;
+      // The crash window pipelining opens: this batch on the wire, the one before it not yet known durable.
+      if (this.inflight.length > 0) setImmediate(() => failpoint('after-pipelined-send'));
+      this.inflight.push(a);
+      const handled = this.lastHandled.then(() =>
+        a.appended.then(
+          (stored) => {
+            this.inflight.shift();
+            this.landed(a, stored);
+          },
+          (err: unknown) => {
+            this.inflight.shift();
+            this.failed.push({ job, err });
+            if (this.failed.length === 1) void this.exclusive(() => this.recover());
+          },
+        ),
+      );
+      a.handled = handled;
+      this.lastHandled = handled;
+    } catch (err) {
+      job.reject(err);
+    }
+  }
+
+  /**
+   * Decides on the cursor, moves the cursor through the decided events (with their follow-ups) and sends them
+   * after the decided head. Undefined when `decide` returns no event (the job is done).
+   */
+  private async start(job: Job): Promise<Attempt | undefined> {
+    let decided = job.decide(this.cursor.snapshot);
+    if (decided instanceof Promise) decided = await decided;
+    if (decided.length === 0) {
+      job.resolve([]);
+      return undefined;
+    }
+    const expected = this.aheadSeq;
+    const at = new Date().toISOString();
+    const snaps: RunSnapshot[] = [];
+    const out: NewEvent[] = [];
+    const events = [...decided];
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i];
+      const snap = this.cursor.apply(event);
+      snaps.push(snap);
+      out.push({ event, at, state: snap.value, status: runStatus(snap) });
+      // Right after their cause: the next event is decided on a state that includes them.
+      const seq = expected + out.length;
+      if (this.followUps) events.splice(i + 1, 0, ...this.followUps(event, snap, seq));
+    }
+    const last = expected + out.length;
+    const every = this.store.snapshotEvery;
+    const snapshot =
+      Math.floor(last / every) !== Math.floor(expected / every) ? this.cursor.persisted() : undefined;
+    const { via, lease } = job.opts;
+    const appended = via
+      ? via(expected, out)
+      : lease === undefined
+        ? this.store.append(this.runId, expected, out)
+        : this.store.append(this.runId, expected, out, lease);
+    // Handled in turn (dispatch); a failure that arrives before its turn is not an unhandled rejection meanwhile.
+    appended.catch(() => undefined);
+    this.aheadSeq = last;
+    return { job, expected, events, snaps, snapshot, appended };
+  }
+
+  /** An attempt's events are durable: move the head, save a due snapshot, tell the listeners and the caller. */
+  private landed(a: Attempt, stored: StoredEvent[]): void {
+    const last = stored[stored.length - 1];
+    this.seqNow = last.seq;
+    this.stateNow = last.state;
+    if (a.snapshot !== undefined) this.snapshots.save(last.seq, a.snapshot);
+    try {
+      if (a.job.opts.crash) failpoint(a.job.opts.crash);
+      const on = this.onEvent;
+      if (on) for (let i = 0; i < stored.length; i++) on(stored[i], a.events[i], a.snaps[i]);
+      a.job.resolve(stored);
+    } catch (err) {
+      a.job.reject(err);
+    }
+  }
+
+  /** Every append in flight handled, and the failed ones recovered. */
+  private async settle(): Promise<void> {
+    while (this.inflight.length > 0) await this.inflight[this.inflight.length - 1].handled;
+    if (this.failed.length > 0) await this.recover();
+  }
+
+  /**
+   * After failed appends (once nothing is in flight): the cursor ran ahead with events that were not appended, so
+   * it is rebuilt at the durable head and the log's tail folded in. The first failure is the cause; the appends
+   * sent behind it failed because it did. On CONFLICT they all go round again, alone and in order; any other error
+   * is every one's error.
+   */
+  private async recover(): Promise<void> {
+    while (this.inflight.length > 0) await this.inflight[this.inflight.length - 1].handled;
+    const failed = this.failed.splice(0);
+    if (failed.length === 0) return;
+    const first = failed[0];
+    const refolded = await this.refold(this.seqNow).then(
+      () => true,
+      () => false,
+    );
+    if (!refolded || !isConflict(first.err) || first.job.round >= MAX_ROUNDS) {
+      for (const f of failed) f.job.reject(first.err);
+      return;
+    }
+    first.job.opts.onConflict?.(first.err);
+    first.job.round++;
+    for (let i = 0; i < failed.length; i++) {
+      const err = await this.runAlone(failed[i].job);
+      if (err === undefined) continue;
+      for (const f of failed.slice(i + 1)) f.job.reject(err);
+      return;
+    }
+  }
+
+  /** The job, with nothing else in flight, until it lands or fails other than by CONFLICT; returns that error. */
+  private async runAlone(job: Job): Promise<unknown> {
+    for (;;) {
+      let a: Attempt | undefined;
+      try {
+        a = await this.start(job);
+        if (!a) return undefined;
+        const stored = await a.appended;
+        this.landed(a, stored);
+        return undefined;
+      } catch (err) {
+        if (a) await this.refold(a.expected).catch(() => undefined);
+        if (!isConflict(err) || job.round >= MAX_ROUNDS) {
+          job.reject(err);
+          return err;
+        }
+        job.opts.onConflict?.(err);
+        job.round++;
+      }
+    }
+  }
+
   private async foldTail(): Promise<number> {
     let n = 0;
     for await (const e of this.store.events(this.runId, { fromSeq: this.seqNow + 1 })) {
       const event = eventFromRow(e.type, e.data);
       const snap = this.cursor.apply(event);
       this.seqNow = e.seq;
+      this.aheadSeq = e.seq;
       this.stateNow = e.state;
       n++;
       this.onEvent?.(e, event, snap);
@@ -229,52 +383,13 @@ export class RunLog {
     this.cursor.stop();
     this.cursor = r.cursor;
     this.seqNow = seq;
+    this.aheadSeq = seq;
     this.stateNow = undefined;
     await this.foldTail();
   }
 
-  /** Whether these events pass a multiple of the store's snapshot interval. */
-  private crossesSnapshot(stored: StoredEvent[]): boolean {
-    const every = this.store.snapshotEvery;
-    const first = stored[0].seq;
-    const last = stored[stored.length - 1].seq;
-    return Math.floor(last / every) !== Math.floor((first - 1) / every);
-  }
-
-  /**
-   * Save the snapshot at `seq` without holding up the next append: a networked store writes it on another
-   * connection meanwhile (SQLite's is written before this returns). One at a time: a crossing met while one is
-   * being written waits for it, and a newer crossing replaces a waiting one, so the newest is always saved. A
-   * snapshot is a cache of the log: a save that fails (or is cut by a crash) only means a longer fold on the next
-   * rebuild, so its error goes to onSnapshotError and idle(), not into the commit whose events are durable.
-   */
-  private saveSnapshot(seq: number): void {
-    const snapshot = this.cursor.persisted();
-    if (this.snapshotting) this.nextSnapshot = { seq, snapshot };
-    else this.startSave(seq, snapshot);
-  }
-
-  private startSave(seq: number, snapshot: unknown): void {
-    const saving = this.store
-      .saveSnapshot(this.runId, seq, snapshot, { beforeCommit: () => failpoint('during-snapshot') })
-      .catch((err: unknown) => {
-        this.snapshotError = err;
-        this.onSnapshotError?.(seq, err);
-      })
-      .finally(() => {
-        this.snapshotting = undefined;
-        const next = this.nextSnapshot;
-        this.nextSnapshot = undefined;
-        if (next) this.startSave(next.seq, next.snapshot);
-      });
-    this.snapshotting = saving;
-  }
-
   /** Resolves once no snapshot is being written; the error of the last save that failed, if one did. */
-  async idle(): Promise<unknown> {
-    while (this.snapshotting) await this.snapshotting;
-    const err = this.snapshotError;
-    this.snapshotError = undefined;
-    return err;
+  idle(): Promise<unknown> {
+    return this.snapshots.idle();
   }
 }
