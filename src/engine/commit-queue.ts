@@ -1,6 +1,6 @@
 // Group commit for the driver: events that arrive in the same event-loop turn share one append (split when long
-// units' results pile up, see nextBatch), one append is in flight at a time, and the events that arrive meanwhile
-// form the next batch.
+// units' results pile up, see nextBatch), as many appends are in flight as the store pipelines (one on SQLite,
+// two on PostgreSQL), and the events that arrive meanwhile form the next batch.
 // It owns ordering and batching only; what to append and when work may start is the caller's business.
 
 import type { RunEvent } from '../../machines/index.js';
@@ -21,11 +21,25 @@ export const LONG_UNIT_MS = 2;
  */
 export const SPLIT_EVENTS = 4;
 
-/** The events to append next: the whole queue, or its first SPLIT_EVENTS when it holds long units' results. */
-export function nextBatch<T extends { event: RunEvent }>(queue: T[]): number {
+/**
+ * The events to append next: the whole queue, or its first SPLIT_EVENTS when it holds long units' results. When
+ * two appends can be in flight and none is (`halve`), a queue that starts two or more units is cut after half of
+ * its UNIT_STARTED: the second part is sent right behind the first, and the units the first starts run while the
+ * second is on the server, so a wave splits into two cohorts that keep the pipeline full.
+ */
+export function nextBatch<T extends { event: RunEvent }>(queue: T[], halve = false): number {
   if (queue.length <= SPLIT_EVENTS) return queue.length;
   const long = queue.some((p) => p.event.type === 'UNIT_SUCCEEDED' && p.event.ms >= LONG_UNIT_MS);
-  return long ? SPLIT_EVENTS : queue.length;
+  if (long) return SPLIT_EVENTS;
+  if (!halve) return queue.length;
+  const starts = queue.reduce((n, p) => n + (p.event.type === 'UNIT_STARTED' ? 1 : 0), 0);
+  if (starts < 2) return queue.length;
+  let seen = 0;
+  const half = Math.ceil(starts / 2);
+  for (let i = 0; i < queue.length; i++) {
+    if (queue[i].event.type === 'UNIT_STARTED' && ++seen === half) return i + 1;
+  }
+  return queue.length;
 }
 
 /** Events that record a unit's progress; on their own they give the driver's loop nothing new to do. */
@@ -55,8 +69,9 @@ interface Pending {
 export class CommitQueue {
   private queue: Pending[] = [];
   private scheduled = false;
-  /** The append in flight (one at a time): resolves with its error, if it failed. */
-  private current: Promise<unknown> | undefined;
+  /** The appends in flight, oldest first (at most the store's pipelineDepth): each resolves with its error, if any. */
+  private readonly current: Promise<unknown>[] = [];
+  private readonly depth: number;
 
   constructor(
     private readonly log: RunLog,
@@ -64,14 +79,16 @@ export class CommitQueue {
     private readonly flushed: () => void,
     /** The lease every append carries (the driver's); none for tests that own the log alone. */
     private readonly lease?: LeaseToken,
-  ) {}
+  ) {
+    this.depth = log.store.pipelineDepth;
+  }
 
   /** Append `event`; resolves once it is durable. */
   commit(event: RunEvent): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
-      // With an append in flight, the events arriving meanwhile join the next batch, scheduled when it lands.
-      if (!this.current) this.schedule();
+      // With the pipeline full, the events arriving meanwhile join the next batch, scheduled when one lands.
+      if (this.current.length < this.depth) this.schedule();
     });
   }
 
@@ -95,8 +112,8 @@ export class CommitQueue {
   async flush(): Promise<unknown> {
     let failure: unknown;
     for (;;) {
-      if (this.current) {
-        const f = await this.current;
+      if (this.current.length > 0) {
+        const f = await this.current[this.current.length - 1];
         failure ??= f;
         continue;
       }
@@ -106,13 +123,16 @@ export class CommitQueue {
   }
 
   private kick(): void {
-    if (this.current || this.queue.length === 0) return;
-    // In queue order: what is left is appended next, before anything queued later.
-    const batch = this.queue.splice(0, nextBatch(this.queue));
-    this.current = this.append(batch).finally(() => {
-      this.current = undefined;
-      if (this.queue.length > 0) this.schedule();
-    });
+    while (this.current.length < this.depth && this.queue.length > 0) {
+      // In queue order: what is left is appended next, before anything queued later.
+      const halve = this.depth > 1 && this.current.length === 0;
+      const batch = this.queue.splice(0, nextBatch(this.queue, halve));
+      const p: Promise<unknown> = this.append(batch).finally(() => {
+        this.current.splice(this.current.indexOf(p), 1);
+        if (this.queue.length > 0) this.schedule();
+      });
+      this.current.push(p);
+    }
   }
 
   private async append(batch: Pending[]): Promise<unknown> {
@@ -122,7 +142,7 @@ export class CommitQueue {
     try {
       stored = await this.log.commit(
         batch.map((b) => b.event),
-        { crash: 'after-append-before-send', lease: this.lease },
+        { crash: 'after-append-before-send', lease: this.lease, pipeline: true },
       );
       for (const b of batch) b.resolve();
     } catch (err) {

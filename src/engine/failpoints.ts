@@ -13,6 +13,7 @@ export const CRASH_POINTS = [
   'in-retry-wait',
   'before-reconcile',
   'after-notify-decided',
+  'after-pipelined-send',
 ] as const;
 
 export type CrashPoint = (typeof CRASH_POINTS)[number];

@@ -1,5 +1,5 @@
 // Crash points on PostgreSQL: PHASED_CRASH_AT kills `phased run --db postgres://…` with SIGKILL inside a snapshot's
-// write, between an append and its effects, and after a unit's start; `phased resume` must end with the warehouse
+// write, between an append and its effects, after a unit's start, and with two appends in flight; `phased resume` must end with the warehouse
 // of an uninterrupted run, a gapless log that verifies, each unit succeeded once, and the same final state.
 // Also: killed while its append waits at the server, so that append commits after the process is gone.
 import { join } from 'node:path';
@@ -77,6 +77,9 @@ const cases: { point: string; n: number }[] = [
   { point: 'during-snapshot', n: 2 },
   { point: 'after-append-before-send', n: 30 },
   { point: 'after-unit-started', n: 25 },
+  // A batch on the wire while the one before it is still on the server (the driver pipelines a run's appends).
+  { point: 'after-pipelined-send', n: 5 },
+  { point: 'after-pipelined-send', n: 20 },
 ];
 
 describe('crash at named points on PostgreSQL, then resume', () => {

@@ -43,6 +43,18 @@ describe('nextBatch', () => {
     expect(nextBatch(queue(SPLIT_EVENTS / 2, 10_000))).toBe(SPLIT_EVENTS);
     expect(nextBatch(queue(1, 10_000))).toBe(2);
   });
+  it('with two appends free to fly, cuts a queue of short units after half its UNIT_STARTED', () => {
+    // Interleaved results and starts: 16 pairs, cut after the 8th start.
+    expect(nextBatch(queue(16, 0), true)).toBe(16);
+    // All results first, then the starts: every result and half the starts go first.
+    const grouped = [...queue(16, 0)].sort((a, b) => (a.event.type < b.event.type ? 1 : -1));
+    expect(grouped.slice(0, 16).every((p) => p.event.type === 'UNIT_SUCCEEDED')).toBe(true);
+    expect(nextBatch(grouped, true)).toBe(24);
+    // Fewer than two starts, or long units' results: as without the cut.
+    const one = [...queue(8, 0).filter((p) => p.event.type === 'UNIT_SUCCEEDED'), ...pair(9, 0)];
+    expect(nextBatch(one, true)).toBe(one.length);
+    expect(nextBatch(queue(8, LONG_UNIT_MS), true)).toBe(SPLIT_EVENTS);
+  });
 });
 
 describe('CommitQueue', () => {

@@ -19,7 +19,7 @@ function load(spec: string) {
 }
 
 describe('crash switch', () => {
-  it('names the eight documented points', () => {
+  it('names the nine documented points', () => {
     expect([...CRASH_POINTS]).toEqual([
       'after-unit-started',
       'after-warehouse-commit',
@@ -29,6 +29,7 @@ describe('crash switch', () => {
       'in-retry-wait',
       'before-reconcile',
       'after-notify-decided',
+      'after-pipelined-send',
     ]);
   });
 
