@@ -11,7 +11,8 @@
 // pg_store_units_per_s_c16: those units on 16 runs at once through one store (its pool).
 // pg_units_per_s_c16: the driver's no-op units at concurrency 16 on this store; pg_batch_floor_units_per_s the
 // bare appends of 16 units' batches sent one at a time, as the driver sends a run's; pg_c16_floor_ratio divides
-// them (proposed ≥ 0.75).
+// them (proposed ≥ 0.75). pg_pipelined_floor_units_per_s: bare batches of 8 units, two in flight on one pipelined
+// connection, the most a driver at 16 could gain by keeping two appends of a run in flight.
 
 import pg from 'pg';
 import type { EventStore } from '../../store/api.js';
@@ -104,6 +105,7 @@ export function pgScenario(drive: DriveUnits): Scenario {
       'pg_store_unit_us',
       'pg_store_units_per_s_c16',
       'pg_batch_floor_units_per_s',
+      'pg_pipelined_floor_units_per_s',
       'pg_units_per_s_c16',
       'pg_c16_floor_ratio',
     ],
@@ -148,9 +150,12 @@ export function pgScenario(drive: DriveUnits): Scenario {
         // The driver at 16 against bare batches of 16 units' appends (32 events), sent one at a time as it sends them.
         const drivenC16: number[] = [];
         const batchFloor: number[] = [];
+        const pipelinedFloor: number[] = [];
         for (let i = 0; i < ctx.runs; i++) {
           const floorUs = await pgAppendFloorUs(url, `${tag}_bfloor_${++k}`, Math.ceil(n / 4), 16);
           batchFloor.push((16 * 1_000_000) / floorUs);
+          const halfUs = await pgAppendFloorUs(url, `${tag}_pfloor_${++k}`, Math.ceil(n / 2), 8, 2);
+          pipelinedFloor.push((8 * 1_000_000) / halfUs);
           drivenC16.push(1_000_000 / (await drive(make, n * 4, 16)));
         }
         return [
@@ -210,6 +215,13 @@ export function pgScenario(drive: DriveUnits): Scenario {
             stats(batchFloor),
             undefined,
             `${Math.ceil(n / 4)} bare append_events calls of 16 units each (32 events), one at a time`,
+          ),
+          result(
+            'pg_pipelined_floor_units_per_s',
+            'units/s',
+            stats(pipelinedFloor),
+            undefined,
+            `${Math.ceil(n / 2)} bare calls of 8 units each, two in flight on one pipelined connection`,
           ),
           result(
             'pg_units_per_s_c16',

@@ -2,7 +2,9 @@
 // moved under the lease's check, in one transaction), or of a batch of `width` units, sent as the schema's
 // append_events statement from a bare pg client, prepared, with hand-built parameters: no machine, no driver, no
 // hashing, no phased client code. pg_unit_contract_ratio divides the driver's unit by it; pg_append_floor_ratio
-// divides it by a raw commit; pg_batch_floor_units_per_s is what one run's batches of 16 give sent one at a time.
+// divides it by a raw commit; pg_batch_floor_units_per_s is what one run's batches of 16 give sent one at a time,
+// pg_pipelined_floor_units_per_s what batches of 8 give with two in flight on one pipelined connection (a wave of 16
+// split in two, each half's units running while the other half's append is on the server).
 
 import pg from 'pg';
 import type { LeaseToken } from '../../store/api.js';
@@ -16,14 +18,16 @@ const APPEND = 'SELECT append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $1
 const fakeHash = (seq: number) => seq.toString(16).padStart(64, '0');
 
 /**
- * The parameters of append `b` when `width` units run at once: the units of batch b-1 succeeded, those of batch b
- * started (at concurrency 1, one unit's append: two events, two units).
+ * The parameters of append `b` when `width` units run at once in each of `depth` cohorts: the units of the cohort's
+ * previous batch (b - depth) succeeded, those of batch b started (at concurrency 1, one unit's append: two events,
+ * two units).
  */
 function unitAppend(
   runId: string,
   seq: number,
   b: number,
   width: number,
+  depth: number,
   lease: [string, number],
 ): unknown[] {
   const events: Record<string, string>[] = [];
@@ -54,7 +58,7 @@ function unitAppend(
     });
   };
   for (let j = 0; j < width; j++) {
-    const partition = `p${b - 1}_${j}`;
+    const partition = `p${b - depth}_${j}`;
     add('UNIT_SUCCEEDED', partition, { step: 'load', partition, attempt: 1, rows: 5, ms: 0 });
   }
   for (let j = 0; j < width; j++) {
@@ -103,27 +107,44 @@ async function floorRun(url: string, schema: string, runId: string, owner: strin
 
 /**
  * µs per append of `n` appends in a row, each for `width` units, on one run in a new `schema`, sent from a client
- * of its own (the store that sets the run up is closed before timing).
+ * of its own (the store that sets the run up is closed before timing). With `depth` 2 the client pipelines (pg's
+ * `pipeline: true`): the next append is sent while the one before it is on the server, each one's expected seq the
+ * head the one before it leaves.
  */
-export async function pgAppendFloorUs(url: string, schema: string, n: number, width = 1): Promise<number> {
+export async function pgAppendFloorUs(
+  url: string,
+  schema: string,
+  n: number,
+  width = 1,
+  depth = 1,
+): Promise<number> {
   const runId = 'floor';
   const owner = 'bench-floor';
   const lease = await floorRun(url, schema, runId, owner);
-  const c = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+  const c = new pg.Client({
+    connectionString: url,
+    options: `-c search_path=${schema}`,
+    pipeline: depth > 1,
+  });
   await c.connect();
   try {
     let seq = 0;
-    const append = async (b: number) => {
-      await c.query({
-        name: 'floor_append',
-        text: APPEND,
-        values: unitAppend(runId, seq, b, width, [owner, lease.epoch]),
-      });
+    const send = (b: number) => {
+      const values = unitAppend(runId, seq, b, width, depth, [owner, lease.epoch]);
       seq += 2 * width;
+      return c.query({ name: 'floor_append', text: APPEND, values });
     };
-    for (let i = 0; i < 20; i++) await append(i); // warm-up: the function's plans cached, the run's pages read
+    const appendAll = async (from: number, to: number) => {
+      const inFlight: Promise<unknown>[] = [];
+      for (let b = from; b < to; b++) {
+        if (inFlight.length >= depth) await inFlight.shift();
+        inFlight.push(send(b));
+      }
+      await Promise.all(inFlight);
+    };
+    await appendAll(0, 20); // warm-up: the function's plans cached, the run's pages read
     const t0 = performance.now();
-    for (let i = 20; i < n + 20; i++) await append(i);
+    await appendAll(20, n + 20);
     return ((performance.now() - t0) * 1000) / n;
   } finally {
     await c.end();
