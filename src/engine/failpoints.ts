@@ -50,3 +50,8 @@ export function failpoint(point: CrashPoint): void {
   passages++;
   if (passages === armed.at) process.kill(process.pid, 'SIGKILL');
 }
+
+/** Whether `point` is the one armed (to skip work done only to reach it). */
+export function armedFor(point: CrashPoint): boolean {
+  return armed?.point === point;
+}

@@ -17,7 +17,7 @@ import {
   runStatus,
 } from '../../machines/index.js';
 import type { EventStore, LeaseToken, NewEvent, RunRow, StoredEvent } from '../../store/index.js';
-import { type CrashPoint, failpoint } from './failpoints.js';
+import { armedFor, type CrashPoint, failpoint } from './failpoints.js';
 import { frozenPlanTampered } from './frozen-plan.js';
 import { type RebuildRefused, type RebuiltRun, rebuildRun } from './rebuild.js';
 import { runState } from './run-state.js';
@@ -223,7 +223,10 @@ export class RunLog {
       const a = await this.start(job);
       if (!a) return;
       // The crash window pipelining opens: this batch on the wire, the one before it not yet known durable.
-      if (this.inflight.length > 0) setImmediate(() => failpoint('after-pipelined-send'));
+      if (this.inflight.length > 0 && armedFor('after-pipelined-send')) {
+        // A turn later: the lane has written the statement to the socket by then.
+        setImmediate(() => failpoint('after-pipelined-send'));
+      }
       this.inflight.push(a);
       const handled = this.lastHandled.then(() =>
         a.appended.then(
