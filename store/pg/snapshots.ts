@@ -9,7 +9,11 @@ import type { Db } from './db.js';
 
 /**
  * One statement, so one round trip: the snapshot is written only if the log holds the event it is tied to (seq and
- * hash), and the run's snapshots are pruned to the newest SNAPSHOTS_KEPT, the new one included.
+ * hash), and the run's snapshots are pruned to the newest SNAPSHOTS_KEPT, the new one included. Its commit does
+ * not wait for the WAL to reach the disk (synchronous_commit off for this transaction alone): a snapshot is a cache
+ * of the log, the events it covers were committed (and flushed) before it, and the WAL is written in order, so a
+ * server crash can only lose the snapshot with its pruning, never keep it without its events. The driver's next
+ * append flushes it; meanwhile the appends do not queue behind its flush.
  */
 const SAVE_SQL = `WITH ins AS (
     INSERT INTO snapshots (run_id, seq, snapshot, hash, digest)
@@ -22,7 +26,7 @@ const SAVE_SQL = `WITH ins AS (
       SELECT min(seq) FROM (
         SELECT seq FROM (SELECT seq FROM snapshots WHERE run_id = $1 AND seq <> $2 UNION ALL SELECT $2::bigint) a
         ORDER BY seq DESC LIMIT ${SNAPSHOTS_KEPT}) s))
-  SELECT count(*)::int AS saved FROM ins`;
+  SELECT count(*)::int AS saved FROM ins CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS c`;
 
 export class PgSnapshots {
   constructor(
