@@ -1,11 +1,13 @@
 // The one way to rebuild a run: its frozen plan's machine, then the latest snapshot (or genesis) and the log's
 // events folded through a live actor. Resume, replay --verify and --at, the inspector replay and the console's
-// time travel all come here. It reads and folds; it never appends, and it reports problems rather than throwing.
+// time travel all come here. It reads and folds; it never appends, and it reports problems rather than throwing
+// (assertRebuilt turns one into the error resume raises).
 
 import type { InspectionEvent } from 'xstate';
 import {
   createRunMachine,
   eventFromRow,
+  PhasedError,
   type ResolvedPlan,
   RunCursor,
   type RunEvent,
@@ -14,7 +16,7 @@ import {
 } from '../../machines/index.js';
 import type { EventStore, RunRow, StoredEvent } from '../../store/index.js';
 import { JsonTextCache } from '../observe/json-text.js';
-import { frozenPlanProblem } from './frozen-plan.js';
+import { frozenPlanProblem, frozenPlanTampered } from './frozen-plan.js';
 
 /** The machine a run is driven by, built from its frozen plan (the runs row's plan_json). */
 export function machineForRun(run: Pick<RunRow, 'planJson'>): { plan: ResolvedPlan; machine: RunMachine } {
@@ -177,4 +179,29 @@ export async function rebuildRun(
     }
   }
   return out;
+}
+
+/** Throws LOG_TAMPERED with the words resume has always used for each kind of problem. */
+export function assertRebuilt(
+  runId: string,
+  r: RebuiltRun | RebuildRefused,
+  machineVersion: string,
+): RebuiltRun {
+  const p = r.problem;
+  if (!p) return r as RebuiltRun;
+  if (p.kind === 'plan') throw frozenPlanTampered(runId, p);
+  if (p.kind === 'chain') {
+    throw new PhasedError(
+      'LOG_TAMPERED',
+      `run ${runId}: the event log does not verify at seq ${p.seq} (${p.reason}). ` +
+        `Nothing was appended. Inspect it with \`phased replay ${runId} --verify\`; a tampered log cannot be resumed.`,
+      { details: { runId, seq: p.seq } },
+    );
+  }
+  throw new PhasedError(
+    'LOG_TAMPERED',
+    `run ${runId}: replaying the log does not reproduce its recorded states: ${p.reason}. ` +
+      `The log or the machine version (${machineVersion}) differs; run \`phased replay ${runId} --verify\`.`,
+    { details: { runId, seq: p.seq } },
+  );
 }

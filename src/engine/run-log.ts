@@ -18,8 +18,7 @@ import {
 } from '../../machines/index.js';
 import type { EventStore, LeaseToken, NewEvent, RunRow, StoredEvent } from '../../store/index.js';
 import { armedFor, type CrashPoint, failpoint } from './failpoints.js';
-import { frozenPlanTampered } from './frozen-plan.js';
-import { type RebuildRefused, type RebuiltRun, rebuildRun } from './rebuild.js';
+import { assertRebuilt, type RebuiltRun, rebuildRun } from './rebuild.js';
 import { runState } from './run-state.js';
 import { SnapshotSaver } from './snapshot-saver.js';
 
@@ -81,27 +80,6 @@ interface Attempt {
 const isConflict = (err: unknown): err is PhasedError =>
   err instanceof PhasedError && err.code === 'CONFLICT';
 
-/** Throws LOG_TAMPERED with the words resume has always used for each kind of problem. */
-function assertRebuilt(runId: string, r: RebuiltRun | RebuildRefused, machineVersion: string): RebuiltRun {
-  const p = r.problem;
-  if (!p) return r as RebuiltRun;
-  if (p.kind === 'plan') throw frozenPlanTampered(runId, p);
-  if (p.kind === 'chain') {
-    throw new PhasedError(
-      'LOG_TAMPERED',
-      `run ${runId}: the event log does not verify at seq ${p.seq} (${p.reason}). ` +
-        `Nothing was appended. Inspect it with \`phased replay ${runId} --verify\`; a tampered log cannot be resumed.`,
-      { details: { runId, seq: p.seq } },
-    );
-  }
-  throw new PhasedError(
-    'LOG_TAMPERED',
-    `run ${runId}: replaying the log does not reproduce its recorded states: ${p.reason}. ` +
-      `The log or the machine version (${machineVersion}) differs; run \`phased replay ${runId} --verify\`.`,
-    { details: { runId, seq: p.seq } },
-  );
-}
-
 export class RunLog {
   readonly plan: ResolvedPlan;
   readonly machine: RunMachine;
@@ -118,6 +96,8 @@ export class RunLog {
   private lastHandled: Promise<void> = Promise.resolve();
   /** Jobs whose append failed, in the order sent, waiting for recover(). */
   private readonly failed: { job: Job; err: unknown }[] = [];
+  /** The cursor moved through events that will never be appended (a decision's events failed to apply). */
+  private stale = false;
   private readonly snapshots: SnapshotSaver;
   /**
    * Events decided from each of this process's own events as it is applied (adaptive concurrency,
@@ -219,7 +199,7 @@ export class RunLog {
     try {
       const depth = job.opts.pipeline ? this.store.pipelineDepth : 1;
       while (this.inflight.length >= depth) await this.inflight[0].handled;
-      if (this.failed.length > 0) await this.recover();
+      if (this.failed.length > 0 || this.stale) await this.recover();
       const a = await this.start(job);
       if (!a) return;
       // The crash window pipelining opens: this batch on the wire, the one before it not yet known durable.
@@ -264,14 +244,20 @@ export class RunLog {
     const snaps: RunSnapshot[] = [];
     const out: NewEvent[] = [];
     const events = [...decided];
-    for (let i = 0; i < events.length; i++) {
-      const event = events[i];
-      const snap = this.cursor.apply(event);
-      snaps.push(snap);
-      out.push({ event, at, state: snap.value, status: runStatus(snap) });
-      // Right after their cause: the next event is decided on a state that includes them.
-      const seq = expected + out.length;
-      if (this.followUps) events.splice(i + 1, 0, ...this.followUps(event, snap, seq));
+    try {
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i];
+        const snap = this.cursor.apply(event);
+        snaps.push(snap);
+        out.push({ event, at, state: snap.value, status: runStatus(snap) });
+        // Right after their cause: the next event is decided on a state that includes them.
+        const seq = expected + out.length;
+        if (this.followUps) events.splice(i + 1, 0, ...this.followUps(event, snap, seq));
+      }
+    } catch (err) {
+      // Nothing is sent; the cursor is rebuilt before the next decision, once nothing is in flight.
+      this.stale = true;
+      throw err;
     }
     const last = expected + out.length;
     const every = this.store.snapshotEvery;
@@ -308,7 +294,7 @@ export class RunLog {
   /** Every append in flight handled, and the failed ones recovered. */
   private async settle(): Promise<void> {
     while (this.inflight.length > 0) await this.inflight[this.inflight.length - 1].handled;
-    if (this.failed.length > 0) await this.recover();
+    if (this.failed.length > 0 || this.stale) await this.recover();
   }
 
   /**
@@ -320,12 +306,13 @@ export class RunLog {
   private async recover(): Promise<void> {
     while (this.inflight.length > 0) await this.inflight[this.inflight.length - 1].handled;
     const failed = this.failed.splice(0);
-    if (failed.length === 0) return;
-    const first = failed[0];
+    if (failed.length === 0 && !this.stale) return;
     const refolded = await this.refold(this.seqNow).then(
       () => true,
       () => false,
     );
+    const first = failed[0];
+    if (!first) return;
     if (!refolded || !isConflict(first.err) || first.job.round >= MAX_ROUNDS) {
       for (const f of failed) f.job.reject(first.err);
       return;
@@ -351,7 +338,7 @@ export class RunLog {
         this.landed(a, stored);
         return undefined;
       } catch (err) {
-        if (a) await this.refold(a.expected).catch(() => undefined);
+        if (a || this.stale) await this.refold(a?.expected ?? this.seqNow).catch(() => undefined);
         if (!isConflict(err) || job.round >= MAX_ROUNDS) {
           job.reject(err);
           return err;
@@ -385,6 +372,7 @@ export class RunLog {
     if (!r.cursor) throw new PhasedError('INTERNAL', `run ${this.runId}: cannot rebuild at seq ${seq}`);
     this.cursor.stop();
     this.cursor = r.cursor;
+    this.stale = false;
     this.seqNow = seq;
     this.aheadSeq = seq;
     this.stateNow = undefined;

@@ -167,4 +167,40 @@ describe('the run log on a pipelining store', () => {
     expect(log.seq).toBe(head);
     expect(log.snapshot.context.steps.a.done).toBe(0);
   });
+
+  it('a decision whose events fail to apply is refused alone; the next is decided without them', async () => {
+    const { schema, runId, log } = await setUp();
+    const head = log.seq;
+    const blocker = await direct(schema);
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT 1 FROM run_heads WHERE run_id = $1 FOR UPDATE', [runId]);
+      const boom = new Error('follow-up failed');
+      log.followUps = (event) => {
+        if (event.type === 'UNIT_SUCCEEDED' && event.partition === PARTITIONS[1]) throw boom;
+        return [];
+      };
+      const first = log.commit([start(PARTITIONS[0]), succeed(PARTITIONS[0])], { pipeline: true });
+      // Its start applies, its success does not: the commit is refused while the first is still in flight.
+      const second = log.commit([start(PARTITIONS[1]), succeed(PARTITIONS[1])], { pipeline: true });
+      await expect(second).rejects.toBe(boom);
+      log.followUps = undefined;
+      let doneSeen = -1;
+      const third = log.commitWith(
+        (snap) => {
+          doneSeen = snap.context.steps.a.done;
+          return [start(PARTITIONS[2]), succeed(PARTITIONS[2])];
+        },
+        { pipeline: true },
+      );
+      await blocker.query('COMMIT');
+      expect((await first).map((e) => e.seq)).toEqual([head + 1, head + 2]);
+      expect((await third).map((e) => e.seq)).toEqual([head + 3, head + 4]);
+      // The third was decided on the first's events only, none of the refused second's.
+      expect(doneSeen).toBe(1);
+      expect(log.snapshot.context.steps.a.done).toBe(2);
+    } finally {
+      await blocker.end();
+    }
+  });
 });
