@@ -3,31 +3,17 @@
 // commits behind it round again, alone and in order, after folding what another writer appended; a lost lease is
 // every one's error. Real server, real store, real machine.
 import { describe, expect, it } from 'vitest';
-import { compactPartitions, PhasedError, type RunEvent } from '../../../machines/index.js';
-import { createRun, RunLog } from '../../../src/engine/index.js';
+import { PhasedError, type RunEvent } from '../../../machines/index.js';
+import { RunLog } from '../../../src/engine/index.js';
 import type { EventStore, StoredEvent } from '../../../store/index.js';
 import { dates } from '../../store/helpers.js';
-import { collect, usePg } from '../../store/pg/helpers.js';
-import { twoPhasePlan } from '../../support/plans.js';
+import { collect, directClient, usePg } from '../../store/pg/helpers.js';
+import { seedUnitRun } from '../../support/seed.js';
 
 const ctx = usePg({ fsync: false, own: true });
 const PARTITIONS = dates(3);
 
-async function seed(store: EventStore): Promise<string> {
-  const runId = await createRun(store, twoPhasePlan(), { runId: 'pipe' });
-  const log = await RunLog.open(store, runId);
-  const n = PARTITIONS.length;
-  const steps = [
-    { step: 'a', expected: n, present: 0, missing: n, toRun: compactPartitions(PARTITIONS) },
-    { step: 'b', expected: n, present: n, missing: 0, toRun: [] },
-  ];
-  await log.commit([
-    ...log.createdEvents(),
-    { type: 'PREREQS_PASSED', checks: [] },
-    { type: 'BASELINE_RECORDED', partitions: n, steps },
-  ]);
-  return runId;
-}
+const seed = (store: EventStore) => seedUnitRun(store, 'pipe', PARTITIONS);
 
 const start = (partition: string): RunEvent => ({
   type: 'UNIT_STARTED',
@@ -37,12 +23,7 @@ const start = (partition: string): RunEvent => ({
   reason: 'first',
 });
 
-async function direct(schema: string) {
-  const { default: pg } = await import('pg');
-  const c = new pg.Client({ connectionString: ctx.pg.url, options: `-c search_path=${schema}` });
-  await c.connect();
-  return c;
-}
+const direct = (schema: string) => directClient(ctx.pg.url, schema);
 
 async function setUp() {
   const schema = ctx.pg.schema();

@@ -6,11 +6,10 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compactPartitions } from '../../../machines/index.js';
-import { claimUnit, createRun, RunLog } from '../../../src/engine/index.js';
-import { type EventStore, openEventStore } from '../../../store/index.js';
+import { claimUnit, RunLog } from '../../../src/engine/index.js';
+import { openEventStore } from '../../../store/index.js';
 import { dates, removeTempDirs, tempDbFile } from '../../store/helpers.js';
-import { twoPhasePlan } from '../../support/plans.js';
+import { seedUnitRun } from '../../support/seed.js';
 
 afterAll(removeTempDirs);
 
@@ -69,24 +68,6 @@ function startChild(file: string, runId: string, partitions: string[]) {
   return { ready, done, go: () => child.stdin.end('go\n') };
 }
 
-async function seedRun(store: EventStore, partitions: string[]): Promise<string> {
-  const plan = twoPhasePlan();
-  const runId = await createRun(store, plan, { runId: 'race' });
-  const log = await RunLog.open(store, runId);
-  const n = partitions.length;
-  // Step a has every partition to run; step b has them all already.
-  const steps = [
-    { step: 'a', expected: n, present: 0, missing: n, toRun: compactPartitions(partitions) },
-    { step: 'b', expected: n, present: n, missing: 0, toRun: [] },
-  ];
-  await log.commit([
-    ...log.createdEvents(),
-    { type: 'PREREQS_PASSED', checks: [] },
-    { type: 'BASELINE_RECORDED', partitions: n, steps },
-  ]);
-  return runId;
-}
-
 describe('two writers on one run', () => {
   it('needs the compiled engine (built by the test global setup)', () => {
     expect(existsSync(new URL(ENGINE_JS))).toBe(true);
@@ -96,7 +77,7 @@ describe('two writers on one run', () => {
     const file = tempDbFile();
     const partitions = dates(120);
     const setup = await openEventStore(file);
-    const runId = await seedRun(setup, partitions);
+    const runId = await seedUnitRun(setup, 'race', partitions);
     const headBefore = (await setup.head(runId)).seq;
     await setup.close();
 

@@ -4,7 +4,7 @@
 // Each time: the append returns its events, and the log holds them exactly once.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ev, started } from '../helpers.js';
-import { collect, createRun, usePg } from './helpers.js';
+import { collect, createRun, directClient, lockWaiters, usePg } from './helpers.js';
 import { CuttingProxy } from './proxy.js';
 
 // A server of its own: this file counts lock waiters and terminates backends server-wide.
@@ -25,20 +25,8 @@ function viaProxy(): string {
   return u.toString();
 }
 
-async function direct(schema: string) {
-  const { default: pg } = await import('pg');
-  const c = new pg.Client({ connectionString: ctx.pg.url, options: `-c search_path=${schema}` });
-  await c.connect();
-  return c;
-}
-
-async function waiters(c: Awaited<ReturnType<typeof direct>>, n: number): Promise<void> {
-  for (;;) {
-    const r = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted');
-    if (r.rows[0].n >= n) return;
-    await new Promise((res) => setTimeout(res, 10));
-  }
-}
+const direct = (schema: string) => directClient(ctx.pg.url, schema);
+const waiters = lockWaiters;
 
 async function setUp() {
   const schema = ctx.pg.schema();

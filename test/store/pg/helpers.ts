@@ -1,6 +1,7 @@
 // Shared set-up for the PostgreSQL store tests: a real server (the suite's, or the file's own; test/support/pg.ts), a fresh
 // schema per store, every store closed after its test; async run and append helpers over the EventStore API.
 
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { EventStore } from '../../../store/api.js';
 import type { NewEvent, StoredEvent } from '../../../store/index.js';
@@ -54,4 +55,20 @@ export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const x of it) out.push(x);
   return out;
+}
+
+/** A plain client on `schema` of the server at `url`, outside any store (to hold locks, count waiters, kill backends). */
+export async function directClient(url: string, schema: string): Promise<pg.Client> {
+  const c = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+  await c.connect();
+  return c;
+}
+
+/** Resolves once `n` lock requests are waiting, server-wide. */
+export async function lockWaiters(c: pg.Client, n: number): Promise<void> {
+  for (;;) {
+    const r = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted');
+    if (r.rows[0].n >= n) return;
+    await new Promise((res) => setTimeout(res, 10));
+  }
 }

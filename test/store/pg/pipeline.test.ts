@@ -5,28 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import { PhasedError } from '../../../machines/index.js';
 import { ev, started } from '../helpers.js';
-import { collect, createRun, usePg } from './helpers.js';
+import { collect, createRun, directClient, lockWaiters, usePg } from './helpers.js';
 
 // A server of its own: this file counts lock waiters and terminates backends server-wide.
 const ctx = usePg({ fsync: false, own: true });
 
-async function direct(schema: string) {
-  const { default: pg } = await import('pg');
-  const c = new pg.Client({ connectionString: ctx.pg.url, options: `-c search_path=${schema}` });
-  await c.connect();
-  return c;
-}
-
+const direct = (schema: string) => directClient(ctx.pg.url, schema);
+const waiters = lockWaiters;
 type Direct = Awaited<ReturnType<typeof direct>>;
-
-/** Waits until `n` locks are waited for, server-wide. */
-async function waiters(c: Direct, n: number): Promise<void> {
-  for (;;) {
-    const r = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted');
-    if (r.rows[0].n >= n) return;
-    await new Promise((res) => setTimeout(res, 10));
-  }
-}
 
 /** Backends other than `c`'s that are running an append. */
 async function appendBackends(c: Direct): Promise<number> {
