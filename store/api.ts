@@ -98,8 +98,9 @@ export interface EventStore {
   readonly snapshotEvery: number;
   /**
    * How many of one run's appends a caller may keep in flight. Appends to a run are applied in the order they were
-   * called, so the next may expect the head the one before it will leave; it fails with CONFLICT when that one does
-   * not land. 1 where an append gains nothing from company (SQLite's completes before it returns).
+   * called, so the next may expect the head the one before it will leave; where this is above 1, it fails with
+   * CONFLICT when that one does not land. 1 where an append gains nothing from company (SQLite's is done before it
+   * returns): each append is judged alone against the head, and callers keep one in flight.
    */
   readonly pipelineDepth: number;
   readonly readonly: boolean;

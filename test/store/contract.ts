@@ -9,6 +9,7 @@ import { chainSuite } from './contract/chain.js';
 import { conflictSuite } from './contract/external.js';
 import { iterateSuite } from './contract/iterate.js';
 import { leaseSuite } from './contract/lease.js';
+import { pipelineSuite } from './contract/pipeline.js';
 import { projectionSuite } from './contract/projection.js';
 import { runsSuite } from './contract/runs.js';
 import { snapshotSuite } from './contract/snapshots.js';
@@ -50,6 +51,7 @@ export function describeStoreContract(name: string, open: OpenStore, tamper?: Ta
     runsSuite(ctx);
     appendSuite(ctx);
     conflictSuite(ctx);
+    pipelineSuite(ctx);
     chainSuite(ctx);
     projectionSuite(ctx);
     snapshotSuite(ctx);
