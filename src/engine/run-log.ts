@@ -217,6 +217,7 @@ export class RunLog {
           (err: unknown) => {
             this.inflight.shift();
             this.failed.push({ job, err });
+            // recover() settles every job it takes and does not throw.
             if (this.failed.length === 1) void this.exclusive(() => this.recover());
           },
         ),
@@ -317,13 +318,18 @@ export class RunLog {
       for (const f of failed) f.job.reject(first.err);
       return;
     }
-    first.job.opts.onConflict?.(first.err);
-    first.job.round++;
-    for (let i = 0; i < failed.length; i++) {
-      const err = await this.runAlone(failed[i].job);
-      if (err === undefined) continue;
-      for (const f of failed.slice(i + 1)) f.job.reject(err);
-      return;
+    try {
+      first.job.opts.onConflict?.(first.err);
+      first.job.round++;
+      for (let i = 0; i < failed.length; i++) {
+        const err = await this.runAlone(failed[i].job);
+        if (err === undefined) continue;
+        for (const f of failed.slice(i + 1)) f.job.reject(err);
+        return;
+      }
+    } catch (err) {
+      // A caller's onConflict threw: its commit fails with that, and so do those behind it (settled ones stay).
+      for (const f of failed) f.job.reject(err);
     }
   }
 

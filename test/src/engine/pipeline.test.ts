@@ -184,4 +184,30 @@ describe('the run log on a pipelining store', () => {
       await blocker.end();
     }
   });
+
+  it('a caller whose onConflict throws: the commits it held up fail with that, none hangs', async () => {
+    const { schema, store, runId, log } = await setUp();
+    const head = log.seq;
+    const other = await ctx.open({ schema });
+    await other.append(runId, head, [
+      {
+        event: { type: 'PAUSE_REQUESTED', by: 'someone' },
+        at: new Date().toISOString(),
+        state: log.snapshot.value,
+        status: 'running',
+      },
+    ]);
+    const refusal = new Error('no second round');
+    const onConflict = () => {
+      throw refusal;
+    };
+    const results = await Promise.allSettled([
+      log.commit([start(PARTITIONS[0])], { pipeline: true, onConflict }),
+      log.commit([start(PARTITIONS[1])], { pipeline: true }),
+    ]);
+    expect(results.map((r) => (r.status === 'rejected' ? r.reason : r.status))).toEqual([refusal, refusal]);
+    expect((await store.head(runId)).seq).toBe(head + 1);
+    // The log goes on from the folded head.
+    expect((await log.commit([start(PARTITIONS[2])])).map((e) => e.seq)).toEqual([head + 2]);
+  });
 });
