@@ -78,8 +78,11 @@ const cases: { point: string; n: number }[] = [
   { point: 'after-append-before-send', n: 30 },
   { point: 'after-unit-started', n: 25 },
   // A batch on the wire while the one before it is still on the server (the driver pipelines a run's appends).
-  { point: 'after-pipelined-send', n: 5 },
-  { point: 'after-pipelined-send', n: 20 },
+  // Counts every timing reaches: each of the five steps' first wave (3 starts queued at once) goes out either as
+  // two batches back to back (nothing in flight) or behind a batch in flight. Further passages depend on how units
+  // and appends overlap, which a loaded machine changes.
+  { point: 'after-pipelined-send', n: 1 },
+  { point: 'after-pipelined-send', n: 3 },
 ];
 
 describe('crash at named points on PostgreSQL, then resume', () => {
