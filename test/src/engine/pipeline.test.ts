@@ -41,6 +41,19 @@ const succeed = (partition: string): RunEvent => ({
   ms: 0,
 });
 
+/** Another writer (a second store on the schema) appends PAUSE_REQUESTED after the log's head: its head goes stale. */
+async function pauseFromElsewhere(schema: string, runId: string, log: RunLog): Promise<void> {
+  const other = await ctx.open({ schema });
+  await other.append(runId, log.seq, [
+    {
+      event: { type: 'PAUSE_REQUESTED', by: 'someone' },
+      at: new Date().toISOString(),
+      state: log.snapshot.value,
+      status: 'running',
+    },
+  ]);
+}
+
 const partitionsOf = (events: StoredEvent[]) =>
   events.filter((e) => e.type === 'UNIT_STARTED').map((e) => JSON.parse(e.data).partition as string);
 
@@ -92,15 +105,7 @@ describe('the run log on a pipelining store', () => {
   it('after another writer appends, both pipelined commits are decided again in order after its event', async () => {
     const { schema, store, runId, log } = await setUp();
     const head = log.seq;
-    const other = await ctx.open({ schema });
-    await other.append(runId, head, [
-      {
-        event: { type: 'PAUSE_REQUESTED', by: 'someone' },
-        at: new Date().toISOString(),
-        state: log.snapshot.value,
-        status: 'running',
-      },
-    ]);
+    await pauseFromElsewhere(schema, runId, log);
     const conflicts: string[] = [];
     const onConflict = (e: PhasedError) => conflicts.push(e.code);
     const decidedOn: boolean[] = [];
@@ -188,15 +193,7 @@ describe('the run log on a pipelining store', () => {
   it('a caller whose onConflict throws: the commits it held up fail with that, none hangs', async () => {
     const { schema, store, runId, log } = await setUp();
     const head = log.seq;
-    const other = await ctx.open({ schema });
-    await other.append(runId, head, [
-      {
-        event: { type: 'PAUSE_REQUESTED', by: 'someone' },
-        at: new Date().toISOString(),
-        state: log.snapshot.value,
-        status: 'running',
-      },
-    ]);
+    await pauseFromElsewhere(schema, runId, log);
     const refusal = new Error('no second round');
     const onConflict = () => {
       throw refusal;
