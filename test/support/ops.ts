@@ -32,8 +32,8 @@ export interface Child {
   exit: Promise<number | null>;
 }
 
-export function start(db: string, args: string[]): Child {
-  const proc = startCli(['--db', db, ...args], { env: ENV });
+export function start(db: string, args: string[], env: Record<string, string> = {}): Child {
+  const proc = startCli(['--db', db, ...args], { env: { ...ENV, ...env } });
   let out = '';
   let err = '';
   proc.stdout?.on('data', (d) => {

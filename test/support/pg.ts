@@ -22,6 +22,8 @@ export interface TestPg {
   sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<T[]>;
   /** Stops the server and starts it again on the same data directory and port (embedded servers only). */
   restart(): Promise<void>;
+  /** Immediate shutdown (a crash: no checkpoint), then a start that recovers (embedded servers only). */
+  crash(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startTestPg(opts: { fsync?: boolean; own?: boolean } = {})
       schema: schemaNamer(),
       sql: (text, values) => run(given, text, values),
       restart: () => Promise.reject(new Error('cannot restart the server PHASED_TEST_PG_URL names')),
+      crash: () => Promise.reject(new Error('cannot crash the server PHASED_TEST_PG_URL names')),
       stop: async () => {},
     };
   }
@@ -74,6 +77,7 @@ export async function startTestPg(opts: { fsync?: boolean; own?: boolean } = {})
     schema: schemaNamer(),
     sql: (text, values) => run(server.url, text, values),
     restart: () => server.restart(),
+    crash: () => server.crash(),
     stop: () => server.stop(),
   };
 }
