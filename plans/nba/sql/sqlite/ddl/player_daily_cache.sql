@@ -1,4 +1,4 @@
--- player_daily_cache: output table (one row per playing player per cache date), created when missing; indexed on cache_date.
+-- player_daily_cache: output table (one row per playing player per cache date), created when missing; indexed on (cache_date, player_id), the key ml_feature_store joins on.
 CREATE TABLE IF NOT EXISTS nba_precompute_player_daily_cache (
   cache_date TEXT,
   season TEXT,
@@ -18,4 +18,4 @@ CREATE TABLE IF NOT EXISTS nba_precompute_player_daily_cache (
   injury_status TEXT,
   source_run_id TEXT
 );
-CREATE INDEX IF NOT EXISTS ix_nba_precompute_player_daily_cache_cache_date ON nba_precompute_player_daily_cache (cache_date);
+CREATE INDEX IF NOT EXISTS ix_nba_precompute_player_daily_cache_cache_date_player_id ON nba_precompute_player_daily_cache (cache_date, player_id);

@@ -1,4 +1,4 @@
--- player_shot_zone_analysis: output table (one row per player per analysis date), created when missing; indexed on analysis_date.
+-- player_shot_zone_analysis: output table (one row per player per analysis date), created when missing; indexed on (analysis_date, player_id), the key phase 4 joins on.
 CREATE TABLE IF NOT EXISTS nba_precompute_player_shot_zone_analysis (
   analysis_date TEXT,
   season TEXT,
@@ -17,4 +17,4 @@ CREATE TABLE IF NOT EXISTS nba_precompute_player_shot_zone_analysis (
   primary_zone TEXT,
   source_run_id TEXT
 );
-CREATE INDEX IF NOT EXISTS ix_nba_precompute_player_shot_zone_analysis_analysis_date ON nba_precompute_player_shot_zone_analysis (analysis_date);
+CREATE INDEX IF NOT EXISTS ix_nba_precompute_player_shot_zone_analysis_analysis_date_player_id ON nba_precompute_player_shot_zone_analysis (analysis_date, player_id);

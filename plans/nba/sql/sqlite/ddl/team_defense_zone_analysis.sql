@@ -1,4 +1,4 @@
--- team_defense_zone_analysis: output table (one row per team per analysis date), created when missing; indexed on analysis_date.
+-- team_defense_zone_analysis: output table (one row per team per analysis date), created when missing; indexed on (analysis_date, team_abbr), the key phase 4 joins on.
 CREATE TABLE IF NOT EXISTS nba_precompute_team_defense_zone_analysis (
   analysis_date TEXT,
   season TEXT,
@@ -18,4 +18,4 @@ CREATE TABLE IF NOT EXISTS nba_precompute_team_defense_zone_analysis (
   weakest_zone TEXT,
   source_run_id TEXT
 );
-CREATE INDEX IF NOT EXISTS ix_nba_precompute_team_defense_zone_analysis_analysis_date ON nba_precompute_team_defense_zone_analysis (analysis_date);
+CREATE INDEX IF NOT EXISTS ix_nba_precompute_team_defense_zone_analysis_analysis_date_team_abbr ON nba_precompute_team_defense_zone_analysis (analysis_date, team_abbr);
