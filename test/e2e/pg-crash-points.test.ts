@@ -118,23 +118,32 @@ describe('crash at named points on PostgreSQL, then resume', () => {
       // Hold the run's head: the driver's next append waits on it inside its transaction.
       await blocker.query('BEGIN');
       await blocker.query(`SELECT 1 FROM run_heads WHERE run_id = 'x' FOR UPDATE`);
-      const waiting = `SELECT count(*)::int AS n FROM pg_stat_activity
-        WHERE wait_event_type = 'Lock' AND query LIKE '%append_events%' AND pid <> pg_backend_pid()`;
-      await waitFor(
-        async () => (await blocker.query<{ n: number }>(waiting)).rows[0].n === 1,
-        'an append to wait',
-      );
+      // Backends waiting for the lock the blocker holds (this server is shared with other test files, whose appends
+      // may wait on locks of their own): the run's append, and nothing else.
+      const blocked = `SELECT pid, query FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))`;
+      const appendPid = await waitFor(async () => {
+        const rows = (await blocker.query<{ pid: number; query: string }>(blocked)).rows;
+        const appends = rows.filter((r) => r.query.includes('append_events'));
+        if (appends.length > 1)
+          throw new Error(`${appends.length} appends wait on the run's head; one was expected`);
+        if (appends.length === 1) return appends[0].pid;
+        if (child.exitCode !== null || child.signalCode !== null) {
+          throw new Error(
+            `the run exited (${child.exitCode ?? child.signalCode}) before an append waited on its head`,
+          );
+        }
+        if ((await eventsOf(schema, 'x')).some((e) => e.type === 'RUN_SUCCEEDED')) {
+          throw new Error('the run ended before an append waited on its head');
+        }
+        return undefined;
+      }, 'an append to wait');
       child.kill('SIGKILL');
       expect((await exited(child)).signal).toBe('SIGKILL');
       const before = (await eventsOf(schema, 'x')).length;
       await blocker.query('COMMIT');
       // The orphaned backend goes on once the head is free: its append commits although its client is dead.
-      const busy = `SELECT count(*)::int AS n FROM pg_stat_activity
-        WHERE state <> 'idle' AND query LIKE '%append_events%' AND pid <> pg_backend_pid()`;
-      await waitFor(
-        async () => (await blocker.query<{ n: number }>(busy)).rows[0].n === 0,
-        'the append to end',
-      );
+      const busy = `SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state <> 'idle'`;
+      await waitFor(async () => (await blocker.query(busy, [appendPid])).rowCount === 0, 'the append to end');
       const after = await eventsOf(schema, 'x');
       expect(after.length).toBeGreaterThan(before);
       expect(after.some((e) => e.type === 'RUN_SUCCEEDED')).toBe(false);
