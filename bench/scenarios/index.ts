@@ -8,6 +8,7 @@ import { cliResume } from './cli-resume.js';
 import { concurrency } from './concurrency.js';
 import { demo } from './demo.js';
 import { makespan } from './makespan.js';
+import { nodeStart } from './node-start.js';
 import { pgStore } from './pg-store.js';
 import { rebuild } from './rebuild.js';
 import { resume } from './resume.js';
@@ -23,6 +24,7 @@ export const SCENARIOS: Scenario[] = [
   concurrency,
   makespan,
   rebuild,
+  nodeStart,
   resume,
   cliResume,
   pgStore,
@@ -41,6 +43,7 @@ export {
   concurrency,
   demo,
   makespan,
+  nodeStart,
   pgStore,
   rebuild,
   resume,
