@@ -1,4 +1,4 @@
-// Before the suite: builds the package once (its own `build` script: tsc, and whatever else it bundles), since
+// Before the suite: builds the package once (its own `build` script: esbuild's transpile, then the bundles), since
 // end-to-end tests spawn the compiled CLI as a user would, so a failed build fails the suite rather than leaving
 // the tests to run a stale dist/. Meanwhile it starts the suite's shared PostgreSQL server (test/support/pg.ts;
 // skipped when PHASED_TEST_PG_URL names one) and points PHASED_DEMO_CACHE at a fresh directory, so each demo

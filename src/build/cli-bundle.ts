@@ -111,7 +111,7 @@ const bytesOf = (r: { metafile?: { outputs: Record<string, { bytes: number }> } 
 export async function buildCliBundle(root = packageRoot()): Promise<{ file: string; bytes: number }> {
   const dist = join(root, 'dist');
   const entry = join(dist, 'cli', 'bin.js');
-  if (!existsSync(entry)) throw new Error(`${entry} is missing: run tsc first (npm run build)`);
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: transpile the sources first (npm run build)`);
   const out = join(dist, 'bin');
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });

@@ -1,5 +1,6 @@
 // Bundles the browser console (src/console/web) with esbuild into dist/console: index.html, console.js and
-// console.css, with no CDN or network use at run time. Run after tsc by `npm run build`; owns nothing else.
+// console.css, with no CDN or network use at run time. Run by `npm run build` once the sources are transpiled;
+// owns nothing else.
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
