@@ -2,10 +2,10 @@
 // It knows nothing of steps or gates; SqliteWarehouse turns requests into SQL jobs.
 
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { UnitError } from '../../machines/index.js';
 import type { WorkerInit, WorkerOp, WorkerOps, WorkerRequest, WorkerResponse } from './sqlite-protocol.js';
-import { findWorkerScript, takeSpareWorker, workerExecArgv, workerScriptCandidates } from './sqlite-spare.js';
+import { findWorkerScript, startWorker, takeSpareWorker, workerScriptCandidates } from './sqlite-spare.js';
 
 interface Pending {
   id: number;
@@ -126,7 +126,7 @@ export class WorkerPool {
   private spawn(): Slot {
     // A spare worker already booting (sqlite-spare.ts) is given its settings instead of starting a new one.
     const spare = takeSpareWorker(this.script);
-    const worker = spare ?? new Worker(this.script, { workerData: this.init, execArgv: workerExecArgv() });
+    const worker = spare ?? startWorker(this.script, { workerData: this.init });
     if (spare) spare.postMessage(this.init);
     const slot: Slot = { worker, ready: false };
     worker.unref();

@@ -5,7 +5,7 @@
 
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /**
  * The compiled worker module: the bundled one beside the CLI bundle (dist/bin/sqlite-worker.cjs), the compiled one
@@ -27,6 +27,20 @@ export function findWorkerScript(): URL | undefined {
 /** Workers inherit the parent's flags; --input-type (node -e scripts) would stop them from loading. */
 export function workerExecArgv(): string[] {
   return process.execArgv.filter((a) => !a.startsWith('--input-type'));
+}
+
+/**
+ * A SQLite worker thread running `script` with the parent's flags (workerExecArgv). Node refuses a worker some
+ * flags outright (V8's, such as `node --max-old-space-size=8192 phased …`, which already apply to the whole
+ * process); such a worker starts with none of the parent's flags instead of failing the command.
+ */
+export function startWorker(script: URL, options: Omit<WorkerOptions, 'execArgv'> = {}): Worker {
+  try {
+    return new Worker(script, { ...options, execArgv: workerExecArgv() });
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw err;
+    return new Worker(script, { ...options, execArgv: [] });
+  }
 }
 
 interface Spare {
@@ -52,7 +66,7 @@ export function startSpareWorker(): Worker | undefined {
   if (started) return started.worker;
   const script = findWorkerScript();
   if (!script) return undefined;
-  const worker = new Worker(script, { execArgv: workerExecArgv() });
+  const worker = startWorker(script);
   worker.unref();
   const gone = () => {
     if (current()?.worker === worker) set(undefined);
