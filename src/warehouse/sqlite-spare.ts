@@ -25,7 +25,7 @@ export function findWorkerScript(): URL | undefined {
 }
 
 /** Workers inherit the parent's flags; --input-type (node -e scripts) would stop them from loading. */
-export function workerExecArgv(): string[] {
+function workerExecArgv(): string[] {
   return process.execArgv.filter((a) => !a.startsWith('--input-type'));
 }
 
