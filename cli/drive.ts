@@ -142,7 +142,12 @@ async function drive(
     reportProgress(driver.events$, sink, 3000, Date.now, store);
   }
   try {
-    const result = await driver.run().finally(() => bars?.stop());
+    const result = await driver
+      .run()
+      .catch((err) => {
+        throw stoppedBy(err, runId, resumeHint);
+      })
+      .finally(() => bars?.stop());
     if (o.summary !== false && !o.quiet) {
       print(
         await formatRunSummary(driver.log, {
@@ -162,6 +167,16 @@ async function drive(
     await web?.close();
     logger.flush();
   }
+}
+
+/** A drive stopped by a failure one can fix and go on from (a full disk, a server away): say how to go on. */
+function stoppedBy(err: unknown, runId: string, resumeHint: string): unknown {
+  if (!(err instanceof PhasedError) || !err.retryable) return err;
+  return new PhasedError(
+    err.code,
+    `${err.message}\nrun ${runId} stopped there; once that is fixed, resume it with \`${resumeHint}\``,
+    { retryable: true, cause: err, ...(err.details ? { details: err.details } : {}) },
+  );
 }
 
 async function startBridge(port: string | boolean): Promise<InspectorBridge> {

@@ -11,6 +11,7 @@ import { UnitsProjection } from './projection.js';
 import { Reader } from './read.js';
 import { Runs } from './runs.js';
 import { Snapshots } from './snapshots.js';
+import { storageError } from './sqlite-errors.js';
 import type {
   ChainReport,
   FailureGroup,
@@ -68,8 +69,7 @@ export class SqliteStore {
   }
 
   createRun(r: NewRun): void {
-    this.writable('create a run');
-    this.runsOps.create(r);
+    this.write('create a run', () => this.runsOps.create(r));
   }
 
   /** Replace the run's frozen plan and append `events` (PLAN_CHANGE_ACCEPTED) in one transaction, as append does. */
@@ -81,13 +81,14 @@ export class SqliteStore {
     events: NewEvent[],
     lease?: LeaseToken,
   ): StoredEvent[] {
-    this.writable("change a run's plan");
-    const out = this.db
-      .transaction(() => {
-        this.runsOps.replacePlan(runId, planJson, planHash);
-        return this.appender.append(runId, expectedSeq, events, lease);
-      })
-      .immediate();
+    const out = this.write("change a run's plan", () =>
+      this.db
+        .transaction(() => {
+          this.runsOps.replacePlan(runId, planJson, planHash);
+          return this.appender.append(runId, expectedSeq, events, lease);
+        })
+        .immediate(),
+    );
     this.checkpointer?.committed(out.length);
     return out;
   }
@@ -114,8 +115,7 @@ export class SqliteStore {
    * when `lease` no longer holds the run. The store makes no callback: the caller decided the events beforehand.
    */
   append(runId: string, expectedSeq: number, events: NewEvent[], lease?: LeaseToken): StoredEvent[] {
-    this.writable('append events');
-    const out = this.appender.append(runId, expectedSeq, events, lease);
+    const out = this.write('append events', () => this.appender.append(runId, expectedSeq, events, lease));
     this.checkpointer?.committed(out.length);
     return out;
   }
@@ -135,8 +135,7 @@ export class SqliteStore {
   }
 
   saveSnapshot(runId: string, seq: number, snapshot: unknown, opts?: { beforeCommit?: () => void }): void {
-    this.writable('save a snapshot');
-    this.snapshots.save(runId, seq, snapshot, opts);
+    this.write('save a snapshot', () => this.snapshots.save(runId, seq, snapshot, opts));
   }
 
   /** Throws LOG_TAMPERED when the snapshot or the log under it was altered. */
@@ -163,8 +162,7 @@ export class SqliteStore {
   }
 
   rebuildProjection(runId: string): void {
-    this.writable('rebuild the units projection');
-    this.projection.rebuild(runId);
+    this.write('rebuild the units projection', () => this.projection.rebuild(runId));
   }
 
   verifyChain(runId: string, opts?: VerifyOptions): ChainReport {
@@ -182,8 +180,7 @@ export class SqliteStore {
     ttlMs: number,
     opts: { canSteal?: (currentOwner: string, expiresAt: string) => boolean } = {},
   ): LeaseResult {
-    this.writable('take a lease');
-    return this.leases.acquire(runId, owner, ttlMs, opts.canSteal);
+    return this.write('take a lease', () => this.leases.acquire(runId, owner, ttlMs, opts.canSteal));
   }
 
   /** Take the lease and get its fencing token (the epoch moves on with every acquisition). */
@@ -193,28 +190,23 @@ export class SqliteStore {
     ttlMs: number,
     canSteal?: (currentOwner: string, expiresAt: string) => boolean,
   ): LeaseGrant {
-    this.writable('take a lease');
-    return this.leases.acquireToken(runId, owner, ttlMs, canSteal);
+    return this.write('take a lease', () => this.leases.acquireToken(runId, owner, ttlMs, canSteal));
   }
 
   renewLeaseToken(runId: string, lease: LeaseToken, ttlMs: number): boolean {
-    this.writable('renew a lease');
-    return this.leases.renewToken(runId, lease, ttlMs);
+    return this.write('renew a lease', () => this.leases.renewToken(runId, lease, ttlMs));
   }
 
   releaseLeaseToken(runId: string, lease: LeaseToken): void {
-    this.writable('release a lease');
-    this.leases.releaseToken(runId, lease);
+    this.write('release a lease', () => this.leases.releaseToken(runId, lease));
   }
 
   renewLease(runId: string, owner: string, ttlMs: number): boolean {
-    this.writable('renew a lease');
-    return this.leases.renew(runId, owner, ttlMs);
+    return this.write('renew a lease', () => this.leases.renew(runId, owner, ttlMs));
   }
 
   releaseLease(runId: string, owner: string): void {
-    this.writable('release a lease');
-    this.leases.release(runId, owner);
+    this.write('release a lease', () => this.leases.release(runId, owner));
   }
 
   /** PRAGMA data_version: changes when another connection committed to the file. */
@@ -228,9 +220,15 @@ export class SqliteStore {
     if (this.db.open) this.db.close();
   }
 
-  private writable(what: string): void {
+  /** Every write: refused on a read-only connection; a failure of the file or its disk told as such. */
+  private write<T>(what: string, fn: () => T): T {
     if (this.readonly) {
       throw new PhasedError('BAD_ARGUMENT', `cannot ${what}: ${this.file} was opened read-only`);
+    }
+    try {
+      return fn();
+    } catch (err) {
+      throw storageError(err, this.file, what);
     }
   }
 }
