@@ -11,15 +11,37 @@ function jsonLine(r: Result): string {
   return JSON.stringify({ ...r, value: Number.isFinite(r.value) ? r.value : null });
 }
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
+const USAGE = `usage: npm run bench -- [--quick] [--only ID,ID] [--runs N] [--readme FILE]
+  --quick         reduced sizes, well under a minute; no demo
+  --only ID,ID    these scenarios only (ids: ${SCENARIOS.map((s) => s.id).join(', ')})
+  --runs N        measured runs per figure (default 5; 3 with --quick)
+  --readme FILE   also write the results table into FILE (between its bench markers)
+`;
+
+function options() {
+  return parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
       only: { type: 'string' },
       runs: { type: 'string' },
       readme: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
     },
-  });
+  }).values;
+}
+
+async function main(): Promise<number> {
+  let values: ReturnType<typeof options>;
+  try {
+    values = options();
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   const quick = values.quick ?? false;
   const runs = values.runs ? Number(values.runs) : quick ? 3 : 5;
   if (!Number.isInteger(runs) || runs < 1) {
@@ -28,8 +50,11 @@ async function main(): Promise<number> {
   }
   const only = values.only?.split(',').map((s) => s.trim());
   const chosen = only ? SCENARIOS.filter((s) => only.includes(s.id)) : SCENARIOS;
-  if (only && chosen.length !== only.length) {
-    process.stderr.write(`--only: unknown scenario; known: ${SCENARIOS.map((s) => s.id).join(', ')}\n`);
+  const unknown = only?.filter((id) => !SCENARIOS.some((s) => s.id === id)) ?? [];
+  if (unknown.length > 0) {
+    process.stderr.write(
+      `--only: unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}\n`,
+    );
     return 2;
   }
   const startLoad = loadavg();

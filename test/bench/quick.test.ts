@@ -28,4 +28,22 @@ describe('bench --quick', () => {
     for (const s of SCENARIOS) for (const n of s.names) expect(names).toContain(n);
     expect(table).toContain('| scenario | median |');
   }, 300_000);
+
+  it('answers --help with its usage, and an unknown option or scenario with exit 2 and no stack trace', () => {
+    const bench = (...args: string[]) =>
+      spawnSync(process.execPath, ['dist/bench/run.js', ...args], { encoding: 'utf8', timeout: 30_000 });
+    const help = bench('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^usage: npm run bench -- .*--quick/);
+    for (const s of SCENARIOS) expect(help.stdout).toContain(s.id);
+    const bad = bench('--quik');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("Unknown option '--quik'");
+    expect(bad.stderr).toContain('usage: npm run bench');
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+    const unknown = bench('--only', 'rebuild,nope');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/^--only: unknown scenario nope; known: .*rebuild/);
+    expect(unknown.stdout).toBe('');
+  });
 });
