@@ -85,11 +85,19 @@ async function drive(
   inspector: InspectorBridge | undefined,
 ): Promise<number> {
   const stop = new AbortController();
+  const graceEnd = new AbortController();
   const resumeHint = commandHint('resume', runId, ...(g.db ? ['--db', g.db] : []));
   const onSignal = (sig: NodeJS.Signals) => {
-    if (stop.signal.aborted) return;
+    if (stop.signal.aborted) {
+      if (graceEnd.signal.aborted) return;
+      process.stderr.write(
+        `phased: ${sig} again: detaching now, without waiting for in-flight units (the resume looks them up or re-runs them)\n`,
+      );
+      graceEnd.abort();
+      return;
+    }
     process.stderr.write(
-      `phased: ${sig}: finishing in-flight units, then detaching (resume with \`${resumeHint}\`)\n`,
+      `phased: ${sig}: finishing in-flight units, then detaching; ${sig} again detaches now (resume with \`${resumeHint}\`)\n`,
     );
     stop.abort(sig);
   };
@@ -102,6 +110,7 @@ async function drive(
     store,
     runId,
     stop: stop.signal,
+    graceEnd: graceEnd.signal,
     logDir: logs,
     inspect: inspector?.inspect,
     warehouse: o.warehouse,

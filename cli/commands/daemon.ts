@@ -1,5 +1,6 @@
 // `phased daemon`: drive every unfinished run that no live process drives, pick up new ones, serve metrics.
 // SIGTERM/SIGINT: stop dispatching, let in-flight units finish, detach, exit 143/130; a restart resumes all.
+// A second signal ends the grace: every run detaches at once, leaving its in-flight units to the restart.
 import type { Command } from 'commander';
 import { Daemon, DEFAULT_HTTP, parseHttpAddress, serveHttp } from '../../src/daemon/index.js';
 import { type InspectorBridge, loadInspector } from '../../src/observe/index.js';
@@ -46,11 +47,13 @@ export function registerDaemon(program: Command): void {
           say(inspectorBanner(inspector));
         }
         let poke: (() => void) | undefined;
+        const graceEnd = new AbortController();
         const daemon = new Daemon({
           store,
           logDir: logDir(g),
           logLevel: g.logLevel,
           graceMs,
+          graceEnd: graceEnd.signal,
           inspect: inspector?.inspect,
           say,
           onAppend: () => poke?.(),
@@ -63,7 +66,18 @@ export function registerDaemon(program: Command): void {
           daemon.start();
           say(`started (pid ${process.pid}) on ${store.location}`);
         });
-        say(`${signal}: finishing in-flight units, then detaching ${daemon.runs().length} run(s)`);
+        say(
+          `${signal}: finishing in-flight units, then detaching ${daemon.runs().length} run(s) (a second signal detaches now)`,
+        );
+        const again = () => {
+          if (graceEnd.signal.aborted) return;
+          say(
+            'signal again: detaching now, without waiting for in-flight units (a restart looks them up or re-runs them)',
+          );
+          graceEnd.abort();
+        };
+        process.on('SIGINT', again);
+        process.on('SIGTERM', again);
         await daemon.stop(signal);
         await http?.close();
         await inspector?.close();

@@ -24,6 +24,8 @@ export interface DaemonOptions {
   /** How often to look for runs to drive (default 1000 ms). */
   tickMs?: number;
   graceMs?: number;
+  /** Aborted to end the grace early (a second signal): every run detaches without waiting for its units. */
+  graceEnd?: AbortSignal;
   inspect?: DriverOptions['inspect'];
   /** One line per thing the daemon does (stderr in the CLI). */
   say?: (line: string) => void;
@@ -152,6 +154,7 @@ export class Daemon {
       stop: stop.signal,
       logDir: this.opts.logDir,
       graceMs: this.opts.graceMs,
+      graceEnd: this.opts.graceEnd,
       resumePaused: false,
       attachReason: 'daemon',
       inspect: this.opts.inspect,

@@ -51,6 +51,11 @@ export interface DriverOptions {
   graceMs?: number;
   /** Aborted by the caller on SIGINT/SIGTERM; the reason becomes the detach reason. */
   stop?: AbortSignal;
+  /**
+   * Aborted to end the grace early (a second SIGINT/SIGTERM): detach without waiting for in-flight units, as when
+   * the grace runs out; a resume looks them up or runs them again.
+   */
+  graceEnd?: AbortSignal;
   /** How often to look for events other processes appended (pause, cancel, retry, approve). */
   pollMs?: number;
   version?: string;
@@ -373,7 +378,7 @@ export class Driver {
 
   private async drain(graceMs: number): Promise<void> {
     const all = Promise.allSettled([...this.inflight]);
-    await Promise.race([all, sleep(graceMs)]);
+    await Promise.race([all, sleep(graceMs, this.opts.graceEnd)]);
   }
 
   private async detach(result: DriveResult, reason: string): Promise<DriveResult> {
