@@ -69,7 +69,7 @@ export function registerRun(program: Command): void {
         if (!existsSync(file)) throw new PhasedError('PLAN_INVALID', `plan file ${file} does not exist`);
         const overrides = { start: o.start, end: o.end, refill: o.refill as 'missing' | 'all' | undefined };
         const { plan, sources } = loadPlanWithSources(file, overrides);
-        // A BigQuery plan's SQL must parse as GoogleSQL before anything runs or a run exists.
+        // The plan's SQL must parse (GoogleSQL, SQLite) before anything runs or a run exists.
         assertPlanSql(file, plan);
         if (o.dryRun) {
           const report = await planDryRun(plan);

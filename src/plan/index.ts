@@ -2,7 +2,7 @@
 // The resolved plan model itself lives in machines/plan.ts.
 export { describePlan } from './describe.js';
 export { diffPlans } from './diff.js';
-export { assertPlanSql, googleSqlSyntaxError, planSqlError } from './googlesql.js';
+export { googleSqlSyntaxError } from './googlesql.js';
 export type { PortablePlan } from './hash.js';
 export { canonicalJson, planHash, portablePlan } from './hash.js';
 export {
@@ -16,7 +16,9 @@ export {
 } from './json-schema.js';
 export type { CheckPlanResult } from './load.js';
 export { checkPlanFile, loadPlan, loadPlanWithSources } from './load.js';
+export { assertPlanSql, planSqlError } from './plan-sql.js';
 export type { PlanOverrides } from './rules.js';
 export { isCalendarDate } from './schema.js';
 export { type PlanSource, SourceRecorder, sourcesUnchanged } from './sources.js';
 export { isSqlPath } from './sql-ref.js';
+export { sqliteSyntaxError } from './sqlite-syntax.js';

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Dialect, PlanError, type ResolvedPlan } from '../../machines/index.js';
 import { describePlan } from './describe.js';
-import { planSqlError } from './googlesql.js';
 import { describeIssue, formatPath, fromZod, type Issue } from './issues.js';
+import { planSqlError } from './plan-sql.js';
 import { resolvePlan } from './resolve.js';
 import { type PlanOverrides, rangeIssues, structureIssues } from './rules.js';
 import { planSchema } from './schema.js';
@@ -86,7 +86,7 @@ export type CheckPlanResult =
 
 /**
  * loadPlan for the CLI's `check`: the plan and its summary, or the PlanError (other errors propagate).
- * A BigQuery plan's SQL must also parse as GoogleSQL.
+ * The plan's SQL must also parse in its warehouse's dialect (GoogleSQL, SQLite).
  */
 export function checkPlanFile(file: string, overrides: PlanOverrides = {}): CheckPlanResult {
   try {
