@@ -3,19 +3,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeCommandProject } from '../support/bq-command-project.js';
-import { exited, readEvents, runCli, startCli, tempDir, waitFor } from '../support/cli.js';
+import { alive, exited, readEvents, runCli, startCli, tempDir, waitFor } from '../support/cli.js';
 import { checkExactlyOnce } from '../support/log-checks.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // A zombie waiting for init to reap it is not alive.
-  const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
-  return !/\) Z /.test(stat);
-}
 
 describe('command step orphaned by kill -9', () => {
   const orphans: number[] = [];

@@ -7,21 +7,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CommandProject, makeCommandProject } from '../support/bq-command-project.js';
-import { readEvents, runCli, tempDir } from '../support/cli.js';
+import { alive, readEvents, runCli, tempDir } from '../support/cli.js';
 import { checkExactlyOnce } from '../support/log-checks.js';
 import { type Child, start, waitFor } from '../support/ops.js';
 
 const orphans: number[] = [];
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
-  return !/\) Z /.test(stat);
-}
 
 afterEach(() => {
   for (const pid of orphans.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');

@@ -1,6 +1,6 @@
 // Every BigQuery SQL text phased ships or generates parses with a GoogleSQL grammar, and a BigQuery plan
 // whose SQL does not parse is refused by the loader's check, naming the field, file and line.
-import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ResolvedPlan } from '../../../machines/index.js';
@@ -8,22 +8,11 @@ import { notNullSql } from '../../../src/gates/index.js';
 import { checkPlanFile, googleSqlSyntaxError, loadPlan, planSqlError } from '../../../src/plan/index.js';
 import { coverageSql, resolveTable } from '../../../src/warehouse/index.js';
 import { PROJECT_ROOT } from '../../support/synthetic.js';
-import { copyFixture, editPlan, tempDir } from './helpers.js';
-
-/** Every .sql file under `dir` whose path has a `bigquery` folder. */
-function bigquerySqlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) out.push(...bigquerySqlFiles(full));
-    else if (name.endsWith('.sql') && full.split(path.sep).includes('bigquery')) out.push(full);
-  }
-  return out;
-}
+import { copyFixture, editPlan, sqlFilesOf, tempDir } from './helpers.js';
 
 const SHIPPED = [
-  ...bigquerySqlFiles(path.join(PROJECT_ROOT, 'plans')),
-  ...bigquerySqlFiles(path.join(PROJECT_ROOT, 'test', 'fixtures')),
+  ...sqlFilesOf(path.join(PROJECT_ROOT, 'plans'), 'bigquery'),
+  ...sqlFilesOf(path.join(PROJECT_ROOT, 'test', 'fixtures'), 'bigquery'),
 ].map((f) => path.relative(PROJECT_ROOT, f));
 
 const spec = { kind: 'bigquery' as const, projectId: 'nba-props-platform', location: 'US', dataset: 'an' };

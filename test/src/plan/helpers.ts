@@ -1,7 +1,7 @@
 // Test helpers for the plan loader: copy the fixture plan into a temp folder, edit its YAML, catch PlanErrors.
 // The plans are real files on disk, loaded through the public loader.
 
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,4 +53,15 @@ export function issueAt(err: PlanError, path: string): { path: string; message: 
   const issue = err.issues.find((i) => i.path === path);
   expect(issue, `no issue at ${path}; issues: ${JSON.stringify(err.issues, null, 2)}`).toBeDefined();
   return issue!;
+}
+
+/** Every .sql file under `dir` whose path has a folder named `dialect` (sql/sqlite/…, sql/bigquery/…). */
+export function sqlFilesOf(dir: string, dialect: 'sqlite' | 'bigquery'): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) out.push(...sqlFilesOf(full, dialect));
+    else if (name.endsWith('.sql') && full.split(path.sep).includes(dialect)) out.push(full);
+  }
+  return out;
 }

@@ -1,28 +1,17 @@
 // A SQLite plan's SQL is compiled by SQLite itself before a run exists: every SQLite text phased ships parses;
 // multi-statement DDL (a trigger's body included), strings and comments holding `;`, and names an empty database
 // lacks are not syntax errors; the parser's own errors are refused, naming the field, file and line.
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkPlanFile, loadPlan, planSqlError, sqliteSyntaxError } from '../../../src/plan/index.js';
 import { PROJECT_ROOT } from '../../support/synthetic.js';
-import { copyFixture, editPlan } from './helpers.js';
-
-/** Every .sql file under `dir` whose path has a `sqlite` folder. */
-function sqliteSqlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) out.push(...sqliteSqlFiles(full));
-    else if (name.endsWith('.sql') && full.split(path.sep).includes('sqlite')) out.push(full);
-  }
-  return out;
-}
+import { copyFixture, editPlan, sqlFilesOf } from './helpers.js';
 
 describe('sqliteSyntaxError', () => {
   it('passes every SQLite SQL file phased ships (the NBA plan, the fixtures, the starter)', () => {
     const files = ['plans', 'test/fixtures', 'docs/examples'].flatMap((d) =>
-      sqliteSqlFiles(path.join(PROJECT_ROOT, d)),
+      sqlFilesOf(path.join(PROJECT_ROOT, d), 'sqlite'),
     );
     expect(files.length).toBeGreaterThan(20);
     for (const f of files) expect(sqliteSyntaxError(readFileSync(f, 'utf8')), f).toBeUndefined();
