@@ -141,7 +141,8 @@ export class WorkerPool {
       const p = slot.current;
       if (!p || p.id !== msg.id) return;
       slot.current = undefined;
-      worker.unref();
+      // An idle worker must not keep the process alive; one that close() waits for must (until it exits).
+      if (!this.closed) worker.unref();
       if (msg.ok) this.settle(p, undefined, msg.result);
       else this.settle(p, new UnitError(msg.error.code, msg.error.message, msg.error.retryable));
       this.pump();

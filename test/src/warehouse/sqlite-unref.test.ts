@@ -1,4 +1,5 @@
-// Idle workers never keep a process alive: a script that queries and forgets to close still exits.
+// Idle workers never keep a process alive: a script that queries and forgets to close still exits. Workers that
+// close() waits for do: a script whose close() is still waiting for its workers does not exit under it.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,4 +26,26 @@ it('exits on its own while the warehouse is still open', async () => {
     console.log(JSON.stringify(rows));`;
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 30_000 });
   expect(JSON.parse(stdout)).toEqual([{ n: 0 }]);
+});
+
+it('keeps the process alive until close() has waited for every worker, an answer still unread included', async () => {
+  dir = await mkdtemp(join(tmpdir(), 'phased-unref-'));
+  // The worker answers while this thread is blocked, so its answer is still unread when close() asks the worker
+  // to stop: reading it must not let the process exit before close() resolves (it once did, with exit code 0).
+  const script = `
+    const { openWarehouse } = await import(${JSON.stringify(dist)});
+    const wh = await openWarehouse({ kind: 'sqlite', path: ${JSON.stringify(join(dir, 'w.db'))} }, { create: true });
+    await wh.execute('CREATE TABLE t (x INTEGER)');
+    const q = wh.query('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000) SELECT COUNT(*) AS n FROM c');
+    const t = Date.now();
+    while (Date.now() - t < 1500) {}
+    await wh.close();
+    console.log(JSON.stringify({ closed: true, rows: await q }));
+    process.exitCode = 42;`;
+  const r = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 30_000 }).then(
+    (ok) => ({ code: 0, stdout: ok.stdout }),
+    (err: { code: number; stdout: string }) => ({ code: err.code, stdout: err.stdout }),
+  );
+  expect(r.code).toBe(42);
+  expect(JSON.parse(r.stdout)).toEqual({ closed: true, rows: [{ n: 100000 }] });
 });
