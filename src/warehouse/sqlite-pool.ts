@@ -97,6 +97,8 @@ export class WorkerPool {
   }
 
   private pump(): void {
+    // Once closed, nothing is dispatched, and no worker close() waits for may be unref'd.
+    if (this.closed) return;
     while (this.queue.length > 0) {
       let slot = this.slots.find((s) => s.ready && !s.current) ?? this.slots.find((s) => !s.current);
       if (!slot && this.slots.length < this.size) slot = this.spawn();
@@ -180,7 +182,7 @@ export class WorkerPool {
         ),
       );
     }
-    if (!this.closed) this.pump();
+    this.pump();
   }
 
   private abort(p: Pending): void {
