@@ -1,8 +1,10 @@
 // `phased init [DIR] [--warehouse sqlite|bigquery]`: write a commented starter plan and its sql/ files into
 // DIR. The templates are the plan reference's examples (docs/examples/<kind>), so there is one source of
-// truth; the editor schema line is rewritten for DIR. Nothing is written when any target already exists.
+// truth; the editor schema line is rewritten for DIR. Nothing is written when any target already exists. The
+// SQLite starter also gets its sample warehouse (sample-data.sql run into warehouse.db) unless one is there.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Command } from 'commander';
 import { packageRoot } from '../../src/demo/plan-dir.js';
 import { PLAN_JSON_SCHEMA_FILE } from '../../src/plan/json-schema.js';
@@ -45,6 +47,18 @@ function contents(template: string, file: string, target: string): string {
   return text.replace(SCHEMA_LINE, `# yaml-language-server: $schema=${schema}`);
 }
 
+/** The SQLite starter's sample warehouse: `sample` (its SQL) run into `file`, unless that file exists. */
+function sampleWarehouse(file: string, sample: string): 'created' | 'kept' {
+  if (existsSync(file)) return 'kept';
+  const db = new Database(file);
+  try {
+    db.exec(readFileSync(sample, 'utf8'));
+  } finally {
+    db.close();
+  }
+  return 'created';
+}
+
 /** A path as the user would type it: relative when under the current folder, absolute otherwise. */
 function display(p: string): string {
   const rel = relative(process.cwd(), p);
@@ -83,12 +97,26 @@ export function registerInit(program: Command): void {
             throw badArgument(`init cannot write ${display(out)}: ${code}`);
           }
         }
+        const sample =
+          kind === 'sqlite'
+            ? sampleWarehouse(join(target, 'warehouse.db'), join(target, 'sample-data.sql'))
+            : undefined;
         if (globals(cmd).json) {
-          printJson({ ok: true, warehouse: kind, dir: target, files });
+          printJson({
+            ok: true,
+            warehouse: kind,
+            dir: target,
+            files,
+            ...(sample ? { sampleWarehouse: sample } : {}),
+          });
           return 0;
         }
         const plan = display(join(target, 'plan.yaml'));
         print(`wrote a ${kind} starter plan to ${target}:\n${files.map((f) => `  ${f}`).join('\n')}`);
+        if (sample === 'created')
+          print('  warehouse.db (the sample warehouse: the orders of sample-data.sql)');
+        if (sample === 'kept')
+          print('warehouse.db was there already: left as it is (the sample data is not in it)');
         print(`next: phased check ${plan}   (the format: docs/plans.md in the phased package)`);
         return 0;
       }),

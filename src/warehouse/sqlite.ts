@@ -145,6 +145,6 @@ function jobOf(unit: UnitRef): MaterializeJob {
 export function missingWarehouseFile(path: string): PhasedError {
   return new PhasedError(
     'BAD_ARGUMENT',
-    `warehouse file ${path} does not exist; fix warehouse.path in the plan or create it (e.g. \`phased demo --init-only\`)`,
+    `warehouse file ${path} does not exist; fix warehouse.path in the plan, or create the database there (\`phased init\` writes a starter plan with a sample one; \`phased demo --init-only\`, the demo's)`,
   );
 }

@@ -88,21 +88,18 @@ describe('the plan reference examples', () => {
 });
 
 describe('phased init', () => {
-  it('writes a SQLite starter that passes check and runs on its sample data', async () => {
+  it('writes a SQLite starter with its sample warehouse, which passes check and runs as it stands', async () => {
     const dir = join(tempDir(), 'new-plan');
     const r = await phased(['init', dir]);
     expect(r.code, r.stderr).toBe(0);
-    expect(snapshotNames(dir)).toEqual(snapshotNames(join(EXAMPLES, 'sqlite')));
+    expect(snapshotNames(dir)).toEqual([...snapshotNames(join(EXAMPLES, 'sqlite')), 'warehouse.db'].sort());
+    expect(r.stdout).toContain('warehouse.db (the sample warehouse: the orders of sample-data.sql)');
     const check = await phased(['check', join(dir, 'plan.yaml')]);
     expect(check.code, check.stderr).toBe(0);
     // The schema line points at the package's schema from the new folder.
     const first = readFileSync(join(dir, 'plan.yaml'), 'utf8').split('\n')[0];
     const schema = /\$schema=(.+)$/.exec(first)?.[1] ?? '';
     expect(resolve(dir, schema)).toBe(join(PROJECT_ROOT, 'docs/plan.schema.json'));
-    // As the plan's comment says: create the warehouse from sample-data.sql (what `sqlite3 warehouse.db <` does).
-    const wh = new Database(join(dir, 'warehouse.db'));
-    wh.exec(readFileSync(join(dir, 'sample-data.sql'), 'utf8'));
-    wh.close();
     const run = await phased([
       '--db',
       join(dir, 'phased.db'),
@@ -132,6 +129,25 @@ describe('phased init', () => {
       ['2024-01-06', 103, 1, 5, 'starter'],
       ['2024-01-07', 104, 1, 33.3, 'starter'],
     ]);
+  });
+
+  it('leaves a warehouse.db that is there already as it is, and says so', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'warehouse.db'), 'not mine to touch\n');
+    const before = snapshot(dir)['warehouse.db'];
+    const r = await phased(['--json', 'init', '.'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, warehouse: 'sqlite', sampleWarehouse: 'kept' });
+    expect(snapshot(dir)['warehouse.db']).toBe(before);
+    const text = await phased(['init', 'p'], dir);
+    expect(text.stdout).toContain('  warehouse.db (the sample warehouse');
+    mkdirSync(join(dir, 'p2'));
+    writeFileSync(join(dir, 'p2', 'warehouse.db'), 'x');
+    const kept = await phased(['init', 'p2'], dir);
+    expect(kept.stdout).toContain(
+      'warehouse.db was there already: left as it is (the sample data is not in it)',
+    );
+    expect(readFileSync(join(dir, 'p2', 'warehouse.db'), 'utf8')).toBe('x');
   });
 
   it('writes a BigQuery starter into the current folder by default, and it passes check', async () => {

@@ -1,4 +1,4 @@
--- A small sample warehouse for this plan: `sqlite3 warehouse.db < sample-data.sql`.
+-- A small sample warehouse for this plan: `phased init` runs it into warehouse.db (as `sqlite3 warehouse.db < sample-data.sql` would).
 -- Running it again leaves the same rows.
 CREATE TABLE IF NOT EXISTS orders (
   order_id INTEGER PRIMARY KEY,
