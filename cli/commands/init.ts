@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import type { Command } from 'commander';
 import { packageRoot } from '../../src/demo/plan-dir.js';
 import { PLAN_JSON_SCHEMA_FILE } from '../../src/plan/json-schema.js';
+import { loadPlan } from '../../src/plan/load.js';
 import { action, badArgument, globals, print, printJson } from '../context.js';
 
 const KINDS = ['sqlite', 'bigquery'] as const;
@@ -47,16 +48,27 @@ function contents(template: string, file: string, target: string): string {
   return text.replace(SCHEMA_LINE, `# yaml-language-server: $schema=${schema}`);
 }
 
-/** The SQLite starter's sample warehouse: `sample` (its SQL) run into `file`, unless that file exists. */
-function sampleWarehouse(file: string, sample: string): 'created' | 'kept' {
-  if (existsSync(file)) return 'kept';
-  const db = new Database(file);
+/**
+ * The SQLite starter's sample warehouse: its sample-data.sql run into the file the written plan names, unless
+ * that file exists (a user's own warehouse is never touched).
+ */
+function sampleWarehouse(target: string): { file: string; outcome: 'created' | 'kept' } {
+  const wh = loadPlan(join(target, 'plan.yaml')).warehouse;
+  if (wh.kind !== 'sqlite') throw new Error(`the SQLite starter plan names a ${wh.kind} warehouse`);
+  const file = wh.path;
+  if (existsSync(file)) return { file, outcome: 'kept' };
   try {
-    db.exec(readFileSync(sample, 'utf8'));
-  } finally {
-    db.close();
+    const db = new Database(file);
+    try {
+      db.exec(readFileSync(join(target, 'sample-data.sql'), 'utf8'));
+    } finally {
+      db.close();
+    }
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw badArgument(`init wrote the plan, but cannot create its sample warehouse ${display(file)}: ${why}`);
   }
-  return 'created';
+  return { file, outcome: 'created' };
 }
 
 /** A path as the user would type it: relative when under the current folder, absolute otherwise. */
@@ -97,27 +109,27 @@ export function registerInit(program: Command): void {
             throw badArgument(`init cannot write ${display(out)}: ${code}`);
           }
         }
-        const sample =
-          kind === 'sqlite'
-            ? sampleWarehouse(join(target, 'warehouse.db'), join(target, 'sample-data.sql'))
-            : undefined;
+        const sample = kind === 'sqlite' ? sampleWarehouse(target) : undefined;
         if (globals(cmd).json) {
           printJson({
             ok: true,
             warehouse: kind,
             dir: target,
             files,
-            ...(sample ? { sampleWarehouse: sample } : {}),
+            ...(sample ? { sampleWarehouse: sample.outcome } : {}),
           });
           return 0;
         }
         const plan = display(join(target, 'plan.yaml'));
         print(`wrote a ${kind} starter plan to ${target}:\n${files.map((f) => `  ${f}`).join('\n')}`);
-        if (sample === 'created')
-          print('  warehouse.db (the sample warehouse: the orders of sample-data.sql)');
-        if (sample === 'kept')
-          print('warehouse.db was there already: left as it is (the sample data is not in it)');
+        const wh = sample && relative(target, sample.file);
+        if (sample?.outcome === 'created')
+          print(`  ${wh} (the sample warehouse: the orders of sample-data.sql)`);
+        if (sample?.outcome === 'kept')
+          print(`${wh} was there already: left as it is (the sample data is not in it)`);
         print(`next: phased check ${plan}   (the format: docs/plans.md in the phased package)`);
+        if (sample?.outcome === 'created')
+          print(`then: phased run ${plan}   (it runs on the sample warehouse)`);
         return 0;
       }),
     );

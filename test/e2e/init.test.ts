@@ -94,6 +94,7 @@ describe('phased init', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(snapshotNames(dir)).toEqual([...snapshotNames(join(EXAMPLES, 'sqlite')), 'warehouse.db'].sort());
     expect(r.stdout).toContain('warehouse.db (the sample warehouse: the orders of sample-data.sql)');
+    expect(r.stdout).toMatch(/then: phased run \S*plan\.yaml/);
     const check = await phased(['check', join(dir, 'plan.yaml')]);
     expect(check.code, check.stderr).toBe(0);
     // The schema line points at the package's schema from the new folder.
