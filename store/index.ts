@@ -17,7 +17,7 @@ export type { CanSteal } from './lease.js';
 export { openStore } from './open.js';
 // The PostgreSQL store (store/pg/) is loaded on demand: import('./pg/index.js') when --db is a postgres:// URL.
 export type { ClaimedRun, PgEventStore, PgStoreOptions } from './pg/index.js';
-export { isPostgresUrl } from './pg/url.js';
+export { isPostgresUrl, printableDb } from './pg/url.js';
 export { UNIT_EVENT_TYPES } from './projection.js';
 export { APPLICATION_ID, MIGRATIONS, migrate, SCHEMA_VERSION } from './schema.js';
 export { SNAPSHOTS_KEPT } from './snapshots.js';

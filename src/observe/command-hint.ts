@@ -4,6 +4,7 @@
 
 import { realpathSync } from 'node:fs';
 import { delimiter, isAbsolute, join, relative } from 'node:path';
+import { printableDb } from '../../store/index.js';
 import { packageRoot } from '../demo/plan-dir.js';
 
 const real = (p: string): string | undefined => {
@@ -36,7 +37,10 @@ export function phasedCommand(ctx: CommandContext = {}): string {
   return `node ${quote(main)}`;
 }
 
-/** A whole command line to print: `hint('status', runId)` → `npx phased status r1`. */
+/**
+ * A whole command line to print: `hint('status', runId)` → `npx phased status r1`. A PostgreSQL URL's password is
+ * shown as `***` (the operator puts it back, or sets PGPASSWORD): hints end up in terminals, CI logs and journals.
+ */
 export function commandHint(...args: string[]): string {
-  return [phasedCommand(), ...args.filter((a) => a !== '').map(quote)].join(' ');
+  return [phasedCommand(), ...args.filter((a) => a !== '').map((a) => quote(printableDb(a)))].join(' ');
 }

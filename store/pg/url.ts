@@ -25,6 +25,24 @@ export function isPostgresUrl(s: string): boolean {
   return /^postgres(ql)?:\/\//i.test(s);
 }
 
+/**
+ * `s` as it may be printed: a postgres:// URL's password (in the user part or a `password` parameter) shown as
+ * `***`; anything else unchanged. For commands phased suggests (`resume RUN --db …`), which end up in terminals,
+ * CI logs and journals.
+ */
+export function printableDb(s: string): string {
+  if (!isPostgresUrl(s)) return s;
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    return s.replace(/(:\/\/[^:@/\s]*:)[^@\s]*@/, '$1***@');
+  }
+  if (u.password) u.password = '***';
+  if (u.searchParams.has('password')) u.searchParams.set('password', '***');
+  return u.toString();
+}
+
 /** Parses `url`; `schema` (or the URL's ?schema=) picks the schema, default `phased`. */
 export function parsePgUrl(url: string, schemaOpt?: string): PgTarget {
   if (!isPostgresUrl(url)) {

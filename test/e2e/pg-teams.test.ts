@@ -1,6 +1,7 @@
 // Teams on PostgreSQL, end to end with the real CLI and a real server: three daemons killed at random finish
 // three runs exactly once; a driver frozen past its lease appends nothing after a takeover and exits 4; a server
-// restart mid-run loses and duplicates nothing; a bad connection string exits 2 without showing the password.
+// restart mid-run loses and duplicates nothing; a bad connection string exits 2 without showing the password, and
+// the commands phased suggests (resume, daemon, status) show it as ***.
 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -267,5 +268,34 @@ describe('phased on PostgreSQL', () => {
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
     expect(await pg.sql(`SELECT 1 FROM pg_namespace WHERE nspname = 'phased'`)).toEqual([]);
+  }, 120_000);
+
+  it('shows the password as *** in the commands it suggests: after --detach and after an interrupt', async () => {
+    const { url, schema } = dbUrl();
+    const dir = tmp('phased-pg-hint-');
+    const p = slowProject(join(dir, 'p'), { dates: 6, sleepMs: 200, concurrency: 1 });
+    const shown = url.replace(`:${pg.password}@`, ':***@');
+    expect(shown).not.toBe(url);
+
+    const detached = cli(url, ['run', p.plan, '--run-id', 'h1', '--detach']);
+    expect(detached.code, detached.stderr).toBe(0);
+    expect(detached.stdout + detached.stderr).not.toContain(pg.password);
+    expect(detached.stdout).toContain(`daemon --db '${shown}'`);
+    expect(detached.stdout).toContain(`status h1 --db '${shown}'`);
+
+    const run = start(url, ['run', p.plan, '--run-id', 'h2']);
+    await waitFor(
+      async () => (await eventsOf(schema, 'h2')).some((e) => e.type === 'UNIT_SUCCEEDED'),
+      'the run under way',
+      60_000,
+    );
+    run.proc.kill('SIGINT');
+    expect(await run.exit).toBe(130);
+    expect(run.out() + run.err()).not.toContain(pg.password);
+    // The stderr line at the signal and the closing line both say how to resume.
+    expect(run.err()).toContain(`resume h2 --db '${shown}'`);
+    expect(run.out()).toContain(`run h2 interrupted by SIGINT; resume with`);
+    expect(run.out()).toContain(`resume h2 --db '${shown}'`);
+    expect((await eventsOf(schema, 'h2')).at(-1)?.type).toBe('DRIVER_DETACHED');
   }, 120_000);
 });

@@ -6,7 +6,7 @@ import { mkdirSync, symlinkSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../../src/demo/index.js';
-import { phasedCommand } from '../../../src/observe/index.js';
+import { commandHint, phasedCommand } from '../../../src/observe/index.js';
 import { openStore } from '../../../store/index.js';
 import { tempDir } from '../../support/cli.js';
 import { PROJECT_ROOT } from '../../support/synthetic.js';
@@ -63,5 +63,22 @@ describe('commands printed for the operator', () => {
     const r = runShown(prefix, elsewhere, bare);
     expect(r.code, r.out).toBe(0);
     expect(r.out).toContain('no runs yet');
+  });
+
+  it('shows a PostgreSQL password as *** and keeps the rest of the URL and any file path as given', () => {
+    const url = 'postgres://team:s3cret-pw@db.internal:5433/backfills?schema=team_a&sslmode=require';
+    const hint = commandHint('resume', 'r1', '--db', url);
+    expect(hint).not.toContain('s3cret-pw');
+    expect(hint).toContain(
+      `resume r1 --db 'postgres://team:***@db.internal:5433/backfills?schema=team_a&sslmode=require'`,
+    );
+    const param = commandHint('status', '--db', 'postgresql://team@db.internal/backfills?password=s3cret-pw');
+    expect(param).not.toContain('s3cret-pw');
+    expect(param).toContain('password=***');
+    // No password, nothing to hide; a file path is a file path even when it contains a colon.
+    expect(commandHint('status', '--db', 'postgres://team@db.internal/backfills')).toContain(
+      '--db postgres://team@db.internal/backfills',
+    );
+    expect(commandHint('status', '--db', '/srv/x:y@z/phased.db')).toContain('--db /srv/x:y@z/phased.db');
   });
 });
