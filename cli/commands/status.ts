@@ -1,6 +1,6 @@
 // `phased status [RUN]`: list runs, or one run's per-step table and gate reports (--json for both).
 import type { Command } from 'commander';
-import { formatRunList, formatRunView, listRuns, runView } from '../../src/observe/index.js';
+import { commandHint, formatRunList, formatRunView, listRuns, runView } from '../../src/observe/index.js';
 import { action, globals, openEvents, print, printJson } from '../context.js';
 
 export function registerStatus(program: Command): void {
@@ -22,7 +22,10 @@ export function registerStatus(program: Command): void {
           }
           const v = await runView(store, runId);
           if (g.json) printJson(v);
-          else print(formatRunView(v));
+          else
+            print(
+              formatRunView(v, { resume: commandHint('resume', runId, ...(g.db ? ['--db', g.db] : [])) }),
+            );
           return 0;
         } finally {
           await store.close();

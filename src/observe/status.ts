@@ -160,10 +160,20 @@ export async function runView(store: EventStore, runId: string, atSeq?: number):
   };
 }
 
-export function formatRunView(v: RunView): string {
+/**
+ * `resume`: the command that continues the run (`phased resume RUN --db …`), for the line a run nobody drives gets;
+ * left out where the view is not of now (replay --at).
+ */
+export function formatRunView(v: RunView, opts: { resume?: string } = {}): string {
   const lines = [
     `run ${v.runId}  plan ${v.plan}  status ${v.status}  events ${v.events}${v.owner ? `  driven by ${v.owner}` : ''}`,
   ];
+  const undriven = !v.owner && (v.status === 'running' || v.status === 'created');
+  if (undriven && opts.resume) {
+    lines.push(
+      `not driven: no process holds this run (it was interrupted, or waits for a daemon); \`${opts.resume}\` continues it`,
+    );
+  }
   lines.push(`state ${JSON.stringify(v.state)}`);
   lines.push('partitions per step (done counts partitions already present before the run):');
   lines.push(
@@ -179,7 +189,7 @@ export function formatRunView(v: RunView): string {
       .filter(([, e]) => e.remaining > 0 && e.eta !== undefined)
       .map(([id, e]) => `${id} ${fmtEta(e.eta)}`);
     lines.push(
-      `eta: ${fmtEta(v.eta.run)} for ${v.eta.remaining} units${steps.length ? ` (${steps.join(', ')})` : ''}`,
+      `eta${undriven ? ' once driven' : ''}: ${fmtEta(v.eta.run)} for ${v.eta.remaining} units${steps.length ? ` (${steps.join(', ')})` : ''}`,
     );
   }
   const slowed = v.steps.filter((s) => s.concurrency < s.configuredConcurrency);

@@ -1,0 +1,43 @@
+// `phased status RUN` on a run nobody drives (interrupted, or created with --detach and no daemon yet) says so and
+// gives the command that continues it, instead of a bare "running" with an eta that nothing is working towards;
+// while a process drives it, it names that process instead. The command it prints works as shown.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { exited, readEvents, runCli, sleepMs, startCli, tempDir } from '../support/cli.js';
+import { makeSyntheticProject } from '../support/synthetic.js';
+
+const NOT_DRIVEN = /^not driven: no process holds this run .*`(.+ resume u1 --db .+)` continues it$/m;
+
+it('status says a run is not driven and how to continue it; while driven, it names the driver', async () => {
+  const dir = tempDir('phased-undriven-');
+  const p = makeSyntheticProject(dir, { dates: 6, sleepMs: 150, concurrency: 1 });
+  const db = join(dir, 'phased.db');
+  const created = runCli(['--db', db, 'run', p.plan, '--run-id', 'u1', '--detach']);
+  expect(created.code, created.stderr).toBe(0);
+  const waiting = runCli(['--db', db, 'status', 'u1']);
+  expect(waiting.code, waiting.stderr).toBe(0);
+  expect(waiting.stdout).toMatch(NOT_DRIVEN);
+
+  const child = startCli(['--db', db, 'resume', 'u1']);
+  const done = exited(child);
+  while (!readEvents(db, 'u1').some((e) => e.type === 'UNIT_SUCCEEDED')) await sleepMs(20);
+  const driven = runCli(['--db', db, 'status', 'u1']);
+  expect(driven.stdout).toContain(`driven by ${child.pid}@`);
+  expect(driven.stdout).not.toContain('not driven');
+  child.kill('SIGINT');
+  expect((await done).code).toBe(130);
+
+  const after = runCli(['--db', db, 'status', 'u1']);
+  expect(after.stdout).toMatch(/status running/);
+  const hint = after.stdout.match(NOT_DRIVEN)?.[1];
+  expect(hint, after.stdout).toBeDefined();
+  // Units are left: the eta is what the rest would take once driven, not a promise.
+  expect(after.stdout).toMatch(/^eta once driven: /m);
+  // From where status ran (the hint is worked out for that folder).
+  const resumed = spawnSync('sh', ['-c', hint as string], { encoding: 'utf8', timeout: 120_000 });
+  expect(resumed.status, resumed.stderr).toBe(0);
+  const final = runCli(['--db', db, 'status', 'u1']);
+  expect(final.stdout).toMatch(/status succeeded/);
+  expect(final.stdout).not.toContain('not driven');
+}, 120_000);
