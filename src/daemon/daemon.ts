@@ -40,6 +40,8 @@ function leaseLive(owner: string | null, expiresAt: string | null, now: number):
 
 const ELIGIBLE = new Set(['created', 'running']);
 const ERROR_BACKOFF_MS = 30_000;
+/** How long the same failure to look for runs goes untold after it was told. */
+const REPEAT_SAID_MS = 60_000;
 /** Runs claimed per tick on a store that claims (the rest wait for the next tick or another daemon). */
 const CLAIM_BATCH = 8;
 /** On a store that notifies, the longest wait between looks when nothing was notified. */
@@ -73,6 +75,8 @@ export class Daemon {
   private timer?: NodeJS.Timeout;
   private stopping = false;
   private ticking = false;
+  /** The error the last tick failed with, when it was last told, and how many ticks have failed in a row. */
+  private tickError?: { message: string; saidAt: number; repeats: number };
 
   constructor(private readonly opts: DaemonOptions) {
     this.metrics = new Metrics(opts.store, () => this.driving.size);
@@ -93,14 +97,33 @@ export class Daemon {
     }
   }
 
-  /** One tick at a time; a tick that cannot read the store is told and tried again next time. */
+  /**
+   * One tick at a time; a tick that cannot read the store is tried again next time. Its error is told once, again
+   * only if it changes or REPEAT_SAID_MS later (a server away for an hour is not 3,600 lines), and the first tick
+   * that works after it says so.
+   */
   private async tickSafely(): Promise<void> {
     if (this.ticking) return;
     this.ticking = true;
     try {
       await this.tick();
+      if (this.tickError) {
+        this.say(
+          `the event store answers again; looking for runs to drive (${this.tickError.repeats} failed looks)`,
+        );
+        this.tickError = undefined;
+      }
     } catch (err) {
-      this.say(`cannot look for runs to drive: ${(err as Error).message}`);
+      const message = (err as Error).message;
+      const last = this.tickError;
+      const now = Date.now();
+      if (last?.message === message && now - last.saidAt < REPEAT_SAID_MS) {
+        last.repeats++;
+        return;
+      }
+      const again = last?.message === message ? ` (still, after ${last.repeats + 1} failed looks)` : '';
+      this.say(`cannot look for runs to drive${again}: ${message}`);
+      this.tickError = { message, saidAt: now, repeats: (last?.repeats ?? 0) + 1 };
     } finally {
       this.ticking = false;
     }

@@ -11,7 +11,7 @@ import type { LeaseToken } from '../api.js';
 import { eventHash } from '../hash.js';
 import { type NewEvent, RUN_STATUSES, type StoredEvent } from '../types.js';
 import { type Db, pause } from './db.js';
-import { isConnectionLost, SQLSTATE, sqlState, unavailable } from './errors.js';
+import { isConnectionLost, SQLSTATE, serverError, sqlState, unavailable } from './errors.js';
 import { Lanes, type Turn } from './lane.js';
 import type { PgRuns } from './runs.js';
 import { UnitOps } from './unit-ops.js';
@@ -224,7 +224,7 @@ export class PgAppender {
           { retryable: true, cause: err, details: { runId, expectedSeq } },
         );
       default:
-        return err;
+        return serverError(err, this.db.target);
     }
   }
 

@@ -1,9 +1,10 @@
 // The store's connection pool: reads retried across lost connections (they are idempotent), writes sent once
-// (their callers decide what a lost connection means), transactions on one pooled client.
+// (their callers decide what a lost connection means), transactions on one pooled client; a condition of the
+// server (read-only, out of disk, …) leaves it as a PhasedError (errors.ts serverError).
 // Owns connection settings (schema on the search path, statement timeout, application name) and int8 parsing.
 
 import pg from 'pg';
-import { isConnectionLost, unavailable } from './errors.js';
+import { isConnectionLost, serverError, unavailable } from './errors.js';
 import type { PgTarget } from './url.js';
 
 export interface PgOptions {
@@ -65,7 +66,11 @@ export class Db {
 
   /** One statement, sent once: a lost connection is the caller's to interpret. */
   async once<T = Record<string, unknown>>(q: Query): Promise<T[]> {
-    return (await this.pool.query(q)).rows as T[];
+    try {
+      return (await this.pool.query(q)).rows as T[];
+    } catch (err) {
+      throw serverError(err, this.target);
+    }
   }
 
   /** An idempotent read, retried with backoff while the connection is lost (up to retryForMs). */
@@ -89,7 +94,9 @@ export class Db {
 
   /** `f` inside BEGIN … COMMIT on one client; rolled back if it throws. Not retried. */
   async tx<T>(f: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
-    const c = await this.pool.connect();
+    const c = await this.pool.connect().catch((err: unknown) => {
+      throw serverError(err, this.target);
+    });
     let broken = false;
     try {
       await c.query(begin);
@@ -99,7 +106,7 @@ export class Db {
     } catch (err) {
       broken = isConnectionLost(err);
       if (!broken) await c.query('ROLLBACK').catch(() => {});
-      throw err;
+      throw serverError(err, this.target);
     } finally {
       c.release(broken);
     }
