@@ -66,7 +66,10 @@ function sampleWarehouse(target: string): { file: string; outcome: 'created' | '
     }
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw badArgument(`init wrote the plan, but cannot create its sample warehouse ${display(file)}: ${why}`);
+    throw badArgument(
+      `init wrote the plan, but cannot create its sample warehouse ${display(file)} (${why}): make that path writable ` +
+        '(it may be a broken link or under a file), then remove what init wrote and run it again',
+    );
   }
   return { file, outcome: 'created' };
 }

@@ -2,7 +2,16 @@
 // (their BigQuery SQL parses as GoogleSQL), a fresh starter passes `check` and the SQLite one runs on its
 // sample data; init never overwrites (exit 2, nothing written) and refuses a warehouse it does not know.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { parse } from 'sql-parser-cst';
@@ -149,6 +158,20 @@ describe('phased init', () => {
       'warehouse.db was there already: left as it is (the sample data is not in it)',
     );
     expect(readFileSync(join(dir, 'p2', 'warehouse.db'), 'utf8')).toBe('x');
+  });
+
+  it('exits 2 naming the sample warehouse when its file cannot be created, and touches nothing there', async () => {
+    const dir = tempDir();
+    // A link to a path under a regular file: not there (so not kept), and not creatable, even as root.
+    writeFileSync(join(dir, 'blocker'), 'a file\n');
+    symlinkSync(join('blocker', 'x.db'), join(dir, 'warehouse.db'));
+    const r = await phased(['init', '.'], dir);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('cannot create its sample warehouse warehouse.db (SQLITE_CANTOPEN)');
+    expect(r.stderr).toContain('make that path writable');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(readFileSync(join(dir, 'blocker'), 'utf8')).toBe('a file\n');
+    expect(readlinkSync(join(dir, 'warehouse.db'))).toBe(join('blocker', 'x.db'));
   });
 
   it('writes a BigQuery starter into the current folder by default, and it passes check', async () => {
