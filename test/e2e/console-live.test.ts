@@ -396,6 +396,36 @@ describe('the console in a browser', () => {
     );
     await page.screenshot({ path: join(shots, '9-budget-paused.png'), fullPage: true });
   });
+
+  it('shows an ended run as ended: no ETA, no driver and no controls; the list says done', async () => {
+    // The blocked gate is approved from the CLI; the daemon drives the run to its end.
+    const approve = cli([
+      'approve',
+      RUN,
+      '--gate',
+      'p2',
+      '--reason',
+      'the missing date is known and accepted',
+    ]);
+    expect(approve.code, approve.stderr).toBe(0);
+    await waitFor(() => statusJson().status === 'succeeded', 'the run succeeded', 60_000);
+    await page.goto(`${url}/#run=${RUN}&tab=overview`);
+    await page.locator('[data-testid=run-page][data-status=succeeded]').waitFor();
+    const summary = (await page.locator('[data-testid=run-summary]').textContent()) ?? '';
+    expect(summary).toMatch(/ · ended \d{4}-\d\d-\d\d \d\d:\d\d:\d\d · plan hash /);
+    expect(summary).not.toContain('ETA');
+    expect(summary).not.toContain('driven');
+    expect(await page.locator('[data-testid=controls-ended]').textContent()).toBe(
+      `run ${RUN} has ended (succeeded): it takes no more pause, resume, cancel, retry or approve.`,
+    );
+    expect(await page.getByRole('button', { name: '⏸ Pause' }).count()).toBe(0);
+    // The CLI refuses what the page no longer offers.
+    expect(cli(['pause', RUN]).code).toBe(2);
+    await page.goto(`${url}/`);
+    const eta = page.locator('[data-testid=runs] [data-run=web] [data-k=eta]');
+    await eta.waitFor();
+    expect(await eta.textContent()).toBe('done');
+  });
 });
 
 interface StatusCost {

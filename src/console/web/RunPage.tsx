@@ -161,6 +161,8 @@ export function RunPage({ source, runId, tab, onTab, width }: Props) {
   const units = head?.units ?? detail.units;
   const cov = head?.coverage ?? detail.coverage;
   const eta = head?.eta ?? detail.eta;
+  // Final: no driver, no ETA and no control applies any more (the CLI refuses each with exit 2).
+  const ended = status === 'succeeded' || status === 'cancelled';
 
   const act = async (action: ControlAction, body: ControlRequest): Promise<Outcome> => {
     const r = await source.act(runId, action, body);
@@ -192,10 +194,21 @@ export function RunPage({ source, runId, tab, onTab, width }: Props) {
         <p data-testid="run-summary">
           units <b data-k="units-done">{units.done}</b> / <b data-k="units-total">{units.total}</b> done,{' '}
           {units.running} running, {units.retrying} waiting to retry, {units.failed} failed · coverage{' '}
-          {pct(cov.ratio)} ({cov.present}/{cov.expected}) · ETA {etaText(detail.runEta.seconds)} for{' '}
-          {detail.runEta.remaining} units
-          {eta.unitsPerMinute ? ` (${eta.unitsPerMinute.toFixed(1)} units/min)` : ''} · driven by{' '}
-          {detail.owner ?? 'nobody'} · plan hash <code>{detail.planHash.slice(0, 16)}</code>
+          {pct(cov.ratio)} ({cov.present}/{cov.expected}) ·{' '}
+          {ended ? (
+            `ended ${time(detail.endedAt)}`
+          ) : (
+            <>
+              ETA {etaText(detail.runEta.seconds)} for {detail.runEta.remaining} units
+              {eta.unitsPerMinute ? ` (${eta.unitsPerMinute.toFixed(1)} units/min)` : ''} ·{' '}
+              <span data-k="driver">
+                {detail.owner
+                  ? `driven by ${detail.owner}`
+                  : 'not driven (resume it, or let a daemon take it)'}
+              </span>
+            </>
+          )}{' '}
+          · plan hash <code>{detail.planHash.slice(0, 16)}</code>
           {detail.failure ? ` · failure: ${detail.failure}` : ''}
         </p>
       </section>
@@ -215,7 +228,17 @@ export function RunPage({ source, runId, tab, onTab, width }: Props) {
       </div>
       {tab === 'overview' && (
         <>
-          {source.live && <Controls run={detail} act={act} />}
+          {source.live &&
+            (ended ? (
+              <section class="card" aria-labelledby="controls-h">
+                <h2 id="controls-h">Controls</h2>
+                <p data-testid="controls-ended">
+                  run {runId} has ended ({status}): it takes no more pause, resume, cancel, retry or approve.
+                </p>
+              </section>
+            ) : (
+              <Controls run={detail} act={act} />
+            ))}
           <section class="card" aria-labelledby="chart-h">
             <h2 id="chart-h">Statechart</h2>
             <Statechart

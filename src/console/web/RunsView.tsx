@@ -33,7 +33,9 @@ export function RunsView({ runs, filter, onFilter, selected, onOpen }: Props) {
             ))}
           </select>
         </label>
-        <span class="muted">{runs.length} runs</span>
+        <span class="muted">
+          {runs.length} run{runs.length === 1 ? '' : 's'}
+        </span>
       </div>
       <table class="grid" data-testid="runs">
         <thead>
@@ -74,8 +76,14 @@ export function RunsView({ runs, filter, onFilter, selected, onOpen }: Props) {
               <td class="num">
                 {pct(r.coverage.ratio)} ({r.coverage.present}/{r.coverage.expected})
               </td>
-              <td>
-                {r.eta.at ? `${time(r.eta.at)} (${duration(r.eta.remainingMs)})` : r.endedAt ? 'done' : '–'}
+              <td data-k="eta">
+                {r.endedAt
+                  ? r.status === 'succeeded'
+                    ? 'done'
+                    : '–'
+                  : r.eta.at
+                    ? `${time(r.eta.at)} (${duration(r.eta.remainingMs)})`
+                    : '–'}
               </td>
               <td>{r.owner ?? '–'}</td>
               <td>{r.host ?? '–'}</td>
