@@ -419,6 +419,13 @@ describe('the console in a browser', () => {
       `run ${RUN} has ended (succeeded): it takes no more pause, resume, cancel, retry or approve.`,
     );
     expect(await page.getByRole('button', { name: '⏸ Pause' }).count()).toBe(0);
+    // Each step's ETA cell: done, or – for the step whose failed unit stays failed.
+    const etaCells = await page
+      .locator('[data-testid=run-page] [data-testid=step-table] tr[data-step]')
+      .evaluateAll((rows) =>
+        rows.map((r) => [(r as HTMLElement).dataset.step, r.querySelector('[data-k=eta]')?.textContent]),
+      );
+    expect(etaCells).toEqual(statusJson().steps.map((s) => [s.id, s.failed > 0 ? '–' : 'done']));
     // The CLI refuses what the page no longer offers.
     expect(cli(['pause', RUN]).code).toBe(2);
     await page.goto(`${url}/`);

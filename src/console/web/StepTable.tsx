@@ -57,7 +57,13 @@ export function StepTable({ steps, label }: { steps: Row[]; label: string }) {
               data-seconds={s.eta?.seconds ?? ''}
               data-remaining={s.eta?.remaining}
             >
-              {s.eta ? `${etaText(s.eta.seconds)} (${s.eta.remaining} left)` : '–'}
+              {!s.eta
+                ? '–'
+                : s.eta.remaining > 0
+                  ? `${etaText(s.eta.seconds)} (${s.eta.remaining} left)`
+                  : s.failed > 0
+                    ? '–'
+                    : 'done'}
             </td>
           </tr>
         ))}
