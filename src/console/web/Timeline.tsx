@@ -1,11 +1,13 @@
 // The unit timeline: a Gantt row per step on one canvas, each attempt a bar from its start to its result
 // (lanes show concurrency, gaps show stalls, orange bars are attempts that will be retried), and markers for
-// gate decisions (◆), human actions (▲) and drivers attaching or leaving (●).
+// gate decisions (◆), human actions (▲) and drivers attaching or leaving (●). Long stretches with no activity
+// (an interrupted run waiting to be resumed) are cut to a labelled break (time-axis.ts).
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { AttemptBar, TimelineMarker, TimelineResponse } from '../api-types.js';
-import { sizedContext } from './bits.js';
+import { duration, sizedContext } from './bits.js';
 import { OKABE_ITO } from './palette.js';
+import { BREAK_W, idleStretches, timeAxis } from './time-axis.js';
 
 const LABEL_W = 250;
 const ROW_H = 30;
@@ -39,7 +41,16 @@ export function Timeline({ data, steps, width, now }: Props) {
   const t0 = data.startAt ? Date.parse(data.startAt) : now;
   const t1 = Math.max(t0 + 1000, data.endAt ? Date.parse(data.endAt) : now);
   const plotW = width - LABEL_W - 10;
-  const xOf = (t: number) => LABEL_W + ((t - t0) / (t1 - t0)) * plotW;
+  // Worked out again when the data or the clock moves, not on every hover.
+  const axis = useMemo(() => {
+    const active = [
+      ...data.bars.map((b) => ({ from: Date.parse(b.startAt), to: b.endAt ? Date.parse(b.endAt) : now })),
+      ...data.markers.map((m) => ({ from: Date.parse(m.at), to: Date.parse(m.at) })),
+    ];
+    return timeAxis(t0, t1, plotW, idleStretches(t0, t1, active));
+  }, [data, now, t0, t1, plotW]);
+  const xOf = (t: number) => LABEL_W + axis.x(t);
+  const inBreak = (px: number) => axis.breaks.find((b) => px >= b.x && px <= b.x + BREAK_W);
   const height = TOP + steps.length * ROW_H + 8;
 
   useEffect(() => {
@@ -49,10 +60,12 @@ export function Timeline({ data, steps, width, now }: Props) {
     if (!g) return;
     g.fillStyle = '#555';
     for (let k = 0; k <= 8; k++) {
-      const t = t0 + ((t1 - t0) * k) / 8;
-      const x = xOf(t);
+      const px = (plotW * k) / 8;
+      // Not in a break, nor where its label would run into the break's.
+      if (axis.breaks.some((b) => Math.abs(px - (b.x + BREAK_W / 2)) < 60)) continue;
+      const x = LABEL_W + px;
       g.fillRect(x, TOP - 4, 1, height - TOP);
-      const label = new Date(t).toISOString().slice(11, 19);
+      const label = new Date(axis.t(px)).toISOString().slice(11, 19);
       g.fillText(label, Math.min(x + 2, width - 50), TOP - 10);
     }
     // Lanes: each bar takes the first lane free at its start, per step.
@@ -87,6 +100,23 @@ export function Timeline({ data, steps, width, now }: Props) {
       g.fillStyle = OUTCOME[bar.outcome];
       g.fillRect(x, TOP + r * ROW_H + 2 + lane * h, Math.max(1, x2 - x), Math.max(0.8, h - 0.3));
     }
+    // Breaks: the cut stretch's band left blank between two slanted lines, its length above it.
+    for (const b of axis.breaks) {
+      const x = LABEL_W + b.x;
+      g.fillStyle = '#fff';
+      g.fillRect(x + 1, TOP - 4, BREAK_W - 2, height - TOP);
+      g.strokeStyle = '#888';
+      for (const dx of [4, BREAK_W - 8]) {
+        g.beginPath();
+        g.moveTo(x + dx, height - 4);
+        g.lineTo(x + dx + 4, TOP - 4);
+        g.stroke();
+      }
+      g.fillStyle = '#555';
+      g.font = '10px system-ui, sans-serif';
+      const label = duration(b.to - b.from);
+      g.fillText(label, x + BREAK_W / 2 - g.measureText(label).width / 2, TOP - 10);
+    }
     g.font = '12px system-ui, sans-serif';
     for (const m of data.markers) {
       const x = xOf(Date.parse(m.at));
@@ -95,7 +125,7 @@ export function Timeline({ data, steps, width, now }: Props) {
       g.fillRect(x, TOP - 4, 1, height - TOP);
       g.fillText(glyph, x - 4, TOP - 22);
     }
-  }, [data, steps, width, height, now, t0, t1]);
+  }, [data, steps, width, height, now, t0, t1, axis]);
 
   const onMove = (ev: MouseEvent) => {
     const rect = (ev.currentTarget as HTMLCanvasElement).getBoundingClientRect();
@@ -114,8 +144,18 @@ export function Timeline({ data, steps, width, now }: Props) {
       );
       return;
     }
+    const cut = inBreak(x - LABEL_W);
+    if (cut) {
+      const span = `${new Date(cut.from).toISOString().slice(11, 19)}–${new Date(cut.to).toISOString().slice(11, 19)}`;
+      setHover({
+        x: ev.clientX,
+        y: ev.clientY,
+        text: `no activity for ${duration(cut.to - cut.from)} (${span}); cut short`,
+      });
+      return;
+    }
     const step = steps[Math.floor((y - TOP) / ROW_H)];
-    const t = t0 + ((x - LABEL_W) / plotW) * (t1 - t0);
+    const t = axis.t(x - LABEL_W);
     const bar = data.bars.find(
       (b) => b.step === step && Date.parse(b.startAt) <= t && (b.endAt ? Date.parse(b.endAt) : now) >= t,
     );
@@ -131,7 +171,12 @@ export function Timeline({ data, steps, width, now }: Props) {
   };
 
   return (
-    <div data-testid="timeline" data-bars={data.bars.length} data-markers={data.markers.length}>
+    <div
+      data-testid="timeline"
+      data-bars={data.bars.length}
+      data-markers={data.markers.length}
+      data-breaks={axis.breaks.map((b) => b.to - b.from).join(' ')}
+    >
       <div class="legend">
         <span>
           <span class="sw" style={{ background: OUTCOME.succeeded }} />
@@ -153,6 +198,7 @@ export function Timeline({ data, steps, width, now }: Props) {
         <span>▲ human action</span>
         <span>● driver attached / left</span>
         <span>■ run ended</span>
+        {axis.breaks.length > 0 && <span>{'// no activity, cut short (its length above)'}</span>}
       </div>
       <canvas
         ref={canvas}
