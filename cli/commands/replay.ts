@@ -6,6 +6,7 @@ import {
   eventPages,
   formatRunView,
   loadInspector,
+  noEventsYet,
   resolveAt,
   runView,
   Timeline,
@@ -42,6 +43,7 @@ export function registerReplay(program: Command): void {
             // The frozen plan is evidence too: it must hash to the plan hash the log recorded last.
             const r = await verifyRun(store, runId);
             if (g.json) printJson(r);
+            else if (r.ok && r.events === 0) print(`run ${runId}: nothing to verify; ${noEventsYet(runId)}`);
             else if (r.plan === false) print(`run ${runId}: verification FAILED: ${r.reason}`);
             else if (r.ok)
               print(
@@ -65,12 +67,16 @@ export function registerReplay(program: Command): void {
           // Text prints the state only when an event changed it (with what it left and entered); NDJSON keeps
           // the full state on every row, plus entered and left.
           const timeline = new Timeline();
+          let shown = 0;
           lines: for await (const page of eventPages(store, runId)) {
             for (const e of page) {
               if (readerGone()) break lines;
               print(g.json ? JSON.stringify(timeline.entry(e)) : timeline.line(e));
+              shown++;
             }
           }
+          // Said on stderr: the NDJSON on stdout stays empty, as the run's log is.
+          if (shown === 0) process.stderr.write(`phased: ${noEventsYet(runId)}\n`);
           return 0;
         } finally {
           await store.close();

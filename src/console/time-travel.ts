@@ -4,7 +4,7 @@
 
 import { PhasedError, type ResolvedPlan } from '../../machines/index.js';
 import type { EventStore } from '../../store/index.js';
-import { eventAt, runView } from '../observe/index.js';
+import { eventAt, runView, seqRange } from '../observe/index.js';
 import type { AtSeqView, RunStatus } from './api-types.js';
 import { coverageAtSeq } from './coverage.js';
 import { activeStateIds } from './machine-graph.js';
@@ -18,7 +18,7 @@ export class TimeTravel {
 
   async at(runId: string, seq: number, plan: ResolvedPlan, head: number): Promise<AtSeqView> {
     if (!Number.isInteger(seq) || seq < 1 || seq > head) {
-      throw new PhasedError('BAD_ARGUMENT', `seq ${seq}: run ${runId} has events 1…${head}`);
+      throw new PhasedError('BAD_ARGUMENT', `seq ${seq}: ${seqRange(runId, head)}`);
     }
     const key = `${runId}\u0000${seq}`;
     const hit = this.cache.get(key);

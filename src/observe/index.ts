@@ -20,7 +20,9 @@ export {
 export {
   eventDetail,
   formatTimelineLine,
+  noEventsYet,
   resolveAt,
+  seqRange,
   stateLabel,
   Timeline,
   type TimelineEntry,

@@ -104,13 +104,23 @@ export function formatTimelineLine(e: StoredEvent, change: StateChange | undefin
   return `${detail ? `${head}  ` : head}${formatChange(change)} → ${stateLabel(JSON.parse(e.state))}`;
 }
 
+/** Why a run has no event to show: it was created (`run --detach`) and nothing has driven it yet. */
+export function noEventsYet(runId: string): string {
+  return `run ${runId} has no events yet: it was created (run --detach) and no process has driven it; resume it, or let a daemon take it`;
+}
+
+/** The seqs a run has, for a message about one out of range. */
+export function seqRange(runId: string, head: number): string {
+  return head === 0 ? noEventsYet(runId) : `run ${runId} has events 1…${head}`;
+}
+
 /** Resolve `--at`: a seq number, or an ISO time (the last event at or before it). */
 export async function resolveAt(store: EventStore, runId: string, at: string): Promise<number> {
   if (/^\d+$/.test(at)) {
     const seq = Number(at);
     const head = (await store.head(runId)).seq;
     if (seq < 1 || seq > head) {
-      throw new PhasedError('BAD_ARGUMENT', `--at ${at}: run ${runId} has events 1…${head}`);
+      throw new PhasedError('BAD_ARGUMENT', `--at ${at}: ${seqRange(runId, head)}`);
     }
     return seq;
   }
@@ -125,7 +135,13 @@ export async function resolveAt(store: EventStore, runId: string, at: string): P
       found = e.seq;
     }
   }
-  if (found === 0) throw new PhasedError('BAD_ARGUMENT', `--at ${at} is before run ${runId}'s first event`);
+  if (found === 0) {
+    const head = (await store.head(runId)).seq;
+    throw new PhasedError(
+      'BAD_ARGUMENT',
+      head === 0 ? `--at ${at}: ${noEventsYet(runId)}` : `--at ${at} is before run ${runId}'s first event`,
+    );
+  }
   return found;
 }
 

@@ -1,6 +1,7 @@
 // `phased status RUN` on a run nobody drives (interrupted, or created with --detach and no daemon yet) says so and
 // gives the command that continues it, instead of a bare "running" with an eta that nothing is working towards;
-// while a process drives it, it names that process instead. The command it prints works as shown.
+// while a process drives it, it names that process instead. The command it prints works as shown. Replay of a
+// run with no events yet says so rather than printing nothing.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -18,6 +19,17 @@ it('status says a run is not driven and how to continue it; while driven, it nam
   const waiting = runCli(['--db', db, 'status', 'u1']);
   expect(waiting.code, waiting.stderr).toBe(0);
   expect(waiting.stdout).toMatch(NOT_DRIVEN);
+  // Its log is empty so far: replay says why instead of printing nothing, and --at has no seq to go to.
+  const yet = 'run u1 has no events yet: it was created (run --detach) and no process has driven it';
+  const replay = runCli(['--db', db, 'replay', 'u1']);
+  expect([replay.code, replay.stdout]).toEqual([0, '']);
+  expect(replay.stderr).toContain(yet);
+  const at = runCli(['--db', db, 'replay', 'u1', '--at', '1']);
+  expect(at.code).toBe(2);
+  expect(at.stderr).toContain(`--at 1: ${yet}`);
+  const verify = runCli(['--db', db, 'replay', 'u1', '--verify']);
+  expect(verify.code).toBe(0);
+  expect(verify.stdout).toContain(`run u1: nothing to verify; ${yet}`);
 
   const child = startCli(['--db', db, 'resume', 'u1']);
   const done = exited(child);
