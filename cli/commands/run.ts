@@ -2,7 +2,14 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { PhasedError } from '../../machines/index.js';
-import { createRun, formatDryRun, openPlanWarehouse, planDryRun } from '../../src/engine/index.js';
+import {
+  createRun,
+  formatDryRun,
+  type OverlappingRun,
+  openPlanWarehouse,
+  overlappingRuns,
+  planDryRun,
+} from '../../src/engine/index.js';
 import { commandHint } from '../../src/observe/index.js';
 import { assertPlanSql, loadPlanWithSources } from '../../src/plan/index.js';
 import { action, badArgument, globals, logDir, openEvents, print, printJson } from '../context.js';
@@ -85,6 +92,9 @@ export function registerRun(program: Command): void {
           const store = await openEvents(g);
           try {
             runId = await createRun(store, plan, { runId: o.runId, overrides, sources });
+            for (const other of await overlappingRuns(store, plan, runId)) {
+              process.stderr.write(`phased: note: ${overlapNote(runId, other, g.db)}\n`);
+            }
           } finally {
             await store.close();
           }
@@ -110,4 +120,22 @@ export function registerRun(program: Command): void {
         });
       }),
     );
+}
+
+/** Another unfinished run writes some of the same partitions: say which, and how to retire it if it is stale. */
+function overlapNote(runId: string, other: OverlappingRun, db: string | undefined): string {
+  const { tables, start, end } = other.overlap;
+  const named =
+    tables.length > 3 ? `${tables.slice(0, 3).join(', ')} and ${tables.length - 3} more` : tables.join(', ');
+  const cancel = commandHint(
+    'cancel',
+    other.runId,
+    '--reason',
+    `replaced by ${runId}`,
+    ...(db ? ['--db', db] : []),
+  );
+  return (
+    `run ${other.runId} (${other.status}) also writes ${named} for ${start} … ${end}: both runs would write ` +
+    `those partitions, and a daemon drives both at once. If run ${runId} replaces it, cancel it: \`${cancel}\``
+  );
 }

@@ -1,11 +1,12 @@
-// Creating a run: a fresh id, the frozen copy of the resolved plan, and the runs row.
+// Creating a run: a fresh id, the frozen copy of the resolved plan, and the runs row; and the unfinished runs
+// whose frozen plans would write the same partitions (the CLI tells the user; nothing is refused).
 // RUN_CREATED is appended by the driver when it first attaches (so a crash in between loses nothing).
 
 import { randomBytes } from 'node:crypto';
 import { MACHINE_VERSION, PhasedError, type ResolvedPlan } from '../../machines/index.js';
 import type { EventStore } from '../../store/index.js';
 import { planHash } from '../plan/hash.js';
-import type { PlanOverrides, PlanSource } from '../plan/index.js';
+import { type Overlap, type PlanOverrides, type PlanSource, planOverlap } from '../plan/index.js';
 import { freezePlan } from './plan-change.js';
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -36,4 +37,30 @@ export async function createRun(
     createdAt: new Date().toISOString(),
   });
   return runId;
+}
+
+/** Runs that are not over yet: a driver (or a retry and a resume) may still write for them. */
+const OVER = new Set(['succeeded', 'cancelled']);
+
+export interface OverlappingRun {
+  runId: string;
+  status: string;
+  owner: string | null;
+  overlap: Overlap;
+}
+
+/** Unfinished runs other than `runId` whose frozen plans write some of the same tables and dates as `plan`. */
+export async function overlappingRuns(
+  store: EventStore,
+  plan: ResolvedPlan,
+  runId: string,
+): Promise<OverlappingRun[]> {
+  const out: OverlappingRun[] = [];
+  for (const r of await store.views.runSummaries()) {
+    if (r.runId === runId || OVER.has(r.status)) continue;
+    const json = await store.views.planJson(r.runId);
+    const overlap = json === undefined ? undefined : planOverlap(plan, JSON.parse(json) as ResolvedPlan);
+    if (overlap) out.push({ runId: r.runId, status: r.status, owner: r.owner, overlap });
+  }
+  return out;
 }

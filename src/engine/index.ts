@@ -21,7 +21,7 @@ export {
   requestRetry,
   requestStop,
 } from './control.js';
-export { createRun, newRunId } from './create.js';
+export { createRun, newRunId, type OverlappingRun, overlappingRuns } from './create.js';
 export { type DriveResult, Driver, type DriverOptions, type LoggedEvent } from './driver.js';
 export { type DryRunReport, type DryRunStep, formatBytes, formatDryRun, planDryRun } from './dry-run.js';
 export { baselineEvent, gateEvent } from './effects.js';

@@ -16,6 +16,7 @@ export {
 } from './json-schema.js';
 export type { CheckPlanResult } from './load.js';
 export { checkPlanFile, loadPlan, loadPlanWithSources } from './load.js';
+export { type Overlap, planOverlap } from './overlap.js';
 export { assertPlanSql, planSqlError } from './plan-sql.js';
 export type { PlanOverrides } from './rules.js';
 export { isCalendarDate } from './schema.js';
