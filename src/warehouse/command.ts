@@ -2,7 +2,6 @@
 // Each outcome names its process (pid, exit code or signal, log) for the unit's event.
 // It owns spawning and reconciling those processes; reads (queries, coverage) belong to the plan's warehouse.
 
-import { spawn } from 'node:child_process';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -58,6 +57,8 @@ export function openCommandBackend(opts: CommandBackendOptions): UnitBackend {
     const fd = openSync(log, 'a');
     writeSync(fd, header);
     const started = performance.now();
+    // Loaded on first use: a run with no command step (and every start-up) does without it.
+    const { spawn } = await import('node:child_process');
     const child = spawn(argv[0], argv.slice(1), {
       cwd: cmd.cwd,
       env: { ...process.env, ...cmd.env, PHASED_RUN_ID: unit.runId, PHASED_PARTITION: unit.partition },
