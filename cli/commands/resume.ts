@@ -66,6 +66,11 @@ export function registerResume(program: Command): void {
             const changes = settled.changes;
             if (changes.length)
               process.stderr.write(`plan change accepted and logged:\n  ${changes.join('\n  ')}\n`);
+            if (settled.sourceGone) {
+              process.stderr.write(
+                `phased: note: the plan file ${settled.sourceGone} is no longer there; run ${runId} goes on with its plan as frozen when it was created (hash ${run.planHash.slice(0, 12)}…)${o.acceptPlanChange ? ', so there is no change to accept' : ''}\n`,
+              );
+            }
             const stuck =
               run.status === 'blocked' ? await blockedWithNothingToRetry(store, runId) : undefined;
             if (stuck) {

@@ -58,6 +58,8 @@ export async function detectPlanChange(store: EventStore, runId: string): Promis
 export interface SettledPlanChange {
   /** What changed (empty when the plan file is as the run froze it). */
   changes: string[];
+  /** The plan file the run was created from, when it is no longer there (the run goes on with its frozen plan). */
+  sourceGone?: string;
   /** The run's lease, taken to accept the change: the caller drives the run under it next, or releases it. */
   lease?: HeldLease;
 }
@@ -76,9 +78,12 @@ export async function settlePlanChange(
   // A frozen plan edited outside phased is refused before it is compared with anything.
   await assertFrozenPlan(store, await store.requireRun(runId));
   const change = await detectPlanChange(store, runId);
-  if (!change) return { changes: [] };
   const run = await store.requireRun(runId);
   const frozen = JSON.parse(run.planJson) as FrozenPlan;
+  if (!change)
+    return frozen.source && !existsSync(frozen.source)
+      ? { changes: [], sourceGone: frozen.source }
+      : { changes: [] };
   const list = change.changes.map((c) => `  - ${c}`).join('\n');
   if (shape(frozen) !== shape(change.newPlan)) {
     throw new PhasedError(

@@ -1,6 +1,7 @@
 // Plan changes: resuming after the plan file changed exits 2 with a summary of what changed, unless
-// --accept-plan-change, which is logged — and which never changes a run another process drives.
-import { readFileSync, writeFileSync } from 'node:fs';
+// --accept-plan-change, which is logged — and which never changes a run another process drives. A plan file
+// that is gone is no change: the run goes on with its frozen plan, and resume says so.
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect, it } from 'vitest';
@@ -75,4 +76,23 @@ it('resume --accept-plan-change of a run another process drives exits 4 and chan
   } finally {
     wh.close();
   }
+});
+
+it('resumes with the frozen plan when the plan file is gone, and says so', () => {
+  const dir = tempDir('phased-plangone-');
+  const p = makeSyntheticProject(dir, { dates: 6 });
+  const db = join(dir, 'phased.db');
+  const crashed = runCli(['--db', db, 'run', p.plan, '--run-id', 'pg'], {
+    env: { PHASED_CRASH_AT: 'after-unit-started:3' },
+  });
+  expect(crashed.signal).toBe('SIGKILL');
+  renameSync(p.plan, `${p.plan}.moved`);
+  const resumed = runCli(['--db', db, 'resume', 'pg']);
+  expect(resumed.code, resumed.stderr).toBe(0);
+  expect(resumed.stderr).toContain(
+    `note: the plan file ${p.plan} is no longer there; run pg goes on with its plan as frozen when it was created (hash `,
+  );
+  const events = readEvents(db, 'pg');
+  expect(events.some((e) => e.type === 'PLAN_CHANGE_ACCEPTED')).toBe(false);
+  expect(events[events.length - 1].state).toBe('succeeded');
 });
