@@ -136,7 +136,16 @@ describe('crash at named points on PostgreSQL, then resume', () => {
           throw new Error('the run ended before an append waited on its head');
         }
         return undefined;
-      }, 'an append to wait');
+      }, 'an append to wait').catch(async (err: Error) => {
+        // What the run's connections were doing instead, for the report.
+        const activity = await blocker.query(
+          `SELECT pid, state, wait_event_type, wait_event, left(query, 120) AS query, pg_blocking_pids(pid) AS blockers
+             FROM pg_stat_activity WHERE application_name = 'phased' AND datname = current_database()`,
+        );
+        throw new Error(
+          `${err.message}; blocker ${await blocker.query('SELECT pg_backend_pid() AS pid').then((r) => r.rows[0].pid)}; phased backends: ${JSON.stringify(activity.rows)}`,
+        );
+      });
       child.kill('SIGKILL');
       expect((await exited(child)).signal).toBe('SIGKILL');
       const before = (await eventsOf(schema, 'x')).length;
