@@ -16,6 +16,7 @@ import {
 } from '../engine/index.js';
 import { createRunLogger, logEvents, logSnapshotError } from '../observe/index.js';
 import { Metrics } from './metrics.js';
+import { Told } from './told.js';
 
 export interface DaemonOptions {
   store: EventStore;
@@ -39,9 +40,10 @@ function leaseLive(owner: string | null, expiresAt: string | null, now: number):
 }
 
 const ELIGIBLE = new Set(['created', 'running']);
-const ERROR_BACKOFF_MS = 30_000;
-/** How long the same failure to look for runs goes untold after it was told. */
-const REPEAT_SAID_MS = 60_000;
+/** How long a run whose drive failed waits before the next try (PHASED_DAEMON_RETRY_MS; tests shorten it). */
+const ERROR_BACKOFF_MS = Number(process.env.PHASED_DAEMON_RETRY_MS ?? 30_000);
+/** The key of a tick's failure among the told ones (run ids are the others; none is empty). */
+const TICK = '';
 /** Runs claimed per tick on a store that claims (the rest wait for the next tick or another daemon). */
 const CLAIM_BATCH = 8;
 /** On a store that notifies, the longest wait between looks when nothing was notified. */
@@ -75,8 +77,8 @@ export class Daemon {
   private timer?: NodeJS.Timeout;
   private stopping = false;
   private ticking = false;
-  /** The error the last tick failed with, when it was last told, and how many ticks have failed in a row. */
-  private tickError?: { message: string; saidAt: number; repeats: number };
+  /** Failures that repeat (the store's, per tick; a run's, per retry), told once each. */
+  private readonly told = new Told();
 
   constructor(private readonly opts: DaemonOptions) {
     this.metrics = new Metrics(opts.store, () => this.driving.size);
@@ -98,32 +100,21 @@ export class Daemon {
   }
 
   /**
-   * One tick at a time; a tick that cannot read the store is tried again next time. Its error is told once, again
-   * only if it changes or REPEAT_SAID_MS later (a server away for an hour is not 3,600 lines), and the first tick
-   * that works after it says so.
+   * One tick at a time; a tick that cannot read the store is tried again next time. Its failure is told once
+   * (again only if it changes, or a minute later: a server away for an hour is not 3,600 lines), and the first
+   * tick that works after it says so.
    */
   private async tickSafely(): Promise<void> {
     if (this.ticking) return;
     this.ticking = true;
     try {
       await this.tick();
-      if (this.tickError) {
-        this.say(
-          `the event store answers again; looking for runs to drive (${this.tickError.repeats} failed looks)`,
-        );
-        this.tickError = undefined;
-      }
+      const failed = this.told.cleared(TICK);
+      if (failed > 0)
+        this.say(`the event store answers again; looking for runs to drive (${failed} failed looks)`);
     } catch (err) {
-      const message = (err as Error).message;
-      const last = this.tickError;
-      const now = Date.now();
-      if (last?.message === message && now - last.saidAt < REPEAT_SAID_MS) {
-        last.repeats++;
-        return;
-      }
-      const again = last?.message === message ? ` (still, after ${last.repeats + 1} failed looks)` : '';
-      this.say(`cannot look for runs to drive${again}: ${message}`);
-      this.tickError = { message, saidAt: now, repeats: (last?.repeats ?? 0) + 1 };
+      const lead = this.told.failed(TICK, (err as Error).message);
+      if (lead !== undefined) this.say(`cannot look for runs to drive: ${lead}${(err as Error).message}`);
     } finally {
       this.ticking = false;
     }
@@ -192,14 +183,18 @@ export class Daemon {
       .run()
       .then(
         (r) => {
+          this.told.cleared(runId);
           this.say(`run ${runId}: ${r.status}${r.reason ? ` (${r.reason})` : ''}`);
         },
         (err) => {
           // Another process took the run between our look and our lease: not an error.
           if (err instanceof PhasedError && (err.code === 'LEASE_HELD' || err.code === 'LEASE_LOST')) return;
           this.notBefore.set(runId, Date.now() + ERROR_BACKOFF_MS);
+          // Retried every 30 s: the same failure is told once (and a minute later), not at every try.
+          const lead = this.told.failed(runId, (err as Error).message);
+          if (lead === undefined) return;
           this.say(
-            `run ${runId}: stopped driving: ${(err as Error).message} (retrying in ${ERROR_BACKOFF_MS / 1000} s)`,
+            `run ${runId}: stopped driving: ${lead}${(err as Error).message} (retrying every ${ERROR_BACKOFF_MS / 1000} s)`,
           );
         },
       )
@@ -208,7 +203,8 @@ export class Daemon {
         logger.flush();
       });
     this.driving.set(runId, { stop, done });
-    this.say(`run ${runId}: driving`);
+    // A retry of a run that keeps failing starts quietly; its failure, when told, says it is retried.
+    if (!this.told.isFailing(runId)) this.say(`run ${runId}: driving`);
   }
 
   /** Stop dispatching everywhere, let in-flight units finish (grace), detach, release leases. */
