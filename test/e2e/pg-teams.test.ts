@@ -42,6 +42,15 @@ async function eventsOf(schema: string, runId: string): Promise<Row[]> {
   return rows.map((r) => ({ ...r, seq: Number(r.seq), data: JSON.parse(r.data) }));
 }
 
+/** Waits until a unit of the run has succeeded: its driver is under way. */
+function underWay(schema: string, runId: string): Promise<boolean> {
+  return waitFor(
+    async () => (await eventsOf(schema, runId)).some((e) => e.type === 'UNIT_SUCCEEDED'),
+    `run ${runId} under way`,
+    60_000,
+  );
+}
+
 async function statusOf(schema: string, runId: string): Promise<string | undefined> {
   const rows = await rowsOf<{ status: string }>(`SELECT status FROM ${schema}.run_heads WHERE run_id = $1`, [
     runId,
@@ -132,11 +141,7 @@ describe('phased on PostgreSQL', () => {
     const opts = { dates: 6, sleepMs: 150, concurrency: 1 };
     const p = slowProject(join(dir, 'p'), opts);
     const first = start(url, ['run', p.plan, '--run-id', 'f1']);
-    await waitFor(
-      async () => (await eventsOf(schema, 'f1')).some((e) => e.type === 'UNIT_SUCCEEDED'),
-      'the first driver under way',
-      60_000,
-    );
+    await underWay(schema, 'f1');
     first.proc.kill('SIGSTOP');
     // Past its lease (3 s in tests): the row's expiry is in the past.
     await waitFor(
@@ -284,11 +289,7 @@ describe('phased on PostgreSQL', () => {
     expect(detached.stdout).toContain(`status h1 --db '${shown}'`);
 
     const run = start(url, ['run', p.plan, '--run-id', 'h2']);
-    await waitFor(
-      async () => (await eventsOf(schema, 'h2')).some((e) => e.type === 'UNIT_SUCCEEDED'),
-      'the run under way',
-      60_000,
-    );
+    await underWay(schema, 'h2');
     run.proc.kill('SIGINT');
     expect(await run.exit).toBe(130);
     expect(run.out() + run.err()).not.toContain(pg.password);

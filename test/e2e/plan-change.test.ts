@@ -5,17 +5,23 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect, it } from 'vitest';
-import { exited, readEvents, runCli, sleepMs, startCli, tempDir } from '../support/cli.js';
+import { detachedRun, exited, readEvents, runCli, sleepMs, startCli, tempDir } from '../support/cli.js';
 import { makeSyntheticProject } from '../support/synthetic.js';
 
-it('refuses a changed plan, then accepts it on request and logs the change', () => {
-  const dir = tempDir('phased-planchange-');
-  const p = makeSyntheticProject(dir, { dates: 10 });
+/** A synthetic project and its log, with run `runId` killed at its `n`th unit start. */
+function crashedRun(prefix: string, dates: number, runId: string, n: number) {
+  const dir = tempDir(prefix);
+  const p = makeSyntheticProject(dir, { dates });
   const db = join(dir, 'phased.db');
-  const crashed = runCli(['--db', db, 'run', p.plan, '--run-id', 'pc'], {
-    env: { PHASED_CRASH_AT: 'after-unit-started:5' },
+  const crashed = runCli(['--db', db, 'run', p.plan, '--run-id', runId], {
+    env: { PHASED_CRASH_AT: `after-unit-started:${n}` },
   });
   expect(crashed.signal).toBe('SIGKILL');
+  return { p, db };
+}
+
+it('refuses a changed plan, then accepts it on request and logs the change', () => {
+  const { p, db } = crashedRun('phased-planchange-', 10, 'pc', 5);
   const n = readEvents(db, 'pc').length;
 
   writeFileSync(p.plan, readFileSync(p.plan, 'utf8').replace('v * 2 AS v', 'v * 4 AS v'));
@@ -34,11 +40,7 @@ it('refuses a changed plan, then accepts it on request and logs the change', () 
 });
 
 it('resume --accept-plan-change of a run another process drives exits 4 and changes nothing', async () => {
-  const dir = tempDir('phased-planchange-');
-  const p = makeSyntheticProject(dir, { dates: 8, sleepMs: 200, concurrency: 1 });
-  const db = join(dir, 'phased.db');
-  const created = runCli(['--db', db, 'run', p.plan, '--run-id', 'pl', '--detach']);
-  expect(created.code, created.stderr).toBe(0);
+  const { p, db } = detachedRun('phased-planchange-', { dates: 8, sleepMs: 200, concurrency: 1 }, 'pl');
   const driver = startCli(['--db', db, 'resume', 'pl']);
   const driverDone = exited(driver);
   while (!readEvents(db, 'pl').some((e) => e.type === 'UNIT_STARTED')) await sleepMs(20);
@@ -79,13 +81,7 @@ it('resume --accept-plan-change of a run another process drives exits 4 and chan
 });
 
 it('resumes with the frozen plan when the plan file is gone, and says so', () => {
-  const dir = tempDir('phased-plangone-');
-  const p = makeSyntheticProject(dir, { dates: 6 });
-  const db = join(dir, 'phased.db');
-  const crashed = runCli(['--db', db, 'run', p.plan, '--run-id', 'pg'], {
-    env: { PHASED_CRASH_AT: 'after-unit-started:3' },
-  });
-  expect(crashed.signal).toBe('SIGKILL');
+  const { p, db } = crashedRun('phased-plangone-', 6, 'pg', 3);
   renameSync(p.plan, `${p.plan}.moved`);
   const resumed = runCli(['--db', db, 'resume', 'pg']);
   expect(resumed.code, resumed.stderr).toBe(0);

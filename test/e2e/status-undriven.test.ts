@@ -3,19 +3,13 @@
 // while a process drives it, it names that process instead. The command it prints works as shown. Replay of a
 // run with no events yet says so rather than printing nothing.
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { exited, readEvents, runCli, sleepMs, startCli, tempDir } from '../support/cli.js';
-import { makeSyntheticProject } from '../support/synthetic.js';
+import { detachedRun, exited, readEvents, runCli, sleepMs, startCli } from '../support/cli.js';
 
 const NOT_DRIVEN = /^not driven: no process holds this run .*`(.+ resume u1 --db .+)` continues it$/m;
 
 it('status says a run is not driven and how to continue it; while driven, it names the driver', async () => {
-  const dir = tempDir('phased-undriven-');
-  const p = makeSyntheticProject(dir, { dates: 6, sleepMs: 150, concurrency: 1 });
-  const db = join(dir, 'phased.db');
-  const created = runCli(['--db', db, 'run', p.plan, '--run-id', 'u1', '--detach']);
-  expect(created.code, created.stderr).toBe(0);
+  const { db } = detachedRun('phased-undriven-', { dates: 6, sleepMs: 150, concurrency: 1 }, 'u1');
   const waiting = runCli(['--db', db, 'status', 'u1']);
   expect(waiting.code, waiting.stderr).toBe(0);
   expect(waiting.stdout).toMatch(NOT_DRIVEN);

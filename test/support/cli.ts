@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { PROJECT_ROOT } from './synthetic.js';
+import { makeSyntheticProject, PROJECT_ROOT, type SyntheticOptions } from './synthetic.js';
 
 /** The bundled CLI that package.json's `bin` names: tests run what users run. */
 export const CLI = join(PROJECT_ROOT, 'dist/bin/phased.js');
@@ -170,4 +170,14 @@ export function prng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** A synthetic project in a fresh temp folder, its log, and run `runId` created there with --detach (not driven). */
+export function detachedRun(prefix: string, opts: SyntheticOptions, runId: string) {
+  const dir = tempDir(prefix);
+  const p = makeSyntheticProject(dir, opts);
+  const db = join(dir, 'phased.db');
+  const created = runCli(['--db', db, 'run', p.plan, '--run-id', runId, '--detach']);
+  if (created.code !== 0) throw new Error(`run ${runId} --detach exited ${created.code}: ${created.stderr}`);
+  return { dir, p, db };
 }
