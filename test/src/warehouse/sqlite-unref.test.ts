@@ -16,12 +16,17 @@ afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-it('exits on its own while the warehouse is still open', async () => {
+/** A script's first lines: a fresh SQLite warehouse with an empty table t, open as `wh`. */
+async function prelude(): Promise<string> {
   dir = await mkdtemp(join(tmpdir(), 'phased-unref-'));
-  const script = `
+  return `
     const { openWarehouse } = await import(${JSON.stringify(dist)});
     const wh = await openWarehouse({ kind: 'sqlite', path: ${JSON.stringify(join(dir, 'w.db'))} }, { create: true });
-    await wh.execute('CREATE TABLE t (x INTEGER)');
+    await wh.execute('CREATE TABLE t (x INTEGER)');`;
+}
+
+it('exits on its own while the warehouse is still open', async () => {
+  const script = `${await prelude()}
     const rows = await wh.query('SELECT COUNT(*) AS n FROM t');
     console.log(JSON.stringify(rows));`;
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 30_000 });
@@ -29,13 +34,9 @@ it('exits on its own while the warehouse is still open', async () => {
 });
 
 it('keeps the process alive until close() has waited for every worker, an answer still unread included', async () => {
-  dir = await mkdtemp(join(tmpdir(), 'phased-unref-'));
   // The worker answers while this thread is blocked, so its answer is still unread when close() asks the worker
   // to stop: reading it must not let the process exit before close() resolves (it once did, with exit code 0).
-  const script = `
-    const { openWarehouse } = await import(${JSON.stringify(dist)});
-    const wh = await openWarehouse({ kind: 'sqlite', path: ${JSON.stringify(join(dir, 'w.db'))} }, { create: true });
-    await wh.execute('CREATE TABLE t (x INTEGER)');
+  const script = `${await prelude()}
     const q = wh.query('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000) SELECT COUNT(*) AS n FROM c');
     const t = Date.now();
     while (Date.now() - t < 1500) {}
