@@ -17,7 +17,7 @@ export function registerStatus(program: Command): void {
           if (!runId) {
             const items = await listRuns(store);
             if (g.json) printJson(items);
-            else print(formatRunList(items));
+            else print(formatRunList(items, { db: g.db ? ['--db', g.db] : [] }));
             return 0;
           }
           const v = await runView(store, runId);

@@ -14,6 +14,7 @@ import {
 import type { EventStore, FailureGroup, RunRow } from '../../store/index.js';
 import { rebuildRun } from '../engine/rebuild.js';
 import { formatGateReport } from '../gates/index.js';
+import { commandHint } from './command-hint.js';
 import { EtaTracker, type EtaView, loggedCompletions } from './eta.js';
 import { failuresOf, formatFailures } from './failures.js';
 import { ownerOf } from './owner.js';
@@ -251,7 +252,8 @@ export async function listRuns(store: EventStore): Promise<RunListItem[]> {
   return out;
 }
 
-export function formatRunList(items: RunListItem[]): string {
+/** `db`: the `--db` arguments the commands it suggests carry (none when the default or PHASED_DB is used). */
+export function formatRunList(items: RunListItem[], opts: { db?: string[] } = {}): string {
   if (items.length === 0) return 'no runs yet (start one with `phased run PLAN` or `phased demo`)';
   const lines = [
     `${'run'.padEnd(26)} ${'plan'.padEnd(22)} ${'status'.padEnd(10)} ${'progress'.padEnd(18)} ${'created'.padEnd(24)} owner`,
@@ -264,6 +266,15 @@ export function formatRunList(items: RunListItem[]): string {
   lines.push(
     '(units: one per step × partition that this run computes; `phased status RUN` counts partitions per step)',
   );
+  const undriven = items.filter((r) => !r.owner && (r.status === 'running' || r.status === 'created'));
+  if (undriven.length > 0) {
+    const ids = undriven.map((r) => r.runId);
+    const named =
+      ids.length > 3 ? `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more` : ids.join(', ');
+    lines.push(
+      `not driven: ${named} (owner -); \`${commandHint('resume', 'RUN', ...(opts.db ?? []))}\` continues one here, \`${commandHint('daemon', ...(opts.db ?? []))}\` drives them all`,
+    );
+  }
   return lines.join('\n');
 }
 

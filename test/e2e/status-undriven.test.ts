@@ -13,6 +13,10 @@ it('status says a run is not driven and how to continue it; while driven, it nam
   const waiting = runCli(['--db', db, 'status', 'u1']);
   expect(waiting.code, waiting.stderr).toBe(0);
   expect(waiting.stdout).toMatch(NOT_DRIVEN);
+  const list = runCli(['--db', db, 'status']);
+  expect(list.stdout).toMatch(
+    /^not driven: u1 \(owner -\); `.+ resume RUN --db .+` continues one here, `.+ daemon --db .+` drives them all$/m,
+  );
   // Its log is empty so far: replay says why instead of printing nothing, and --at has no seq to go to.
   const yet = 'run u1 has no events yet: it was created (run --detach) and no process has driven it';
   const replay = runCli(['--db', db, 'replay', 'u1']);
@@ -31,6 +35,7 @@ it('status says a run is not driven and how to continue it; while driven, it nam
   const driven = runCli(['--db', db, 'status', 'u1']);
   expect(driven.stdout).toContain(`driven by ${child.pid}@`);
   expect(driven.stdout).not.toContain('not driven');
+  expect(runCli(['--db', db, 'status']).stdout).not.toContain('not driven');
   child.kill('SIGINT');
   expect((await done).code).toBe(130);
 
