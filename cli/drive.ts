@@ -163,6 +163,7 @@ async function drive(
           wallMs: Date.now() - t0,
           logPath: runLogPath(logs, runId),
           db: store.location,
+          dbArgs: g.db ? ['--db', g.db] : [],
         }),
       );
     }

@@ -2,9 +2,12 @@
 // end-to-end tests spawn the compiled CLI as a user would, so a failed build fails the suite rather than leaving
 // the tests to run a stale dist/. Meanwhile it starts the suite's shared PostgreSQL server (test/support/pg.ts;
 // skipped when PHASED_TEST_PG_URL names one) and points PHASED_DEMO_CACHE at a fresh directory, so each demo
-// warehouse is generated once per suite run (src/demo/cache.ts). Both are torn down after the suite.
+// warehouse is generated once per suite run (src/demo/cache.ts). Both are torn down after the suite. Every temp
+// folder the suite makes (the tests', the CLI's, the servers') is made under one folder of its own, set as TMPDIR
+// for the workers and the processes they start, and removed after the suite: runs of the suite do not pile up
+// gigabytes of logs and warehouses in the system's temp folder.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type PgServer, startPgServer } from '../bench/scenarios/pg-server.js';
@@ -32,6 +35,10 @@ export function buildPackage(cwd = process.cwd()): Promise<void> {
 }
 
 export default async function setup(): Promise<() => Promise<void>> {
+  const scratch = mkdtempSync(join(tmpdir(), 'phased-suite-'));
+  // Enterable by the embedded PostgreSQL server, which runs as the postgres user when the suite runs as root.
+  chmodSync(scratch, 0o755);
+  process.env.TMPDIR = scratch;
   const demoCache = process.env.PHASED_DEMO_CACHE
     ? undefined
     : mkdtempSync(join(tmpdir(), 'phased-demo-cache-'));
@@ -45,6 +52,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   const teardown = async () => {
     if (server.status === 'fulfilled') await server.value?.stop();
     if (demoCache) rmSync(demoCache, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
   };
   if (build.status === 'rejected' || server.status === 'rejected') {
     await teardown();

@@ -21,10 +21,14 @@ export function registerStatus(program: Command): void {
             return 0;
           }
           const v = await runView(store, runId);
+          const db = g.db ? ['--db', g.db] : [];
           if (g.json) printJson(v);
           else
             print(
-              formatRunView(v, { resume: commandHint('resume', runId, ...(g.db ? ['--db', g.db] : [])) }),
+              formatRunView(v, {
+                resume: commandHint('resume', runId, ...db),
+                retry: commandHint('retry', runId, ...db),
+              }),
             );
           return 0;
         } finally {

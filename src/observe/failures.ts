@@ -25,10 +25,10 @@ function oneLine(message: string): string {
 }
 
 /**
- * Text lines: one header, then per code its count and its first units (empty when nothing failed). `retryRun`
- * adds how to re-open them, for a run whose state allows a retry.
+ * Text lines: one header, then per code its count and its first units (empty when nothing failed). `retry` (the
+ * command, e.g. `npx phased retry RUN --db …`) adds how to re-open them, for a run whose state allows a retry.
  */
-export function formatFailures(groups: FailureGroup[], retryRun?: string): string[] {
+export function formatFailures(groups: FailureGroup[], retry?: string): string[] {
   if (groups.length === 0) return [];
   const total = groups.reduce((n, g) => n + g.count, 0);
   const lines = [`failed units: ${total}, by error code`];
@@ -41,7 +41,6 @@ export function formatFailures(groups: FailureGroup[], retryRun?: string): strin
     }
     if (g.count > g.units.length) lines.push(`    … and ${g.count - g.units.length} more`);
   }
-  if (retryRun)
-    lines.push(`  (re-open them with \`phased retry ${retryRun}\`; --step/--partition narrow it)`);
+  if (retry) lines.push(`  (re-open them with \`${retry}\`; --step/--partition narrow it)`);
   return lines;
 }

@@ -162,10 +162,10 @@ export async function runView(store: EventStore, runId: string, atSeq?: number):
 }
 
 /**
- * `resume`: the command that continues the run (`phased resume RUN --db …`), for the line a run nobody drives gets;
- * left out where the view is not of now (replay --at).
+ * `resume` and `retry`: the commands that continue the run and re-open its failed units (`phased resume RUN --db …`),
+ * for the line a run nobody drives gets and under its failures; left out where the view is not of now (replay --at).
  */
-export function formatRunView(v: RunView, opts: { resume?: string } = {}): string {
+export function formatRunView(v: RunView, opts: { resume?: string; retry?: string } = {}): string {
   const lines = [
     `run ${v.runId}  plan ${v.plan}  status ${v.status}  events ${v.events}${v.owner ? `  driven by ${v.owner}` : ''}`,
   ];
@@ -210,7 +210,9 @@ export function formatRunView(v: RunView, opts: { resume?: string } = {}): strin
     if (g.report) lines.push(formatGateReport(g.report as never).replace(/^/gm, '  '));
   }
   if (v.failure) lines.push(`failure: ${v.failure}`);
-  lines.push(...formatFailures(v.failures, ['failed', 'blocked'].includes(v.status) ? v.runId : undefined));
+  lines.push(
+    ...formatFailures(v.failures, ['failed', 'blocked'].includes(v.status) ? opts.retry : undefined),
+  );
   for (const r of v.retrying) {
     const when = r.retryAt ? `retry at ${r.retryAt}` : 'retry pending';
     lines.push(

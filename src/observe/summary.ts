@@ -5,6 +5,7 @@ import type { ResolvedPlan, RunSnapshot, StepBaseline } from '../../machines/ind
 import { isMeasured, runStatus } from '../../machines/index.js';
 import type { EventStore } from '../../store/index.js';
 import { formatGateReport } from '../gates/index.js';
+import { commandHint } from './command-hint.js';
 import { failuresOf, formatFailures } from './failures.js';
 import { eventPages } from './pages.js';
 
@@ -33,7 +34,7 @@ const pct = (n: number, d: number) => (d === 0 ? '   -  ' : `${((100 * n) / d).t
 
 export async function formatRunSummary(
   log: SummaryLog,
-  o: { wallMs?: number; logPath?: string; db?: string } = {},
+  o: { wallMs?: number; logPath?: string; db?: string; dbArgs?: string[] } = {},
 ): Promise<string> {
   const snap = log.snapshot;
   const ctx = snap.context;
@@ -70,10 +71,12 @@ export async function formatRunSummary(
   );
   if (ctx.failure) lines.push(`failure: ${ctx.failure}`);
   const status = runStatus(snap);
-  const retry = status === 'failed' || status === 'blocked' ? log.runId : undefined;
+  const db = o.dbArgs ?? [];
+  const retry =
+    status === 'failed' || status === 'blocked' ? commandHint('retry', log.runId, ...db) : undefined;
   lines.push(...formatFailures(await failuresOf(log.store, log.runId, ctx.steps), retry));
   if (o.wallMs !== undefined) lines.push(`wall time ${(o.wallMs / 1000).toFixed(1)} s`);
   if (o.logPath) lines.push(`log: ${o.logPath}`);
-  if (o.db) lines.push(`events: ${o.db} (phased replay ${log.runId})`);
+  if (o.db) lines.push(`events: ${o.db} (${commandHint('replay', log.runId, ...db)})`);
   return lines.join('\n');
 }

@@ -20,9 +20,14 @@ it('lists failed units by error code in the summary and in status', () => {
   for (const d of flaky)
     expect(run.stdout).toMatch(new RegExp(`\\n {4}c ${d} \\(1 attempt\\): .*transient failure for ${d}`));
   expect(run.stdout).toContain('phased retry f1');
+  // The commands shown carry the --db the run was given, so they work as shown.
+  expect(run.stdout).toContain(`retry f1 --db ${db}\`; --step/--partition narrow it)`);
+  expect(run.stdout).toContain(`events: ${db} (`);
+  expect(run.stdout).toContain(` replay f1 --db ${db})`);
 
   const text = runCli(['--db', db, 'status', 'f1']);
   expect(text.stdout).toMatch(header);
+  expect(text.stdout).toContain(`retry f1 --db ${db}\`; --step/--partition narrow it)`);
   // What each count counts: the run list counts units (step × partition) this run computes; the per-step
   // table and the summary count partitions of each step.
   expect(text.stdout).toContain('partitions per step');
