@@ -356,6 +356,8 @@ describe('the console in a browser', () => {
     await page.goto(`${url}/#run=bq&tab=overview`);
     const budget = page.locator('[data-testid=budget]');
     await budget.locator('[data-testid=budget-pause]').waitFor();
+    // Its process exited paused: nobody drives it, and a daemon would not take a paused run.
+    expect(await page.locator('[data-testid=run-summary] [data-k=driver]').textContent()).toBe('not driven');
     expect(await budget.getAttribute('data-max')).toBe(String(status.maxBytesBilled));
     expect(await budget.getAttribute('data-billed')).toBe(String(status.usage?.bytesBilled));
     const cell = async (k: string) => budget.locator(`[data-k=${k}]`).textContent();

@@ -161,7 +161,8 @@ export function RunPage({ source, runId, tab, onTab, width }: Props) {
   const units = head?.units ?? detail.units;
   const cov = head?.coverage ?? detail.coverage;
   const eta = head?.eta ?? detail.eta;
-  // Final: no driver, no ETA and no control applies any more (the CLI refuses each with exit 2).
+  // Final: no driver, no ETA and no control applies any more (the CLI refuses each with exit 2). A daemon takes
+  // only running (and created) runs; paused, blocked and failed ones wait for a human.
   const ended = status === 'succeeded' || status === 'cancelled';
 
   const act = async (action: ControlAction, body: ControlRequest): Promise<Outcome> => {
@@ -204,7 +205,9 @@ export function RunPage({ source, runId, tab, onTab, width }: Props) {
               <span data-k="driver">
                 {detail.owner
                   ? `driven by ${detail.owner}`
-                  : 'not driven (resume it, or let a daemon take it)'}
+                  : status === 'running' || status === 'created'
+                    ? 'not driven (resume it, or let a daemon take it)'
+                    : 'not driven'}
               </span>
             </>
           )}{' '}
