@@ -39,6 +39,11 @@ export function dbPath(g: GlobalOptions): string {
   return resolve(given ?? join('.phased', 'phased.db'));
 }
 
+/** The `--db` words a suggested command carries: the given --db, or none (the default or PHASED_DB applies). */
+export function dbArgs(g: GlobalOptions): string[] {
+  return g.db ? ['--db', g.db] : [];
+}
+
 /** Logs and command output live beside the database (`<db dir>/logs`); with PostgreSQL, in ./.phased/logs. */
 export function logDir(g: GlobalOptions): string {
   const db = dbPath(g);

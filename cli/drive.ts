@@ -18,7 +18,7 @@ import {
 } from '../src/observe/index.js';
 import type { PlanWarehouse } from '../src/warehouse/index.js';
 import type { EventStore } from '../store/index.js';
-import { type GlobalOptions, logDir, openEvents, print } from './context.js';
+import { dbArgs, type GlobalOptions, logDir, openEvents, print } from './context.js';
 
 export interface DriveCliOptions {
   quiet?: boolean;
@@ -86,7 +86,7 @@ async function drive(
 ): Promise<number> {
   const stop = new AbortController();
   const graceEnd = new AbortController();
-  const resumeHint = commandHint('resume', runId, ...(g.db ? ['--db', g.db] : []));
+  const resumeHint = commandHint('resume', runId, ...dbArgs(g));
   const onSignal = (sig: NodeJS.Signals) => {
     if (stop.signal.aborted) {
       if (graceEnd.signal.aborted) return;
@@ -163,7 +163,7 @@ async function drive(
           wallMs: Date.now() - t0,
           logPath: runLogPath(logs, runId),
           db: store.location,
-          dbArgs: g.db ? ['--db', g.db] : [],
+          dbArgs: dbArgs(g),
         }),
       );
     }

@@ -103,7 +103,15 @@ export {
 export type { RunState } from './run-state.js';
 export { createdEvents, evolveRun, logIsEmpty, nextSnapshot } from './run-state.js';
 export type { RunSnapshot, RunStatus } from './snapshot.js';
-export { accepts, activeEffects, blockedGate, RunCursor, runStatus } from './snapshot.js';
+export {
+  accepts,
+  activeEffects,
+  awaitsDriver,
+  blockedGate,
+  isOver,
+  RunCursor,
+  runStatus,
+} from './snapshot.js';
 export type {
   LastAttempt,
   LookUpAnswer,

@@ -34,6 +34,16 @@ export function runStatus(snap: RunSnapshot): RunStatus {
   }
 }
 
+/** A run that is over: it takes no more commands and no driver writes for it again. */
+export function isOver(status: string): boolean {
+  return status === 'succeeded' || status === 'cancelled';
+}
+
+/** A run waiting only for a process to drive it: a daemon takes these; paused, blocked and failed wait for a human. */
+export function awaitsDriver(status: string): boolean {
+  return status === 'created' || status === 'running';
+}
+
 /** The work the active states declare, in document order. */
 export function activeEffects(snap: RunSnapshot): Effect[] {
   const out: Effect[] = [];

@@ -1,6 +1,6 @@
 // `phased resume RUN`: continue a run exactly where its log stands (the same driver as a fresh run).
 import type { Command } from 'commander';
-import { blockedGate, PhasedError } from '../../machines/index.js';
+import { blockedGate, isOver, PhasedError } from '../../machines/index.js';
 import {
   failedUnitsToReopen,
   openRunWarehouseEarly,
@@ -55,7 +55,7 @@ export function registerResume(program: Command): void {
           let driving = false;
           try {
             const run = await store.requireRun(runId);
-            if (run.status === 'succeeded' || run.status === 'cancelled') {
+            if (isOver(run.status)) {
               throw new PhasedError(
                 'INVALID_COMMAND',
                 `run ${runId} is ${run.status}; there is nothing to resume. Start a new run with \`phased run PLAN\`.`,

@@ -12,7 +12,7 @@ import {
 } from '../../src/engine/index.js';
 import { commandHint } from '../../src/observe/index.js';
 import { assertPlanSql, loadPlanWithSources } from '../../src/plan/index.js';
-import { action, badArgument, globals, logDir, openEvents, print, printJson } from '../context.js';
+import { action, badArgument, dbArgs, globals, logDir, openEvents, print, printJson } from '../context.js';
 import { driveRun, httpAddressOf, maxBytesBilledOf } from '../drive.js';
 
 interface RunOptions {
@@ -93,7 +93,7 @@ export function registerRun(program: Command): void {
           try {
             runId = await createRun(store, plan, { runId: o.runId, overrides, sources });
             for (const other of await overlappingRuns(store, plan, runId)) {
-              process.stderr.write(`phased: note: ${overlapNote(runId, other, g.db)}\n`);
+              process.stderr.write(`phased: note: ${overlapNote(runId, other, dbArgs(g))}\n`);
             }
           } finally {
             await store.close();
@@ -104,7 +104,7 @@ export function registerRun(program: Command): void {
         }
         if (o.detach) {
           await wh.close();
-          const db = g.db ? ['--db', g.db] : [];
+          const db = dbArgs(g);
           print(
             `run ${runId} created; \`${commandHint('daemon', ...db)}\` will drive it (status: ${commandHint('status', runId, ...db)})`,
           );
@@ -123,17 +123,11 @@ export function registerRun(program: Command): void {
 }
 
 /** Another unfinished run writes some of the same partitions: say which, and how to retire it if it is stale. */
-function overlapNote(runId: string, other: OverlappingRun, db: string | undefined): string {
+function overlapNote(runId: string, other: OverlappingRun, db: string[]): string {
   const { tables, start, end } = other.overlap;
   const named =
     tables.length > 3 ? `${tables.slice(0, 3).join(', ')} and ${tables.length - 3} more` : tables.join(', ');
-  const cancel = commandHint(
-    'cancel',
-    other.runId,
-    '--reason',
-    `replaced by ${runId}`,
-    ...(db ? ['--db', db] : []),
-  );
+  const cancel = commandHint('cancel', other.runId, '--reason', `replaced by ${runId}`, ...db);
   return (
     `run ${other.runId} (${other.status}) also writes ${named} for ${start} … ${end}: both runs would write ` +
     `those partitions, and a daemon drives both at once. If run ${runId} replaces it, cancel it: \`${cancel}\``

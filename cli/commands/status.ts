@@ -1,7 +1,7 @@
 // `phased status [RUN]`: list runs, or one run's per-step table and gate reports (--json for both).
 import type { Command } from 'commander';
 import { commandHint, formatRunList, formatRunView, listRuns, runView } from '../../src/observe/index.js';
-import { action, globals, openEvents, print, printJson } from '../context.js';
+import { action, dbArgs, globals, openEvents, print, printJson } from '../context.js';
 
 export function registerStatus(program: Command): void {
   program
@@ -17,11 +17,11 @@ export function registerStatus(program: Command): void {
           if (!runId) {
             const items = await listRuns(store);
             if (g.json) printJson(items);
-            else print(formatRunList(items, { db: g.db ? ['--db', g.db] : [] }));
+            else print(formatRunList(items, { db: dbArgs(g) }));
             return 0;
           }
           const v = await runView(store, runId);
-          const db = g.db ? ['--db', g.db] : [];
+          const db = dbArgs(g);
           if (g.json) printJson(v);
           else
             print(

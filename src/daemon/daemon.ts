@@ -4,7 +4,7 @@
 // runs by claiming them, and wake on the store's change notifications with the tick as a slow fallback.
 // It does no unit work itself; paused, blocked, failed and finished runs are left for a human.
 
-import { PhasedError } from '../../machines/index.js';
+import { awaitsDriver, PhasedError } from '../../machines/index.js';
 import type { EventStore, LeaseToken } from '../../store/index.js';
 import {
   Driver,
@@ -39,7 +39,6 @@ function leaseLive(owner: string | null, expiresAt: string | null, now: number):
   return !!owner && !!expiresAt && Date.parse(expiresAt) > now && !ownerIsDead(owner);
 }
 
-const ELIGIBLE = new Set(['created', 'running']);
 /** How long a run whose drive failed waits before the next try (PHASED_DAEMON_RETRY_MS; tests shorten it). */
 const ERROR_BACKOFF_MS = Number(process.env.PHASED_DAEMON_RETRY_MS ?? 30_000);
 /** The key of a tick's failure among the told ones (run ids are the others; none is empty). */
@@ -134,7 +133,7 @@ export class Daemon {
     if (this.stopping) return;
     const now = Date.now();
     for (const r of rows) {
-      if (!ELIGIBLE.has(r.status) || this.driving.has(r.runId)) continue;
+      if (!awaitsDriver(r.status) || this.driving.has(r.runId)) continue;
       if ((this.notBefore.get(r.runId) ?? 0) > now) continue;
       if (leaseLive(r.owner, r.leaseExpiresAt, now)) continue;
       this.drive(r.runId);

@@ -3,7 +3,7 @@
 // RUN_CREATED is appended by the driver when it first attaches (so a crash in between loses nothing).
 
 import { randomBytes } from 'node:crypto';
-import { MACHINE_VERSION, PhasedError, type ResolvedPlan } from '../../machines/index.js';
+import { isOver, MACHINE_VERSION, PhasedError, type ResolvedPlan } from '../../machines/index.js';
 import type { EventStore } from '../../store/index.js';
 import { planHash } from '../plan/hash.js';
 import { type Overlap, type PlanOverrides, type PlanSource, planOverlap } from '../plan/index.js';
@@ -39,9 +39,6 @@ export async function createRun(
   return runId;
 }
 
-/** Runs that are not over yet: a driver (or a retry and a resume) may still write for them. */
-const OVER = new Set(['succeeded', 'cancelled']);
-
 export interface OverlappingRun {
   runId: string;
   status: string;
@@ -57,7 +54,8 @@ export async function overlappingRuns(
 ): Promise<OverlappingRun[]> {
   const out: OverlappingRun[] = [];
   for (const r of await store.views.runSummaries()) {
-    if (r.runId === runId || OVER.has(r.status)) continue;
+    // A run not over yet may still be written for (by a driver, or after a retry and a resume).
+    if (r.runId === runId || isOver(r.status)) continue;
     const json = await store.views.planJson(r.runId);
     const overlap = json === undefined ? undefined : planOverlap(plan, JSON.parse(json) as ResolvedPlan);
     if (overlap) out.push({ runId: r.runId, status: r.status, owner: r.owner, overlap });

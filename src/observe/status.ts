@@ -3,6 +3,7 @@
 
 import {
   allSteps,
+  awaitsDriver,
   budgetOf,
   locateStep,
   type ResolvedPlan,
@@ -169,7 +170,7 @@ export function formatRunView(v: RunView, opts: { resume?: string; retry?: strin
   const lines = [
     `run ${v.runId}  plan ${v.plan}  status ${v.status}  events ${v.events}${v.owner ? `  driven by ${v.owner}` : ''}`,
   ];
-  const undriven = !v.owner && (v.status === 'running' || v.status === 'created');
+  const undriven = !v.owner && awaitsDriver(v.status);
   if (undriven && opts.resume) {
     lines.push(
       `not driven: no process holds this run (it was interrupted, or waits for a daemon); \`${opts.resume}\` continues it`,
@@ -268,7 +269,7 @@ export function formatRunList(items: RunListItem[], opts: { db?: string[] } = {}
   lines.push(
     '(units: one per step × partition that this run computes; `phased status RUN` counts partitions per step)',
   );
-  const undriven = items.filter((r) => !r.owner && (r.status === 'running' || r.status === 'created'));
+  const undriven = items.filter((r) => !r.owner && awaitsDriver(r.status));
   if (undriven.length > 0) {
     const ids = undriven.map((r) => r.runId);
     const named =
