@@ -1,10 +1,12 @@
 // makespan_efficiency: simulated 10 ms units at concurrency 16; ideal (units × 10 ms ÷ 16) over the
 // measured span from the first UNIT_STARTED to the last UNIT_SUCCEEDED. wave_commit_us / wave_machine_us:
 // what each wave of 16 pays on the critical path between one unit's end and its successor's start.
+// makespan_commit_floor: the same units through a plain pool that commits each unit's two events in raw SQL
+// before it starts (no phased code, no batching): the timer floor plus the writes the append contract requires.
 
 import { driveNoop } from '../support/drive.js';
 import { type BenchContext, repeat, result, type Scenario, stats, tempDir } from '../support/measure.js';
-import { timerPoolMs } from '../support/timer-pool.js';
+import { commitPoolMs, timerPoolMs } from '../support/timer-pool.js';
 import { waveCost } from '../support/wave.js';
 
 const UNIT_MS = 10;
@@ -16,6 +18,8 @@ export const makespan: Scenario = {
     'makespan_efficiency',
     'makespan_timer_floor',
     'makespan_floor_ratio',
+    'makespan_commit_floor',
+    'makespan_commit_floor_ratio',
     'wave_commit_us',
     'wave_machine_us',
   ],
@@ -27,18 +31,23 @@ export const makespan: Scenario = {
       // Interleave the driven run with the timer floor so machine load affects both alike.
       const driven: number[] = [];
       const floors: number[] = [];
+      const commitFloors: number[] = [];
       await repeat(ctx.runs, async (i) => {
         const t = await driveNoop({ file: tmp.file(`m${i}.db`), units, concurrency: C, delayMs: UNIT_MS });
         const f = ideal / (await timerPoolMs(units, UNIT_MS, C));
+        const c = ideal / (await commitPoolMs(tmp.file(`c${i}.db`), units, UNIT_MS, C));
         if (i >= 0) {
           driven.push(ideal / t.unitsMs);
           floors.push(f);
+          commitFloors.push(c);
         }
         return f;
       });
       const s = stats(driven);
       const floor = stats(floors);
       const ratio = stats(driven.map((d, i) => d / floors[i]));
+      const commitFloor = stats(commitFloors);
+      const commitRatio = stats(driven.map((d, i) => d / commitFloors[i]));
       const waves = ctx.quick ? 200 : 1_000;
       const costs: { commitUs: number; machineUs: number }[] = [];
       const commit = await repeat(ctx.runs, async (i) => {
@@ -59,6 +68,20 @@ export const makespan: Scenario = {
           ratio,
           { atLeast: 0.92 },
           'makespan_efficiency ÷ makespan_timer_floor',
+        ),
+        result(
+          'makespan_commit_floor',
+          'ideal/actual',
+          commitFloor,
+          undefined,
+          'the setTimeout pool committing each unit start (two events) in raw SQL first, no batching',
+        ),
+        result(
+          'makespan_commit_floor_ratio',
+          'ratio',
+          commitRatio,
+          undefined,
+          'makespan_efficiency ÷ makespan_commit_floor, measured interleaved',
         ),
       ];
     } finally {

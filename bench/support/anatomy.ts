@@ -20,7 +20,7 @@ const STATE = JSON.stringify({
 });
 const DATA = JSON.stringify({ step: 's0', partition: '2024-01-01', attempt: 1, rows: 1234, ms: 12 });
 
-interface Anatomy {
+export interface Anatomy {
   /** Writes events [from, from + n) in one IMMEDIATE transaction. */
   write(from: number, n: number): void;
   close(): void;
@@ -81,12 +81,20 @@ export function appendAnatomy(file: string, parts: Part[], events: number, batch
 }
 
 /**
+ * The append contract's writes on raw SQL, one transaction per call: `write(from, n)` writes events
+ * [from, from + n) with their units upserts and the run head. The makespan scenario's commit floor calls it.
+ */
+export function openRawContract(file: string): Anatomy {
+  return openAnatomy(file, ['event', 'units', 'head']);
+}
+
+/**
  * The append contract's floor: events per second (wall clock) of the same three writes an append makes
  * (event row, units upsert, run head) in raw SQL, `batch` events per transaction. The store's rate over
  * this one is append_contract_ratio_*.
  */
 export function rawContractRate(file: string, events: number, batch: number): number {
-  const a = openAnatomy(file, ['event', 'units', 'head']);
+  const a = openRawContract(file);
   try {
     const t0 = performance.now();
     writeAll(a, events, batch);
