@@ -11,6 +11,7 @@ import { waveCost } from '../support/wave.js';
 
 const UNIT_MS = 10;
 const C = 16;
+const IDLE_MS = 2;
 
 export const makespan: Scenario = {
   id: 'makespan',
@@ -22,6 +23,8 @@ export const makespan: Scenario = {
     'makespan_commit_floor_ratio',
     'wave_commit_us',
     'wave_machine_us',
+    'pair_commit_us',
+    'pair_commit_idle_us',
   ],
   async run(ctx: BenchContext) {
     const units = ctx.quick ? 400 : 2_000;
@@ -56,10 +59,37 @@ export const makespan: Scenario = {
         return c.commitUs;
       });
       const machine = stats(costs.map((c) => c.machineUs));
+      // The split batch of long units (two units' four events), back to back and after the loop sat idle.
+      const pairs = ctx.quick ? 100 : 300;
+      const pairHot: number[] = [];
+      const pairIdle: number[] = [];
+      await repeat(ctx.runs, async (i) => {
+        const hot = await waveCost(tmp.file(`p${i}.db`), pairs, { width: 2 });
+        const idle = await waveCost(tmp.file(`q${i}.db`), pairs, { width: 2, idleMs: IDLE_MS });
+        if (i >= 0) {
+          pairHot.push(hot.commitUs);
+          pairIdle.push(idle.commitUs);
+        }
+        return hot.commitUs;
+      });
       const waveNote = `${C} UNIT_SUCCEEDED + ${C} UNIT_STARTED in one RunLog.commit, ${waves} waves`;
       return [
         result('wave_commit_us', 'µs/wave', commit, undefined, waveNote),
         result('wave_machine_us', 'µs/wave', machine, undefined, 'of which the statechart (RunCursor.apply)'),
+        result(
+          'pair_commit_us',
+          'µs/commit',
+          stats(pairHot),
+          undefined,
+          `2 + 2 events, ${pairs} back to back`,
+        ),
+        result(
+          'pair_commit_idle_us',
+          'µs/commit',
+          stats(pairIdle),
+          undefined,
+          `the same, each after ${IDLE_MS} ms with the event loop idle, interleaved`,
+        ),
         result('makespan_timer_floor', 'ideal/actual', floor, undefined, 'plain setTimeout pool, no phased'),
         result('makespan_efficiency', 'ideal/actual', s, undefined, `${units} × ${UNIT_MS} ms units, c${C}`),
         result(

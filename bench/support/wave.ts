@@ -7,16 +7,23 @@ import { openEventStore } from '../../store/index.js';
 import { benchPlan, calendar } from './plan.js';
 
 export interface WaveCost {
-  /** µs per RunLog.commit of one wave (32 events, one transaction). */
+  /** µs per RunLog.commit of one wave (2 × width events, one transaction). */
   commitUs: number;
   /** µs per wave spent in the statechart (16 UNIT_SUCCEEDED; UNIT_STARTED changes no state). */
   machineUs: number;
 }
 
-const WIDTH = 16;
 const WARM = 50;
 
-export async function waveCost(file: string, waves: number): Promise<WaveCost> {
+export interface WaveOptions {
+  /** Units per wave: 16 (a concurrency-16 wave), or 2 (the group commit's split batch of long units). */
+  width?: number;
+  /** Idle time before each commit (ms): the event loop waiting for timers, as between 10 ms units. */
+  idleMs?: number;
+}
+
+export async function waveCost(file: string, waves: number, o: WaveOptions = {}): Promise<WaveCost> {
+  const WIDTH = o.width ?? 16;
   const partitions = calendar((waves + WARM + 1) * WIDTH);
   const plan = benchPlan({ partitions, steps: 1, concurrency: WIDTH });
   const step = plan.phases[0].groups[0].steps[0].id;
@@ -53,6 +60,7 @@ export async function waveCost(file: string, waves: number): Promise<WaveCost> {
     await log.commit(preamble);
     for (let w = 0; w < total; w++) {
       const events = wave(w);
+      if (o.idleMs) await new Promise((r) => setTimeout(r, o.idleMs));
       const t0 = performance.now();
       await log.commit(events);
       if (w >= WARM) commitMs += performance.now() - t0;
