@@ -6,7 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { isOver, MACHINE_VERSION, PhasedError, type ResolvedPlan } from '../../machines/index.js';
 import type { EventStore } from '../../store/index.js';
 import { planHash } from '../plan/hash.js';
-import { type Overlap, type PlanOverrides, type PlanSource, planOverlap } from '../plan/index.js';
+import type { PlanOverrides, PlanSource } from '../plan/index.js';
+// Not the plan module's index: that would load its parsers (GoogleSQL, YAML, schemas) into every resume.
+import { type Overlap, planOverlap } from '../plan/overlap.js';
 import { freezePlan } from './plan-change.js';
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
