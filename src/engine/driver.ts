@@ -164,8 +164,11 @@ export class Driver {
       for (const t of timers) clearInterval(t);
       // A snapshot still being written finishes before the lease is let go (a failed one only costs a longer fold).
       await this.log?.idle();
-      if (ownWarehouse) await this.wh.close().catch(() => undefined);
+      // Then the lease, before the warehouse closes: nothing more is appended from here, and closing waits for
+      // statements still running (SQLite cannot stop one; its worker ends, writing nothing, once it returns), which
+      // must not keep a resume out meanwhile.
       await store.releaseLease(runId, this.lease).catch(() => undefined);
+      if (ownWarehouse) await this.wh.close().catch(() => undefined);
       this.events$.complete();
     }
   }
@@ -385,7 +388,11 @@ export class Driver {
     for (const s of this.dispatchers.values()) s.stop();
     const failed = await this.queue.flush();
     if (failed !== undefined) throw failed;
-    await this.commit(decideFinish({ type: 'detach', ...this.self(), reason }, runState(this.log)));
+    // The last append: a unit still running (past a grace cut short) cannot log its result behind it.
+    await this.log.commit(decideFinish({ type: 'detach', ...this.self(), reason }, runState(this.log)), {
+      lease: this.lease,
+      last: true,
+    });
     return result;
   }
 

@@ -49,6 +49,11 @@ export interface CommitOptions {
    * one is durable: a decision that reads the store (the units projection) sees the log as it stands.
    */
   pipeline?: boolean;
+  /**
+   * This RunLog's last commit (a driver's DRIVER_DETACHED): once it is decided, every commit after it fails with
+   * LEASE_LOST and appends nothing, so no result of a unit that outlived the detach follows it in the log.
+   */
+  last?: boolean;
 }
 
 /** Rounds of fold-and-decide-again before a commit gives up with CONFLICT (each round means another writer won). */
@@ -97,6 +102,8 @@ export class RunLog {
   private readonly failed: { job: Job; err: unknown }[] = [];
   /** The cursor moved through events that will never be appended (a decision's events failed to apply). */
   private stale = false;
+  /** The commit decided with `last`, and the seq of its first event: nothing else is appended from then on. */
+  private closedBy: { job: Job; at: number } | undefined;
   private readonly snapshots: SnapshotSaver;
   /**
    * Events decided from each of this process's own events as it is applied (adaptive concurrency,
@@ -233,6 +240,10 @@ export class RunLog {
    * after the decided head. Undefined when `decide` returns no event (the job is done).
    */
   private async start(job: Job): Promise<Attempt | undefined> {
+    if (this.closedBy && this.closedBy.job !== job) {
+      job.reject(this.closed(this.closedBy.at));
+      return undefined;
+    }
     let decided = job.decide(this.cursor.snapshot);
     if (decided instanceof Promise) decided = await decided;
     if (decided.length === 0) {
@@ -240,6 +251,7 @@ export class RunLog {
       return undefined;
     }
     const expected = this.aheadSeq;
+    if (job.opts.last) this.closedBy = { job, at: expected + 1 };
     const at = new Date().toISOString();
     const snaps: RunSnapshot[] = [];
     const out: NewEvent[] = [];
@@ -376,6 +388,14 @@ export class RunLog {
     this.aheadSeq = seq;
     this.stateNow = undefined;
     await this.foldTail();
+  }
+
+  private closed(at: number): PhasedError {
+    return new PhasedError(
+      'LEASE_LOST',
+      `run ${this.runId}: this driver's last event is seq ${at}; nothing more is appended from it (a resume looks up or re-runs what was still in flight)`,
+      { details: { runId: this.runId, lastSeq: at } },
+    );
   }
 
   /** Resolves once no snapshot is being written; the error of the last save that failed, if one did. */

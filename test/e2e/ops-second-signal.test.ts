@@ -2,14 +2,16 @@
 // command steps that sleep for two minutes). The run and the daemon exit with their signal's code, the log ends
 // with DRIVER_DETACHED and the units still open, and a resume kills the orphans and re-runs each unit once.
 // Without the second signal, `run` waits out its 30 s grace and the daemon the hour it is given: past each
-// test's time limit.
-import { existsSync, readFileSync } from 'node:fs';
+// test's time limit. A SQLite statement cannot be stopped midway: the daemon lets the run go at once and
+// waits for the statement to end before it exits, appending nothing more.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CommandProject, makeCommandProject } from '../support/bq-command-project.js';
 import { alive, readEvents, runCli, tempDir } from '../support/cli.js';
 import { checkExactlyOnce } from '../support/log-checks.js';
-import { type Child, start, waitFor } from '../support/ops.js';
+import { type Child, events, start, waitFor } from '../support/ops.js';
 
 const orphans: number[] = [];
 
@@ -58,6 +60,54 @@ function expectDetachedThenResumable(p: CommandProject, runId: string, sig: stri
   }
 }
 
+/**
+ * A SQLite project whose one unit computes for seconds (a recursive count in its SELECT), so its statement is
+ * still running when the driver detaches; returns the plan and the warehouse.
+ */
+function slowSqliteProject(dir: string): { plan: string; warehouse: string } {
+  const warehouse = join(dir, 'warehouse.db');
+  const db = new Database(warehouse);
+  db.exec(`CREATE TABLE calendar (d TEXT PRIMARY KEY); INSERT INTO calendar VALUES ('2024-01-01');
+           CREATE TABLE src (d TEXT, k INTEGER); INSERT INTO src VALUES ('2024-01-01', 1), ('2024-01-01', 2);`);
+  db.close();
+  const burn =
+    'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10000000) SELECT count(*) FROM c';
+  const plan = join(dir, 'plan.yaml');
+  writeFileSync(
+    plan,
+    `version: 1
+name: slow
+range: { start: 2024-01-01, end: 2024-01-01 }
+warehouse: { kind: sqlite, path: warehouse.db }
+partitionColumn: d
+partitions: SELECT d AS partition FROM calendar WHERE d BETWEEN @start AND @end
+phases:
+  - id: p
+    steps:
+      - id: out
+        table: out
+        ddl: "CREATE TABLE IF NOT EXISTS out (d TEXT NOT NULL, k INTEGER)"
+        sql: "SELECT d, k FROM src WHERE d = @partition AND (${burn}) > 0"
+    gate: { minCoverage: 1 }
+`,
+  );
+  return { plan, warehouse };
+}
+
+const EXPECTED_OUT = [
+  { d: '2024-01-01', k: 1 },
+  { d: '2024-01-01', k: 2 },
+];
+
+function outRows(warehouse: string): unknown[] {
+  const wh = new Database(warehouse, { readonly: true });
+  try {
+    return wh.prepare('SELECT d, k FROM out ORDER BY k').all();
+  } finally {
+    wh.close();
+  }
+}
+
 describe('a second signal', () => {
   it('makes `phased run` detach now: exit 130, resumable', async () => {
     const p = makeCommandProject(tempDir('phased-2sig-run-'), [{ mode: 'orphan' }], { dates: 2 });
@@ -80,4 +130,52 @@ describe('a second signal', () => {
     expect(daemon.err()).toContain('signal again: detaching now');
     expectDetachedThenResumable(p, 'd2', 'SIGTERM', pids);
   }, 60_000);
+
+  it('lets the run go while a SQLite statement still runs: a resume drives it at once, the daemon appends nothing more', async () => {
+    const dir = tempDir('phased-2sig-sqlite-');
+    const p = slowSqliteProject(dir);
+    const db = join(dir, 'phased.db');
+    expect(runCli(['--db', db, 'run', p.plan, '--run-id', 's2', '--detach']).code).toBe(0);
+    const daemon = start(db, ['daemon', '--grace-ms', '3600000']);
+    await waitFor(() => events(db, 's2').some((e) => e.type === 'UNIT_STARTED'), 'the unit to start');
+    await signalTwice(daemon, 'SIGTERM');
+    await waitFor(() => events(db, 's2').some((e) => e.type === 'DRIVER_DETACHED'), 'the detach');
+    // The daemon waits for its statement (seconds of counting) before it exits; the run is not its any more.
+    expect(daemon.proc.exitCode).toBeNull();
+    const resumed = runCli(['--db', db, 'resume', 's2']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(await daemon.exit, daemon.err()).toBe(143);
+
+    const log = checkExactlyOnce(db, 's2');
+    const detach = log.findIndex((e) => e.type === 'DRIVER_DETACHED');
+    expect(log[detach]).toMatchObject({ data: { reason: 'SIGTERM' } });
+    // Right behind the daemon's detach comes the resume's attach: no result of the daemon's unit follows it.
+    expect(log[detach + 1]).toMatchObject({ type: 'DRIVER_ATTACHED' });
+    expect(log.filter((e) => e.type === 'UNIT_FAILED')).toEqual([]);
+    expect(log.filter((e) => e.type === 'UNIT_SUCCEEDED')).toHaveLength(1);
+    expect(log.at(-2)).toMatchObject({ type: 'RUN_SUCCEEDED' });
+    expect(outRows(p.warehouse)).toEqual(EXPECTED_OUT);
+  }, 90_000);
+
+  it('killed with SIGKILL after that detach, while its statement runs: the resume ends the run as before', async () => {
+    const dir = tempDir('phased-2sig-sqlite-kill-');
+    const p = slowSqliteProject(dir);
+    const db = join(dir, 'phased.db');
+    expect(runCli(['--db', db, 'run', p.plan, '--run-id', 's3', '--detach']).code).toBe(0);
+    const daemon = start(db, ['daemon', '--grace-ms', '3600000']);
+    await waitFor(() => events(db, 's3').some((e) => e.type === 'UNIT_STARTED'), 'the unit to start');
+    await signalTwice(daemon, 'SIGTERM');
+    await waitFor(() => events(db, 's3').some((e) => e.type === 'DRIVER_DETACHED'), 'the detach');
+    daemon.proc.kill('SIGKILL');
+    expect(await daemon.exit).toBeNull();
+    const resumed = runCli(['--db', db, 'resume', 's3']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+
+    const log = checkExactlyOnce(db, 's3');
+    const detach = log.findIndex((e) => e.type === 'DRIVER_DETACHED');
+    expect(log[detach + 1]).toMatchObject({ type: 'DRIVER_ATTACHED' });
+    expect(log.filter((e) => e.type === 'UNIT_SUCCEEDED')).toHaveLength(1);
+    expect(log.at(-2)).toMatchObject({ type: 'RUN_SUCCEEDED' });
+    expect(outRows(p.warehouse)).toEqual(EXPECTED_OUT);
+  }, 90_000);
 });
