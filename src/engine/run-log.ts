@@ -237,7 +237,8 @@ export class RunLog {
 
   /**
    * Decides on the cursor, moves the cursor through the decided events (with their follow-ups) and sends them
-   * after the decided head. Undefined when `decide` returns no event (the job is done).
+   * after the decided head. Undefined when `decide` returns no event (the job is done), or when the log took its
+   * last commit already (the job fails with LEASE_LOST).
    */
   private async start(job: Job): Promise<Attempt | undefined> {
     if (this.closedBy && this.closedBy.job !== job) {
