@@ -136,11 +136,16 @@ describe('a second signal', () => {
     const p = slowSqliteProject(dir);
     const db = join(dir, 'phased.db');
     expect(runCli(['--db', db, 'run', p.plan, '--run-id', 's2', '--detach']).code).toBe(0);
-    const daemon = start(db, ['daemon', '--grace-ms', '3600000']);
+    const daemon = start(db, ['daemon', '--grace-ms', '3600000'], { PHASED_DAEMON_LINGER_MS: '0' });
     await waitFor(() => events(db, 's2').some((e) => e.type === 'UNIT_STARTED'), 'the unit to start');
     await signalTwice(daemon, 'SIGTERM');
     await waitFor(() => events(db, 's2').some((e) => e.type === 'DRIVER_DETACHED'), 'the detach');
-    // The daemon waits for its statement (seconds of counting) before it exits; the run is not its any more.
+    // The daemon waits for its statement (seconds of counting) before it exits, and says so; the run is not its
+    // any more.
+    await waitFor(
+      () => daemon.err().includes('run s2: detached; waiting for warehouse work'),
+      'the daemon to say why',
+    );
     expect(daemon.proc.exitCode).toBeNull();
     const resumed = runCli(['--db', db, 'resume', 's2']);
     expect(resumed.code, resumed.stderr).toBe(0);
