@@ -9,12 +9,14 @@ import {
   createRunLogger,
   formatRunSummary,
   type InspectorBridge,
+  LINGER_TEXT,
   loadInspector,
   loadProgressBars,
   logEvents,
   logSnapshotError,
   reportProgress,
   runLogPath,
+  sayWhileWaiting,
 } from '../src/observe/index.js';
 import type { PlanWarehouse } from '../src/warehouse/index.js';
 import type { EventStore } from '../store/index.js';
@@ -71,8 +73,14 @@ export async function driveRun(g: GlobalOptions, runId: string, o: DriveCliOptio
     return await drive(g, store, runId, o, inspector);
   } finally {
     await store?.close();
-    await o.warehouse?.close().catch(() => undefined);
-    await closeOpening(o.opening);
+    // Closing waits for warehouse work that outlived a detach; a process that lingers says why.
+    await sayWhileWaiting(
+      Promise.all([o.warehouse?.close().catch(() => undefined), closeOpening(o.opening)]),
+      () =>
+        process.stderr.write(
+          `phased: ${LINGER_TEXT}; \`${commandHint('resume', runId, ...dbArgs(g))}\` may start meanwhile\n`,
+        ),
+    );
     await inspector?.close();
   }
 }

@@ -14,7 +14,7 @@ import {
   ownerId,
   ownerIsDead,
 } from '../engine/index.js';
-import { createRunLogger, logEvents, logSnapshotError } from '../observe/index.js';
+import { createRunLogger, LINGER_MS, LINGER_TEXT, logEvents, logSnapshotError } from '../observe/index.js';
 import { Metrics } from './metrics.js';
 import { Told } from './told.js';
 
@@ -41,11 +41,6 @@ function leaseLive(owner: string | null, expiresAt: string | null, now: number):
 
 /** How long a run whose drive failed waits before the next try (PHASED_DAEMON_RETRY_MS; tests shorten it). */
 const ERROR_BACKOFF_MS = Number(process.env.PHASED_DAEMON_RETRY_MS ?? 30_000);
-/**
- * How long after a run's DRIVER_DETACHED its driver may take to close before the daemon says what it waits for
- * (PHASED_DAEMON_LINGER_MS; tests shorten it): a SQLite statement still running cannot be stopped midway.
- */
-const LINGER_MS = Number(process.env.PHASED_DAEMON_LINGER_MS ?? 1000);
 /** The key of a tick's failure among the told ones (run ids are the others; none is empty). */
 const TICK = '';
 /** Runs claimed per tick on a store that claims (the rest wait for the next tick or another daemon). */
@@ -189,10 +184,7 @@ export class Daemon {
     driver.events$.subscribe(({ event }) => {
       if (event.type !== 'DRIVER_DETACHED') return;
       lingering = setTimeout(
-        () =>
-          this.say(
-            `run ${runId}: detached; waiting for warehouse work still running to end (a SQLite statement cannot be stopped midway; nothing it computes is written, and the run is free to resume meanwhile)`,
-          ),
+        () => this.say(`run ${runId}: detached; ${LINGER_TEXT}; the run is free to resume meanwhile`),
         LINGER_MS,
       );
     });

@@ -2,8 +2,8 @@
 // command steps that sleep for two minutes). The run and the daemon exit with their signal's code, the log ends
 // with DRIVER_DETACHED and the units still open, and a resume kills the orphans and re-runs each unit once.
 // Without the second signal, `run` waits out its 30 s grace and the daemon the hour it is given: past each
-// test's time limit. A SQLite statement cannot be stopped midway: the daemon lets the run go at once and
-// waits for the statement to end before it exits, appending nothing more.
+// test's time limit. A SQLite statement cannot be stopped midway: the daemon and `run` let the run go at once and
+// wait for the statement to end before they exit, saying so and appending nothing more.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -136,7 +136,7 @@ describe('a second signal', () => {
     const p = slowSqliteProject(dir);
     const db = join(dir, 'phased.db');
     expect(runCli(['--db', db, 'run', p.plan, '--run-id', 's2', '--detach']).code).toBe(0);
-    const daemon = start(db, ['daemon', '--grace-ms', '3600000'], { PHASED_DAEMON_LINGER_MS: '0' });
+    const daemon = start(db, ['daemon', '--grace-ms', '3600000'], { PHASED_LINGER_MS: '0' });
     await waitFor(() => events(db, 's2').some((e) => e.type === 'UNIT_STARTED'), 'the unit to start');
     await signalTwice(daemon, 'SIGTERM');
     await waitFor(() => events(db, 's2').some((e) => e.type === 'DRIVER_DETACHED'), 'the detach');
@@ -159,6 +159,30 @@ describe('a second signal', () => {
     expect(log.filter((e) => e.type === 'UNIT_FAILED')).toEqual([]);
     expect(log.filter((e) => e.type === 'UNIT_SUCCEEDED')).toHaveLength(1);
     expect(log.at(-2)).toMatchObject({ type: 'RUN_SUCCEEDED' });
+    expect(outRows(p.warehouse)).toEqual(EXPECTED_OUT);
+  }, 90_000);
+
+  it('makes `phased run` say what it waits for when a SQLite statement outlives the detach: exit 130, resumable', async () => {
+    const dir = tempDir('phased-2sig-sqlite-run-');
+    const p = slowSqliteProject(dir);
+    const db = join(dir, 'phased.db');
+    const child = start(db, ['run', p.plan, '--run-id', 's4'], { PHASED_LINGER_MS: '0' });
+    await waitFor(() => events(db, 's4').some((e) => e.type === 'UNIT_STARTED'), 'the unit to start');
+    await signalTwice(child, 'SIGINT');
+    await waitFor(
+      () => child.err().includes('waiting for warehouse work still running to end'),
+      'the reason',
+    );
+    expect(child.err()).toMatch(
+      /nothing it computes is written\); `.* resume s4 --db .*` may start meanwhile/,
+    );
+    expect(await child.exit, child.err()).toBe(130);
+    expect(events(db, 's4').at(-1)).toMatchObject({ type: 'DRIVER_DETACHED', data: { reason: 'SIGINT' } });
+
+    const resumed = runCli(['--db', db, 'resume', 's4']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const log = checkExactlyOnce(db, 's4');
+    expect(log.filter((e) => e.type === 'UNIT_SUCCEEDED')).toHaveLength(1);
     expect(outRows(p.warehouse)).toEqual(EXPECTED_OUT);
   }, 90_000);
 
