@@ -108,6 +108,37 @@ function outRows(warehouse: string): unknown[] {
   }
 }
 
+/**
+ * A daemon driving a new run `runId` of a slow project, signalled twice once the unit started; returns once the
+ * run's DRIVER_DETACHED is in the log, the unit's statement still running.
+ */
+async function daemonDetachedMidStatement(prefix: string, runId: string) {
+  const dir = tempDir(prefix);
+  const p = slowSqliteProject(dir);
+  const db = join(dir, 'phased.db');
+  expect(runCli(['--db', db, 'run', p.plan, '--run-id', runId, '--detach']).code).toBe(0);
+  const daemon = start(db, ['daemon', '--grace-ms', '3600000'], { PHASED_LINGER_MS: '0' });
+  await waitFor(() => events(db, runId).some((e) => e.type === 'UNIT_STARTED'), 'the unit to start');
+  await signalTwice(daemon, 'SIGTERM');
+  await waitFor(() => events(db, runId).some((e) => e.type === 'DRIVER_DETACHED'), 'the detach');
+  return { db, warehouse: p.warehouse, daemon };
+}
+
+/**
+ * The resumed run ended as an uninterrupted one: right behind the detach comes the resume's attach (no result of
+ * the detached driver's unit follows it), and the unit succeeded once.
+ */
+function expectEndedOnce(db: string, runId: string, warehouse: string) {
+  const log = checkExactlyOnce(db, runId);
+  const detach = log.findIndex((e) => e.type === 'DRIVER_DETACHED');
+  expect(log[detach + 1]).toMatchObject({ type: 'DRIVER_ATTACHED' });
+  expect(log.filter((e) => e.type === 'UNIT_FAILED')).toEqual([]);
+  expect(log.filter((e) => e.type === 'UNIT_SUCCEEDED')).toHaveLength(1);
+  expect(log.at(-2)).toMatchObject({ type: 'RUN_SUCCEEDED' });
+  expect(outRows(warehouse)).toEqual(EXPECTED_OUT);
+  return log;
+}
+
 describe('a second signal', () => {
   it('makes `phased run` detach now: exit 130, resumable', async () => {
     const p = makeCommandProject(tempDir('phased-2sig-run-'), [{ mode: 'orphan' }], { dates: 2 });
@@ -132,14 +163,7 @@ describe('a second signal', () => {
   }, 60_000);
 
   it('lets the run go while a SQLite statement still runs: a resume drives it at once, the daemon appends nothing more', async () => {
-    const dir = tempDir('phased-2sig-sqlite-');
-    const p = slowSqliteProject(dir);
-    const db = join(dir, 'phased.db');
-    expect(runCli(['--db', db, 'run', p.plan, '--run-id', 's2', '--detach']).code).toBe(0);
-    const daemon = start(db, ['daemon', '--grace-ms', '3600000'], { PHASED_LINGER_MS: '0' });
-    await waitFor(() => events(db, 's2').some((e) => e.type === 'UNIT_STARTED'), 'the unit to start');
-    await signalTwice(daemon, 'SIGTERM');
-    await waitFor(() => events(db, 's2').some((e) => e.type === 'DRIVER_DETACHED'), 'the detach');
+    const { db, warehouse, daemon } = await daemonDetachedMidStatement('phased-2sig-sqlite-', 's2');
     // The daemon waits for its statement (seconds of counting) before it exits, and says so; the run is not its
     // any more.
     await waitFor(
@@ -150,16 +174,8 @@ describe('a second signal', () => {
     const resumed = runCli(['--db', db, 'resume', 's2']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(await daemon.exit, daemon.err()).toBe(143);
-
-    const log = checkExactlyOnce(db, 's2');
-    const detach = log.findIndex((e) => e.type === 'DRIVER_DETACHED');
-    expect(log[detach]).toMatchObject({ data: { reason: 'SIGTERM' } });
-    // Right behind the daemon's detach comes the resume's attach: no result of the daemon's unit follows it.
-    expect(log[detach + 1]).toMatchObject({ type: 'DRIVER_ATTACHED' });
-    expect(log.filter((e) => e.type === 'UNIT_FAILED')).toEqual([]);
-    expect(log.filter((e) => e.type === 'UNIT_SUCCEEDED')).toHaveLength(1);
-    expect(log.at(-2)).toMatchObject({ type: 'RUN_SUCCEEDED' });
-    expect(outRows(p.warehouse)).toEqual(EXPECTED_OUT);
+    const log = expectEndedOnce(db, 's2', warehouse);
+    expect(log.find((e) => e.type === 'DRIVER_DETACHED')).toMatchObject({ data: { reason: 'SIGTERM' } });
   }, 90_000);
 
   it('makes `phased run` say what it waits for when a SQLite statement outlives the detach: exit 130, resumable', async () => {
@@ -178,33 +194,17 @@ describe('a second signal', () => {
     );
     expect(await child.exit, child.err()).toBe(130);
     expect(events(db, 's4').at(-1)).toMatchObject({ type: 'DRIVER_DETACHED', data: { reason: 'SIGINT' } });
-
     const resumed = runCli(['--db', db, 'resume', 's4']);
     expect(resumed.code, resumed.stderr).toBe(0);
-    const log = checkExactlyOnce(db, 's4');
-    expect(log.filter((e) => e.type === 'UNIT_SUCCEEDED')).toHaveLength(1);
-    expect(outRows(p.warehouse)).toEqual(EXPECTED_OUT);
+    expectEndedOnce(db, 's4', p.warehouse);
   }, 90_000);
 
   it('killed with SIGKILL after that detach, while its statement runs: the resume ends the run as before', async () => {
-    const dir = tempDir('phased-2sig-sqlite-kill-');
-    const p = slowSqliteProject(dir);
-    const db = join(dir, 'phased.db');
-    expect(runCli(['--db', db, 'run', p.plan, '--run-id', 's3', '--detach']).code).toBe(0);
-    const daemon = start(db, ['daemon', '--grace-ms', '3600000']);
-    await waitFor(() => events(db, 's3').some((e) => e.type === 'UNIT_STARTED'), 'the unit to start');
-    await signalTwice(daemon, 'SIGTERM');
-    await waitFor(() => events(db, 's3').some((e) => e.type === 'DRIVER_DETACHED'), 'the detach');
+    const { db, warehouse, daemon } = await daemonDetachedMidStatement('phased-2sig-sqlite-kill-', 's3');
     daemon.proc.kill('SIGKILL');
     expect(await daemon.exit).toBeNull();
     const resumed = runCli(['--db', db, 'resume', 's3']);
     expect(resumed.code, resumed.stderr).toBe(0);
-
-    const log = checkExactlyOnce(db, 's3');
-    const detach = log.findIndex((e) => e.type === 'DRIVER_DETACHED');
-    expect(log[detach + 1]).toMatchObject({ type: 'DRIVER_ATTACHED' });
-    expect(log.filter((e) => e.type === 'UNIT_SUCCEEDED')).toHaveLength(1);
-    expect(log.at(-2)).toMatchObject({ type: 'RUN_SUCCEEDED' });
-    expect(outRows(p.warehouse)).toEqual(EXPECTED_OUT);
+    expectEndedOnce(db, 's3', warehouse);
   }, 90_000);
 });

@@ -6,27 +6,15 @@ import { PhasedError, type RunEvent } from '../../../machines/index.js';
 import { RunLog } from '../../../src/engine/index.js';
 import { openEventStore, type StoredEvent } from '../../../store/index.js';
 import { dates, removeTempDirs, tempDbFile } from '../../store/helpers.js';
+import { unitOk, unitStarted } from '../../support/run-events.js';
 import { seedUnitRun } from '../../support/seed.js';
 
 afterAll(removeTempDirs);
 
 const PARTITIONS = dates(3);
 
-const started = (partition: string): RunEvent => ({
-  type: 'UNIT_STARTED',
-  step: 'a',
-  partition,
-  attempt: 1,
-  reason: 'first',
-});
-const succeeded = (partition: string): RunEvent => ({
-  type: 'UNIT_SUCCEEDED',
-  step: 'a',
-  partition,
-  attempt: 1,
-  rows: 1,
-  ms: 0,
-});
+const started = (partition: string) => unitStarted('a', partition);
+const succeeded = (partition: string) => unitOk('a', partition);
 const detached: RunEvent = { type: 'DRIVER_DETACHED', pid: 1, host: 'h', version: 'v', reason: 'SIGTERM' };
 
 async function collect(it: AsyncIterable<StoredEvent>): Promise<StoredEvent[]> {

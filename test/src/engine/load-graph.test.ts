@@ -43,9 +43,9 @@ function staticImports(file: string): string[] {
 function loadGraph(entry: string): { files: Set<string>; packages: Set<string> } {
   const files = new Set<string>();
   const packages = new Set<string>();
-  const todo = [resolve(ROOT, entry)];
-  while (todo.length > 0) {
-    const file = todo.pop() as string;
+  const queue = [resolve(ROOT, entry)];
+  while (queue.length > 0) {
+    const file = queue.pop() as string;
     const rel = relative(ROOT, file);
     if (files.has(rel)) continue;
     files.add(rel);
@@ -54,9 +54,9 @@ function loadGraph(entry: string): { files: Set<string>; packages: Set<string> }
         packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
         continue;
       }
-      const ts = join(dirname(file), spec).replace(/\.js$/, '.ts');
-      if (!existsSync(ts)) throw new Error(`${rel} imports ${spec}, which has no source file`);
-      todo.push(ts);
+      const source = join(dirname(file), spec).replace(/\.js$/, '.ts');
+      if (!existsSync(source)) throw new Error(`${rel} imports ${spec}, which has no source file`);
+      queue.push(source);
     }
   }
   return { files, packages };
