@@ -14,7 +14,13 @@ import {
   ownerId,
   ownerIsDead,
 } from '../engine/index.js';
-import { createRunLogger, LINGER_MS, LINGER_TEXT, logEvents, logSnapshotError } from '../observe/index.js';
+import {
+  createRunLogger,
+  LINGER_TEXT,
+  logEvents,
+  logSnapshotError,
+  sayWhileWaiting,
+} from '../observe/index.js';
 import { Metrics } from './metrics.js';
 import { Told } from './told.js';
 
@@ -178,16 +184,6 @@ export class Daemon {
     this.metrics.observe(driver.events$, () => driver.log?.plan);
     const onAppend = this.opts.onAppend;
     if (onAppend) driver.events$.subscribe(() => onAppend());
-    // Detached, the driver closes its warehouse, which waits for statements still running: a daemon that lingers
-    // then says why, so it is not taken for hung.
-    let lingering: NodeJS.Timeout | undefined;
-    driver.events$.subscribe(({ event }) => {
-      if (event.type !== 'DRIVER_DETACHED') return;
-      lingering = setTimeout(
-        () => this.say(`run ${runId}: detached; ${LINGER_TEXT}; the run is free to resume meanwhile`),
-        LINGER_MS,
-      );
-    });
     const done = driver
       .run()
       .then(
@@ -208,10 +204,18 @@ export class Daemon {
         },
       )
       .finally(() => {
-        clearTimeout(lingering);
         this.driving.delete(runId);
         logger.flush();
       });
+    // Detached, the driver closes its warehouse, which waits for statements still running: a daemon that lingers
+    // then says why, so it is not taken for hung.
+    driver.events$.subscribe(({ event }) => {
+      if (event.type !== 'DRIVER_DETACHED') return;
+      // Its outcome is handled where `done` is made; here only the wait is watched.
+      sayWhileWaiting(done, () =>
+        this.say(`run ${runId}: detached; ${LINGER_TEXT}; the run is free to resume meanwhile`),
+      ).catch(() => undefined);
+    });
     this.driving.set(runId, { stop, done });
     // A retry of a run that keeps failing starts quietly; its failure, when told, says it is retried.
     if (!this.told.isFailing(runId)) this.say(`run ${runId}: driving`);

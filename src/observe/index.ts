@@ -4,7 +4,7 @@ export { type CommandContext, commandHint, phasedCommand } from './command-hint.
 export { ETA_WINDOW, EtaTracker, type EtaView, type LoggedEvent, liveEta } from './eta.js';
 export { FAILURES_SHOWN, failuresOf, formatFailures } from './failures.js';
 export { JsonTextCache, sameJson } from './json-text.js';
-export { LINGER_MS, LINGER_TEXT, sayWhileWaiting } from './linger.js';
+export { LINGER_TEXT, sayWhileWaiting } from './linger.js';
 export { createRunLogger, logEvents, logSnapshotError, runLogPath } from './logger.js';
 export { ownerOf } from './owner.js';
 export { eventAt, eventPages, READ_PAGE } from './pages.js';

@@ -4,8 +4,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { PhasedError, type RunEvent } from '../../../machines/index.js';
 import { RunLog } from '../../../src/engine/index.js';
-import { openEventStore, type StoredEvent } from '../../../store/index.js';
-import { dates, removeTempDirs, tempDbFile } from '../../store/helpers.js';
+import { openEventStore } from '../../../store/index.js';
+import { allEvents, dates, removeTempDirs, tempDbFile } from '../../store/helpers.js';
 import { unitOk, unitStarted } from '../../support/run-events.js';
 import { seedUnitRun } from '../../support/seed.js';
 
@@ -16,12 +16,6 @@ const PARTITIONS = dates(3);
 const started = (partition: string) => unitStarted('a', partition);
 const succeeded = (partition: string) => unitOk('a', partition);
 const detached: RunEvent = { type: 'DRIVER_DETACHED', pid: 1, host: 'h', version: 'v', reason: 'SIGTERM' };
-
-async function collect(it: AsyncIterable<StoredEvent>): Promise<StoredEvent[]> {
-  const out: StoredEvent[] = [];
-  for await (const e of it) out.push(e);
-  return out;
-}
 
 describe('a RunLog commit marked last', () => {
   it('is the last event appended: a result that arrives after it fails with LEASE_LOST and writes nothing', async () => {
@@ -48,7 +42,7 @@ describe('a RunLog commit marked last', () => {
       // And any commit later still.
       await expect(log.commit([succeeded(PARTITIONS[1])])).rejects.toMatchObject({ code: 'LEASE_LOST' });
 
-      const events = await collect(store.events(runId));
+      const events = await allEvents(store, runId);
       expect(events.at(-1)).toMatchObject({ seq: detachedAt.seq, type: 'DRIVER_DETACHED' });
       expect(
         events.filter((e) => e.type === 'UNIT_SUCCEEDED').map((e) => JSON.parse(e.data).partition),
